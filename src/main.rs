@@ -1,3 +1,10 @@
+//! The `cnictl` binary: parse the command line, run, print the error, exit with the
+//! documented code.
+
+mod cli;
+mod render;
+
 fn main() {
-    println!("cnictl");
+    cli::settings::drop_empty_env();
+    std::process::exit(cli::main());
 }

@@ -95,6 +95,9 @@ pub enum ExecError {
     /// Placeholder.
     #[error("exec error")]
     Placeholder,
+    /// Interrupted by a signal.
+    #[error("interrupted by signal {0}")]
+    Interrupted(i32),
 }
 
 /// Runs plugin binaries. The seam for tests (a recording fake implements it).

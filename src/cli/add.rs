@@ -1,0 +1,115 @@
+//! `cnictl add NETWORK NETNS`: resolve the chain, prepare the namespace, run ADD, cache the
+//! result, print it.
+
+use super::args::AttachmentArgs;
+use super::attach::{self, PluginNs, Target};
+use super::Settings;
+use crate::render::{self, Output};
+use anyhow::Context;
+use cnictl::netns::{self, NetnsError};
+use cnictl::runtime::RuntimeError;
+
+/// Arguments of `add`.
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    #[command(flatten)]
+    pub target: AttachmentArgs,
+
+    /// Keep a failed ADD's partial state (no rollback) and cache it, for plugin debugging
+    #[arg(long)]
+    pub no_rollback: bool,
+}
+
+/// Runs `add`.
+pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
+    let t = Target::resolve(s, &a.target)?;
+    let args = a.target.cni_args()?.unwrap_or_default();
+    let caps = a.target.capability_args()?.unwrap_or_default();
+    let list = attach::load_network(s, &t.network)?;
+    let ns = PluginNs::open(s)?;
+    let exec = ns.exec();
+    let observer = |c: &cnictl::runtime::CallRecord| render::print_call(&s.printer, s.verbose, c);
+    let rt = attach::runtime(s, &exec, &observer);
+    // Every binary is found before anything is created or run.
+    let resolved = rt.resolve(&list)?;
+    let _lock = s.cache.lock_container(&t.container_id)?;
+    let att = t.attachment_with(args, caps);
+    rt.refuse_existing(&list.name, &att)?;
+
+    let created = prepare_netns(s, &t, &ns)?;
+    s.catch_signals()?;
+    let outcome = rt.add(&list, &resolved, &att, a.no_rollback);
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(e) => {
+            let keep = a.no_rollback;
+            if let (Some(name), false) = (&created, keep) {
+                if let Err(de) = netns::delete_named(name) {
+                    s.printer.warning(&format!("could not remove netns \"{name}\" created for this ADD: {de}"));
+                }
+            }
+            if keep {
+                if let RuntimeError::AddFailed { .. } | RuntimeError::Interrupted { .. } = e {
+                    s.printer.note(&format!(
+                        "kept the partial attachment; clean up with: cnictl del {} {} --container-id {} -i {}{}",
+                        t.network,
+                        t.netns_name.clone().unwrap_or_else(|| t.netns.display().to_string()),
+                        t.container_id,
+                        t.ifname,
+                        if created.is_some() { " --rm-netns" } else { "" }
+                    ));
+                }
+            }
+            return Err(e.into());
+        }
+    };
+    match s.printer.format(Output::Json) {
+        Output::Json => {
+            // cnitool prints the result with 4-space indentation.
+            let mut buf = Vec::new();
+            let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+            let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+            serde::Serialize::serialize(&outcome.result, &mut ser).context("cannot encode the result")?;
+            buf.push(b'\n');
+            render::write_stdout(&String::from_utf8_lossy(&buf));
+        }
+        Output::Table => render::write_stdout(&render::result_table(&s.printer, &outcome.typed)),
+    }
+    Ok(0)
+}
+
+/// Makes sure the container namespace exists (creating a named one that does not) and is not
+/// the namespace plugins run in. Returns the name of a namespace it created.
+fn prepare_netns(s: &Settings, t: &Target, ns: &PluginNs) -> anyhow::Result<Option<String>> {
+    let mut created = None;
+    let id = match netns::netns_id(&t.netns) {
+        Ok(id) => id,
+        Err(NetnsError::NotFound { .. }) if t.netns_name.is_some() => {
+            let name = t.netns_name.clone().unwrap_or_default();
+            let path = netns::create_named(&name).with_context(|| format!("cannot create netns \"{name}\""))?;
+            created = Some(name.clone());
+            match netns::netns_id(&path) {
+                Ok(id) => id,
+                Err(e) => {
+                    let _ = netns::delete_named(&name);
+                    return Err(e.into());
+                }
+            }
+        }
+        Err(e) => return Err(e).context("NETNS must be an existing network namespace"),
+    };
+    if let Err(e) = ns.refuse_same(&t.netns, id) {
+        if let Some(name) = &created {
+            let _ = netns::delete_named(name);
+        }
+        return Err(e);
+    }
+    if created.is_some() && s.verbose > 0 {
+        s.printer.note(&format!("created netns {}", t.netns.display()));
+    }
+    if created.is_none() && s.verbose > 0 {
+        s.printer.note(&format!("using existing netns {}", t.netns.display()));
+    }
+    Ok(created)
+}
+

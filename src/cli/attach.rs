@@ -1,0 +1,159 @@
+//! Plumbing shared by add, check and del: the attachment's identity, the config, the
+//! namespace plugins run in, and the runtime that runs them.
+
+use super::args::AttachmentArgs;
+use super::Settings;
+use anyhow::{bail, Context};
+use cnictl::config::{self, Loaded, LoadOptions, NetworkConfigList};
+use cnictl::invoke::RawExec;
+use cnictl::netns::{self, NsId, NsThread};
+use cnictl::runtime::{Attachment, CallRecord, Runtime};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The identity of an attachment as the user gave it, resolved.
+pub struct Target {
+    /// The network name.
+    pub network: String,
+    /// The netns path, absolute and cleaned (never canonicalised).
+    pub netns: PathBuf,
+    /// The bare name when NETNS was a name (only those are created and removed).
+    pub netns_name: Option<String>,
+    /// The container ID.
+    pub container_id: String,
+    /// True when --container-id was given.
+    pub explicit_id: bool,
+    /// The interface name.
+    pub ifname: String,
+}
+
+impl Target {
+    /// Resolves and validates the identity; nothing is touched yet.
+    pub fn resolve(s: &Settings, a: &AttachmentArgs) -> anyhow::Result<Target> {
+        let netns_path = netns::resolve_netns_arg(&a.netns, &s.cwd);
+        let netns_name = netns::bare_name(&a.netns).map(str::to_string);
+        let container_id = match &a.container_id {
+            Some(id) => id.clone(),
+            None => netns::default_container_id(&netns_path),
+        };
+        let t = Target {
+            network: a.network.clone(),
+            netns: netns_path,
+            netns_name,
+            container_id,
+            explicit_id: a.container_id.is_some(),
+            ifname: a.ifname.clone(),
+        };
+        Runtime::validate_ids(&t.network, &t.attachment_with(Vec::new(), Default::default()))?;
+        Ok(t)
+    }
+
+    /// The attachment with the given runtime args.
+    pub fn attachment_with(&self, args: Vec<(String, String)>, caps: serde_json::Map<String, serde_json::Value>) -> Attachment {
+        Attachment {
+            container_id: self.container_id.clone(),
+            netns: self.netns.to_string_lossy().into_owned(),
+            ifname: self.ifname.clone(),
+            args,
+            capability_args: caps,
+        }
+    }
+}
+
+/// Loads the network from the config directory, printing load warnings.
+pub fn load_network(s: &Settings, name: &str) -> anyhow::Result<NetworkConfigList> {
+    let Loaded { list, warnings } = config::load(&s.conf_dir, name, &LoadOptions { skip_broken: s.skip_broken })?;
+    for w in warnings {
+        s.printer.warning(&format!("{}: {} (skipped)", w.file.display(), w.message));
+    }
+    Ok(list)
+}
+
+/// The namespace plugins run in: a dedicated thread inside `--host-netns`, or cnictl's own.
+pub struct PluginNs {
+    /// The thread inside --host-netns, if any.
+    pub thread: Option<Arc<NsThread>>,
+    /// The identity of the namespace plugins run in.
+    pub id: NsId,
+}
+
+impl PluginNs {
+    /// Enters `--host-netns` when given.
+    pub fn open(s: &Settings) -> anyhow::Result<PluginNs> {
+        match &s.host_netns {
+            Some(path) => {
+                let t = NsThread::enter(path).with_context(|| format!("--host-netns {}", path.display()))?;
+                let id = t.id();
+                Ok(PluginNs { thread: Some(Arc::new(t)), id })
+            }
+            None => Ok(PluginNs { thread: None, id: netns::current_netns_id().context("cannot identify cnictl's own network namespace")? }),
+        }
+    }
+
+    /// The runner that spawns plugins inside this namespace.
+    pub fn exec(&self) -> RawExec {
+        RawExec { spawn_in: self.thread.as_ref().map(|t| t.spawner()) }
+    }
+
+    /// Refuses a container namespace that is the one plugins run in: a DEL there would delete
+    /// the host side's own interface of that name.
+    pub fn refuse_same(&self, netns: &std::path::Path, container: NsId) -> anyhow::Result<()> {
+        if container == self.id {
+            bail!(
+                "netns {} is the network namespace the plugins run in{}; refusing to run a container's network there",
+                netns.display(),
+                if self.thread.is_some() { " (--host-netns)" } else { " (cnictl's own)" }
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Builds the runtime for one command.
+pub fn runtime<'a>(s: &'a Settings, exec: &'a RawExec, observer: &'a dyn Fn(&CallRecord)) -> Runtime<'a> {
+    Runtime {
+        exec,
+        cni_path: s.cni_path.clone(),
+        cache: s.cache.clone(),
+        parent_env: s.parent_env.clone(),
+        limits: s.limits.clone(),
+        observer: Some(observer),
+    }
+}
+
+/// When no cache entry exists under the derived container ID, looks for an entry of the same
+/// network and interface whose netns is the same namespace under another spelling
+/// (`/run/netns/x` vs `/var/run/netns/x`), and switches to it, saying so.
+pub fn find_other_spelling(s: &Settings, t: &mut Target, id: Option<NsId>) -> anyhow::Result<()> {
+    if t.explicit_id || s.cache.read(&t.network, &t.container_id, &t.ifname)?.is_some() {
+        return Ok(());
+    }
+    let Some(id) = id else { return Ok(()) };
+    for e in s.cache.attachments(None)? {
+        if e.network_name != t.network || e.if_name != t.ifname || e.netns.is_empty() {
+            continue;
+        }
+        if netns::netns_id(std::path::Path::new(&e.netns)).ok() == Some(id) {
+            s.printer.note(&format!(
+                "no cache entry for container \"{}\"; using \"{}\", cached for the same namespace as {}",
+                t.container_id, e.container_id, e.netns
+            ));
+            t.container_id = e.container_id;
+            t.netns = PathBuf::from(e.netns);
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// The cache entries (network/container/ifname) whose netns is the namespace `id`.
+pub fn netns_users(s: &Settings, id: Option<NsId>) -> anyhow::Result<Vec<String>> {
+    let Some(id) = id else { return Ok(Vec::new()) };
+    let mut users = Vec::new();
+    for e in s.cache.attachments(None)? {
+        if !e.netns.is_empty() && netns::netns_id(std::path::Path::new(&e.netns)).ok() == Some(id) {
+            users.push(format!("{}/{}/{}", e.network_name, e.container_id, e.if_name));
+        }
+    }
+    Ok(users)
+}

@@ -1,0 +1,44 @@
+//! `cnictl check NETWORK NETNS`: run the chain's CHECK against the cached result. Silent on
+//! success unless -v.
+
+use super::args::AttachmentArgs;
+use super::attach::{self, PluginNs, Target};
+use super::Settings;
+use crate::render;
+use anyhow::Context;
+use cnictl::netns;
+use cnictl::runtime::DelRequest;
+
+/// Runs `check`.
+pub fn run(s: &Settings, a: AttachmentArgs) -> anyhow::Result<i32> {
+    let mut t = Target::resolve(s, &a)?;
+    let list = attach::load_network(s, &t.network)?;
+    let ns = PluginNs::open(s)?;
+    let id = netns::netns_id(&t.netns).context("NETNS must be an existing network namespace")?;
+    ns.refuse_same(&t.netns, id)?;
+    attach::find_other_spelling(s, &mut t, Some(id))?;
+    let exec = ns.exec();
+    let observer = |c: &cnictl::runtime::CallRecord| render::print_call(&s.printer, s.verbose, c);
+    let rt = attach::runtime(s, &exec, &observer);
+    let _lock = s.cache.lock_container(&t.container_id)?;
+    s.catch_signals()?;
+    let req = DelRequest {
+        network: t.network.clone(),
+        container_id: t.container_id.clone(),
+        netns: t.netns.to_string_lossy().into_owned(),
+        ifname: t.ifname.clone(),
+        explicit_args: a.cni_args()?,
+        explicit_caps: a.capability_args()?,
+        cached_config: false,
+    };
+    let out = rt.check(&list, &req)?;
+    for w in &out.warnings {
+        s.printer.warning(w);
+    }
+    if out.skipped {
+        s.printer.note(&format!("network \"{}\" sets disableCheck: no plugin was called", list.name));
+    } else if s.verbose > 0 {
+        s.printer.note(&format!("network \"{}\" on {}: CHECK passed", list.name, t.netns.display()));
+    }
+    Ok(0)
+}

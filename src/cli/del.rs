@@ -1,0 +1,88 @@
+//! `cnictl del NETWORK NETNS`: run the chain's DEL with the cached result and runtime args,
+//! drop the cache entry, and optionally remove the namespace.
+
+use super::args::AttachmentArgs;
+use super::attach::{self, PluginNs, Target};
+use super::Settings;
+use crate::render::{self, error::Failed};
+use anyhow::{bail, Context};
+use cnictl::netns::{self, NetnsError};
+use cnictl::runtime::DelRequest;
+
+/// Arguments of `del`.
+#[derive(Debug, clap::Args)]
+pub struct DelArgs {
+    #[command(flatten)]
+    pub target: AttachmentArgs,
+
+    /// Delete with the config the ADD used (from the cache) instead of the current one
+    #[arg(long)]
+    pub cached_config: bool,
+
+    /// Remove the named network namespace after a successful DEL
+    #[arg(long)]
+    pub rm_netns: bool,
+
+    /// With --rm-netns: remove the namespace even if other cache entries still use it
+    #[arg(long, requires = "rm_netns")]
+    pub force: bool,
+}
+
+/// Runs `del`.
+pub fn run(s: &Settings, a: DelArgs) -> anyhow::Result<i32> {
+    let mut t = Target::resolve(s, &a.target)?;
+    if a.rm_netns && t.netns_name.is_none() {
+        bail!("--rm-netns removes named namespaces only (NETNS given as a name, not the path {})", t.netns.display());
+    }
+    let list = if a.cached_config { None } else { Some(attach::load_network(s, &t.network)?) };
+    let ns = PluginNs::open(s)?;
+    // DEL tolerates a namespace that is already gone, but never the plugins' own.
+    let id = match netns::netns_id(&t.netns) {
+        Ok(id) => Some(id),
+        Err(NetnsError::NotFound { .. }) => None,
+        Err(e) => return Err(e).context("NETNS exists but is not a network namespace"),
+    };
+    if let Some(id) = id {
+        ns.refuse_same(&t.netns, id)?;
+    }
+    attach::find_other_spelling(s, &mut t, id)?;
+    let exec = ns.exec();
+    let observer = |c: &cnictl::runtime::CallRecord| render::print_call(&s.printer, s.verbose, c);
+    let rt = attach::runtime(s, &exec, &observer);
+    let lock = s.cache.lock_container(&t.container_id)?;
+    s.catch_signals()?;
+    let req = DelRequest {
+        network: t.network.clone(),
+        container_id: t.container_id.clone(),
+        netns: t.netns.to_string_lossy().into_owned(),
+        ifname: t.ifname.clone(),
+        explicit_args: a.target.cni_args()?,
+        explicit_caps: a.target.capability_args()?,
+        cached_config: a.cached_config,
+    };
+    let out = rt.del(list.as_ref(), &req)?;
+    for w in &out.warnings {
+        s.printer.warning(w);
+    }
+    drop(lock);
+    if a.rm_netns {
+        let name = t.netns_name.clone().unwrap_or_default();
+        if id.is_none() {
+            s.printer.note(&format!("netns \"{name}\" does not exist; nothing to remove"));
+            return Ok(0);
+        }
+        let users = attach::netns_users(s, id)?;
+        if !users.is_empty() && !a.force {
+            return Err(Failed(format!(
+                "DEL succeeded, but netns \"{name}\" was kept: other cache entries still use it ({}); --force removes it anyway",
+                users.join(", ")
+            ))
+            .into());
+        }
+        netns::delete_named(&name).map_err(|e| Failed(format!("DEL succeeded, but removing netns \"{name}\" failed: {e}")))?;
+        if s.verbose > 0 {
+            s.printer.note(&format!("removed netns {}", t.netns.display()));
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,144 @@
+//! The command line: clap definitions, the settings resolved from them once, and one file per
+//! subcommand. Each subcommand gathers its inputs, calls the library and hands data to
+//! `render`.
+
+mod add;
+mod args;
+mod attach;
+mod check;
+mod del;
+mod gen;
+pub mod settings;
+
+use crate::render::{self, ColorChoice, Output};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+pub use settings::Settings;
+
+/// Exit codes (one table for every command; README and man page carry it).
+pub mod exit {
+    /// Success.
+    pub const OK: i32 = 0;
+    /// The operation ran and failed.
+    pub const FAILED: i32 = 1;
+    /// cnictl could not start the operation; nothing was run.
+    pub const USAGE: i32 = 2;
+    /// Interrupted by SIGINT (after rollback).
+    pub const SIGINT: i32 = 130;
+    /// Interrupted by SIGTERM (after rollback).
+    pub const SIGTERM: i32 = 143;
+}
+
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0    success
+  1    the operation ran and failed (a plugin error, a failed check)
+  2    cnictl could not start the operation (usage, config not found, plugin not on
+       the path, bad identifiers, no permission): nothing was run
+  130  interrupted by SIGINT (after rollback)
+  143  interrupted by SIGTERM (after rollback)";
+
+/// A command-line CNI runtime: run, check and delete CNI networks by hand, safely.
+#[derive(Debug, Parser)]
+#[command(name = "cnictl", version, about, after_long_help = EXIT_CODES_HELP, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Commands,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// Directory of network configuration files
+    #[arg(long, global = true, env = "NETCONFPATH", value_name = "DIR", default_value = "/etc/cni/net.d", hide_env_values = true)]
+    pub conf_dir: PathBuf,
+
+    /// Directories searched for plugin binaries, separated by ':'
+    #[arg(long, global = true, env = "CNI_PATH", value_name = "DIRS", default_value = "/opt/cni/bin:/usr/lib/cni", hide_env_values = true)]
+    pub cni_path: String,
+
+    /// Directory of libcni's results cache (shared with containerd, CRI-O and cnitool)
+    #[arg(long, global = true, value_name = "DIR", default_value = "/var/lib/cni")]
+    pub cache_dir: PathBuf,
+
+    /// Run the plugins inside this network namespace (a name under /var/run/netns or a path)
+    /// instead of cnictl's own.
+    ///
+    /// The namespace the plugins run in is the "host" side of the attachment: bridges, host
+    /// veths, iptables rules and forwarding land there. Mounts, /var/run/netns and the cache
+    /// stay cnictl's, so a throwaway namespace makes a safe lab on any machine.
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    pub host_netns: Option<String>,
+
+    /// Output format [default: table on a terminal; for add, the CNI result JSON when piped]
+    #[arg(short = 'o', long, global = true, value_enum, value_name = "FORMAT")]
+    pub output: Option<Output>,
+
+    /// When to use colour (NO_COLOR is honoured with auto)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)
+    #[arg(long, global = true, value_name = "DURATION", value_parser = args::parse_duration)]
+    pub timeout: Option<std::time::Duration>,
+
+    /// Print a per-plugin timeline to stderr; twice adds each plugin's stdin, CNI_* env and stderr
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Skip config files that fail to parse instead of stopping at one that could be the network
+    #[arg(long, global = true)]
+    pub skip_broken: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Commands {
+    /// Attach a container to a network: run the chain's ADD and cache the result
+    #[command(after_long_help = EXIT_CODES_HELP)]
+    Add(add::AddArgs),
+    /// Check an attachment: run the chain's CHECK (silent on success)
+    #[command(after_long_help = EXIT_CODES_HELP)]
+    Check(args::AttachmentArgs),
+    /// Detach a container from a network: run the chain's DEL and drop the cache entry
+    #[command(after_long_help = EXIT_CODES_HELP)]
+    Del(del::DelArgs),
+    /// Print shell completions
+    Completions(gen::CompletionsArgs),
+    /// Write man pages into a directory
+    #[command(hide = true)]
+    GenerateMan(gen::ManArgs),
+}
+
+/// Parses the command line, runs it and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let settings = match Settings::resolve(&cli.global) {
+        Ok(s) => s,
+        Err(e) => {
+            render::Printer::plain().error(&format!("{e:#}"));
+            return exit::USAGE;
+        }
+    };
+    let result = match cli.command {
+        Commands::Add(a) => add::run(&settings, a),
+        Commands::Check(a) => check::run(&settings, a),
+        Commands::Del(a) => del::run(&settings, a),
+        Commands::Completions(a) => gen::completions(a),
+        Commands::GenerateMan(a) => gen::man(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => settings.printer.report(&e),
+    }
+}

@@ -1,0 +1,102 @@
+//! The settings every command uses, resolved once from the global options and the
+//! environment; commands never read the environment themselves.
+
+use super::GlobalArgs;
+use crate::render::{Output, Printer};
+use anyhow::{bail, Context};
+use cnictl::cache::Cache;
+use cnictl::invoke::ExecLimits;
+use cnictl::netns;
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
+
+/// The environment variables cnictl reads; each behaves as unset when set but empty.
+const ENV_VARS: &[&str] = &["NETCONFPATH", "CNI_PATH", "CNI_IFNAME", "CNI_ARGS", "CAP_ARGS"];
+
+/// Removes the variables cnictl reads when they are set but empty, so that they behave as
+/// unset (clap would otherwise take the empty value). Runs first thing in `main`, while the
+/// process has a single thread.
+pub fn drop_empty_env() {
+    for var in ENV_VARS {
+        if std::env::var_os(var).is_some_and(|v| v.is_empty()) {
+            std::env::remove_var(var);
+        }
+    }
+}
+
+/// Everything a command needs besides its own arguments.
+pub struct Settings {
+    /// The config directory.
+    pub conf_dir: PathBuf,
+    /// The CNI path, empty entries dropped.
+    pub cni_path: Vec<PathBuf>,
+    /// The results cache.
+    pub cache: Cache,
+    /// The namespace plugins run in, when not cnictl's own.
+    pub host_netns: Option<PathBuf>,
+    /// The output format asked for.
+    pub output: Option<Output>,
+    /// Where messages go, with colour decided.
+    pub printer: Printer,
+    /// Timeout and interrupt flag for every plugin call.
+    pub limits: ExecLimits,
+    /// -v count.
+    pub verbose: u8,
+    /// Skip broken config files.
+    pub skip_broken: bool,
+    /// The environment plugins inherit.
+    pub parent_env: Vec<(OsString, OsString)>,
+    /// The working directory (relative netns paths are made absolute against it).
+    pub cwd: PathBuf,
+    /// Set to SIGINT/SIGTERM by the signal handler.
+    pub interrupt: Arc<AtomicUsize>,
+}
+
+impl Settings {
+    /// Resolves the global options.
+    pub fn resolve(g: &GlobalArgs) -> anyhow::Result<Settings> {
+        let printer = Printer::new(g.color, g.output);
+        let cni_path: Vec<PathBuf> = g.cni_path.split(':').filter(|s| !s.is_empty()).map(PathBuf::from).collect();
+        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        let host_netns = match g.host_netns.as_deref() {
+            None => None,
+            Some("") => bail!("--host-netns needs a namespace name or path"),
+            Some(arg) => Some(netns::resolve_netns_arg(arg, &cwd)),
+        };
+        let interrupt = Arc::new(AtomicUsize::new(0));
+        Ok(Settings {
+            conf_dir: g.conf_dir.clone(),
+            cni_path,
+            cache: Cache::new(g.cache_dir.clone()),
+            host_netns,
+            output: g.output,
+            printer,
+            limits: ExecLimits { timeout: g.timeout, interrupt: Some(interrupt.clone()) },
+            verbose: g.verbose,
+            skip_broken: g.skip_broken,
+            parent_env: std::env::vars_os().collect(),
+            cwd,
+            interrupt,
+        })
+    }
+
+    /// Routes SIGINT and SIGTERM to the interrupt flag, so a running plugin is stopped and the
+    /// chain rolled back instead of cnictl dying half-way.
+    pub fn catch_signals(&self) -> anyhow::Result<()> {
+        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            signal_hook::flag::register_usize(sig, self.interrupt.clone(), sig as usize)
+                .context("cannot install the signal handlers")?;
+        }
+        Ok(())
+    }
+
+    /// The signal received so far, if any.
+    pub fn interrupted(&self) -> Option<i32> {
+        match self.interrupt.load(std::sync::atomic::Ordering::SeqCst) {
+            0 => None,
+            s => Some(s as i32),
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! How errors are shown: one line on stderr, hints and details under it, exit codes, and the
+//! JSON error object of `-o json`.
+
+use crate::cli::exit;
+use cnictl::runtime::{PluginError, Rollback, RuntimeError};
+use serde_json::{json, Value};
+
+/// An operation that ran and failed (exit 1) for a reason outside the library's errors.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Failed(pub String);
+
+fn runtime(e: &anyhow::Error) -> Option<&RuntimeError> {
+    e.chain().find_map(|c| c.downcast_ref::<RuntimeError>())
+}
+
+/// The message on one line: the context chain joined with ": ".
+pub fn one_line(e: &anyhow::Error) -> String {
+    format!("{e:#}")
+}
+
+/// The exit code and the JSON error object for an error.
+pub fn classify(e: &anyhow::Error) -> (i32, Value) {
+    let msg = one_line(e);
+    let Some(rt) = runtime(e) else {
+        let code = if e.chain().any(|c| c.is::<Failed>()) { exit::FAILED } else { exit::USAGE };
+        return (code, json!({"code": 0, "msg": msg}));
+    };
+    let code = match rt {
+        RuntimeError::Interrupted { signal, .. } => 128 + signal,
+        r if r.nothing_ran() => exit::USAGE,
+        _ => exit::FAILED,
+    };
+    let mut obj = json!({"code": 0, "msg": msg});
+    match rt {
+        RuntimeError::AddFailed { error, rollback, .. } => {
+            plugin_fields(&mut obj, error);
+            obj["rollback"] = rollback_json(rollback);
+        }
+        RuntimeError::CheckFailed(error) => plugin_fields(&mut obj, error),
+        RuntimeError::DelFailed { errors } => {
+            if let Some(first) = errors.first() {
+                plugin_fields(&mut obj, first);
+            }
+            obj["msg"] = Value::String(msg.clone());
+            obj["errors"] = errors.iter().map(plugin_json).collect();
+        }
+        RuntimeError::Interrupted { plugin, command, rollback, signal } => {
+            obj["plugin"] = json!(plugin);
+            obj["command"] = json!(command);
+            obj["signal"] = json!(signal_name(*signal));
+            obj["rollback"] = rollback_json(rollback);
+        }
+        RuntimeError::InvalidIdentifier { error, .. } | RuntimeError::PluginNotFound { error, .. } => {
+            obj["code"] = json!(error.code);
+            if !error.details.is_empty() {
+                obj["details"] = json!(error.details);
+            }
+        }
+        _ => {}
+    }
+    (code, obj)
+}
+
+fn signal_name(sig: i32) -> String {
+    nix::sys::signal::Signal::try_from(sig).map(|s| s.as_str().to_string()).unwrap_or_else(|_| sig.to_string())
+}
+
+fn plugin_fields(obj: &mut Value, e: &PluginError) {
+    let p = plugin_json(e);
+    if let (Value::Object(o), Value::Object(p)) = (obj, p) {
+        for (k, v) in p {
+            if k != "msg" || o.get("msg").is_none() {
+                o.insert(k, v);
+            }
+        }
+        o.insert("msg".into(), json!(e.failure.error.msg));
+    }
+}
+
+fn plugin_json(e: &PluginError) -> Value {
+    let mut v = json!({
+        "code": e.failure.error.code,
+        "msg": e.failure.error.msg,
+        "plugin": e.plugin,
+        "command": e.command.as_str(),
+        "exit": e.failure.exit_code,
+        "signal": e.failure.signal,
+        "stderr": e.failure.stderr,
+    });
+    if !e.failure.error.details.is_empty() {
+        v["details"] = json!(e.failure.error.details);
+    }
+    if e.failure.timed_out {
+        v["timedOut"] = json!(true);
+    }
+    v
+}
+
+fn rollback_json(r: &Rollback) -> Value {
+    json!({
+        "skipped": r.skipped,
+        "deleted": r.deleted,
+        "errors": r.errors.iter().map(plugin_json).collect::<Vec<_>>(),
+    })
+}
+
+/// Hints printed under the error.
+pub fn hints(e: &anyhow::Error) -> Vec<String> {
+    let mut out = Vec::new();
+    match runtime(e) {
+        Some(RuntimeError::PluginNotFound { .. }) => out.push(
+            "install the reference plugins (apt-get install containernetworking-plugins puts them in /usr/lib/cni) or point --cni-path / CNI_PATH at the plugin directory".into(),
+        ),
+        Some(RuntimeError::AddFailed { rollback, .. }) | Some(RuntimeError::Interrupted { rollback, .. }) if rollback.skipped => {
+            out.push("--no-rollback kept the partial attachment; `cnictl del` with the same arguments cleans it up".into())
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Detail lines printed under the error (plugin stderr, rollback).
+pub fn details(e: &anyhow::Error) -> Vec<String> {
+    let mut out = Vec::new();
+    let stderr_lines = |out: &mut Vec<String>, pe: &PluginError| {
+        let s = pe.failure.stderr.trim_end();
+        if !s.is_empty() {
+            out.push(format!("stderr of plugin \"{}\":", pe.plugin));
+            out.extend(s.lines().map(|l| format!("  {l}")));
+        }
+    };
+    match runtime(e) {
+        Some(RuntimeError::AddFailed { error, rollback, .. }) => {
+            stderr_lines(&mut out, error);
+            rollback_lines(&mut out, rollback);
+        }
+        Some(RuntimeError::Interrupted { rollback, .. }) => rollback_lines(&mut out, rollback),
+        Some(RuntimeError::CheckFailed(error)) => stderr_lines(&mut out, error),
+        Some(RuntimeError::DelFailed { errors }) => {
+            for pe in errors {
+                stderr_lines(&mut out, pe);
+            }
+            out.push("the cache entry was kept so that a retry has the prevResult".into());
+        }
+        _ => {}
+    }
+    out
+}
+
+fn rollback_lines(out: &mut Vec<String>, r: &Rollback) {
+    if r.skipped {
+        return;
+    }
+    if !r.deleted.is_empty() {
+        out.push(format!("rolled back: DEL {}", r.deleted.join(", ")));
+    }
+    for pe in &r.errors {
+        out.push(format!("rollback: {pe}"));
+    }
+}

@@ -1,0 +1,160 @@
+//! Everything printed: colour decisions, diagnostics on stderr, tables and JSON on stdout.
+//! Command code never styles text itself; it calls the semantic helpers here.
+
+pub mod error;
+mod result;
+mod timeline;
+
+pub use result::result_table;
+pub use timeline::print_call;
+
+use colored::{ColoredString, Colorize};
+use comfy_table::presets::{NOTHING, UTF8_FULL_CONDENSED};
+use comfy_table::{ContentArrangement, Table};
+use std::io::{IsTerminal, Write};
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    /// Human-readable tables
+    Table,
+    /// JSON
+    Json,
+}
+
+/// When to colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set
+    Auto,
+    /// Always
+    Always,
+    /// Never
+    Never,
+}
+
+/// Prints diagnostics and results with colour decided once per stream.
+#[derive(Debug, Clone)]
+pub struct Printer {
+    color_out: bool,
+    color_err: bool,
+    stdout_tty: bool,
+    output: Option<Output>,
+}
+
+impl Printer {
+    /// Decides colour for stdout and stderr: --color, then NO_COLOR, then whether each
+    /// stream is a terminal.
+    pub fn new(choice: ColorChoice, output: Option<Output>) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let decide = |tty: bool| match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !no_color,
+        };
+        let stdout_tty = std::io::stdout().is_terminal();
+        Printer { color_out: decide(stdout_tty), color_err: decide(std::io::stderr().is_terminal()), stdout_tty, output }
+    }
+
+    /// A printer without colour (for errors before settings exist).
+    pub fn plain() -> Self {
+        Printer { color_out: false, color_err: false, stdout_tty: false, output: None }
+    }
+
+    /// True when stdout is a terminal.
+    pub fn stdout_is_tty(&self) -> bool {
+        self.stdout_tty
+    }
+
+    /// The format to use: the one asked for, else a table on a terminal and `piped` otherwise.
+    pub fn format(&self, piped: Output) -> Output {
+        self.output.unwrap_or(if self.stdout_tty { Output::Table } else { piped })
+    }
+
+    fn err_style(&self, s: &str, f: fn(&str) -> ColoredString) -> String {
+        if self.color_err {
+            f(s).to_string()
+        } else {
+            s.to_string()
+        }
+    }
+
+    /// Styles text for stdout when colour is on.
+    pub fn out_style(&self, s: &str, f: fn(&str) -> ColoredString) -> String {
+        if self.color_out {
+            f(s).to_string()
+        } else {
+            s.to_string()
+        }
+    }
+
+    /// `error: ...` on stderr.
+    pub fn error(&self, msg: &str) {
+        eprintln!("{} {msg}", self.err_style("error:", |s| s.red().bold()));
+    }
+
+    /// `warning: ...` on stderr.
+    pub fn warning(&self, msg: &str) {
+        eprintln!("{} {msg}", self.err_style("warning:", |s| s.yellow().bold()));
+    }
+
+    /// `note: ...` on stderr.
+    pub fn note(&self, msg: &str) {
+        eprintln!("{} {msg}", self.err_style("note:", |s| s.cyan().bold()));
+    }
+
+    /// `hint: ...` on stderr.
+    pub fn hint(&self, msg: &str) {
+        eprintln!("{} {msg}", self.err_style("hint:", |s| s.green().bold()));
+    }
+
+    /// A line on stderr, dimmed (timelines, traces).
+    pub fn trace(&self, msg: &str) {
+        eprintln!("{}", self.err_style(msg, |s| s.dimmed()));
+    }
+
+    /// Prints an error and returns the exit code it maps to; with `-o json`, the JSON error
+    /// object goes to stdout as well.
+    pub fn report(&self, e: &anyhow::Error) -> i32 {
+        let (code, json) = error::classify(e);
+        if self.output == Some(Output::Json) {
+            print_json(&json);
+        }
+        self.error(&error::one_line(e));
+        for hint in error::hints(e) {
+            self.hint(&hint);
+        }
+        for extra in error::details(e) {
+            eprintln!("  {extra}");
+        }
+        code
+    }
+
+    /// A table styled for where stdout goes: borders on a terminal, none when piped.
+    pub fn table(&self, header: &[&str]) -> Table {
+        let mut t = Table::new();
+        if self.stdout_tty {
+            t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+        } else {
+            t.load_preset(NOTHING).set_content_arrangement(ContentArrangement::Disabled);
+        }
+        t.set_header(header.iter().map(|h| self.out_style(h, |s| s.bold())).collect::<Vec<_>>());
+        t
+    }
+}
+
+/// Prints a JSON value (pretty, with a trailing newline); a closed pipe ends quietly.
+pub fn print_json(v: &serde_json::Value) {
+    let text = serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string());
+    write_stdout(&format!("{text}\n"));
+}
+
+/// Writes to stdout; a broken pipe exits quietly with success, as ripgrep does.
+pub fn write_stdout(s: &str) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}

@@ -31,7 +31,7 @@ impl Target {
     /// Resolves and validates the identity; nothing is touched yet.
     pub fn resolve(s: &Settings, a: &AttachmentArgs) -> anyhow::Result<Target> {
         let netns_path = netns::resolve_netns_arg(&a.netns, &s.cwd);
-        let netns_name = netns::bare_name(&a.netns).map(str::to_string);
+        let netns_name = netns::is_bare_name(&a.netns).then(|| a.netns.clone());
         let container_id = match &a.container_id {
             Some(id) => id.clone(),
             None => netns::default_container_id(&netns_path),

@@ -1,9 +1,38 @@
 //! Finding and parsing network configuration files, as libcni's `libcni/conf.go` does.
 //!
-//! INTERFACE STUB — to be implemented.
+//! A network is a configuration list: a `.conflist` file, or a deprecated single-plugin
+//! `.conf`/`.json` file wrapped into a one-plugin list. [`load`] finds one by name in a
+//! directory with libcni's priority; [`scan`] reads every file, for listings. Each plugin's
+//! JSON is kept verbatim ([`PluginConfig::raw`]: key order, unknown keys, numbers exactly as
+//! written) because request building injects into it and plugins must get what was written.
+//!
+//! Where cnictl departs from libcni:
+//! * a broken file that names another network does not stop the search ([`load`]);
+//! * the network name is checked before it becomes the plugin subdirectory's name;
+//! * plugin objects keep their key order and number texts (libcni re-marshals them sorted,
+//!   through float64);
+//! * the keys of plugin objects match case-sensitively (Go accepts `"Type"` for `type`);
+//! * numbers outside float64's range (`1e400`) are accepted (Go rejects them).
 
 use serde_json::{Map, Value};
-use std::path::{Path, PathBuf};
+use std::fmt;
+use std::path::PathBuf;
+
+mod dir;
+mod error;
+mod json;
+mod list;
+mod plugin;
+#[cfg(test)]
+mod tests;
+mod version_select;
+
+pub use dir::{conf_files, config_files, load, read_file, scan, FileKind, ScannedFile};
+pub use error::{ConfigError, FoundNetwork, JsonSyntax, ListError, PluginError};
+pub use list::{
+    conf_from_bytes, conf_from_file, list_from_bytes, list_from_file, plugin_from_bytes,
+    plugin_from_file,
+};
 
 /// One plugin of a chain. `raw` is the plugin object exactly as written (key order, unknown keys
 /// and exact numbers kept), which is what request building injects into.
@@ -13,13 +42,15 @@ pub struct PluginConfig {
     pub plugin_type: String,
     /// The plugin object's own `name`, if any.
     pub name: Option<String>,
-    /// `ipam.type`, if the plugin has an `ipam` object with a type.
+    /// `ipam.type`, if the plugin has an `ipam` object with a non-empty type.
     pub ipam_type: Option<String>,
-    /// The capabilities declared true, in file order.
+    /// The capabilities declared true, in file order (false ones are left out; `raw` keeps
+    /// them).
     pub capabilities: Vec<String>,
     /// The plugin object, verbatim.
     pub raw: Map<String, Value>,
-    /// The file this plugin came from (the conflist, or a file of the plugin subdirectory).
+    /// The file this plugin came from (the conflist, or a file of the plugin subdirectory);
+    /// empty when parsed from bytes.
     pub source: PathBuf,
 }
 
@@ -50,8 +81,19 @@ pub struct NetworkConfigList {
 pub struct LoadWarning {
     /// The file concerned.
     pub file: PathBuf,
-    /// What is wrong with it.
+    /// The network the file seems to define, when its name could be read.
+    pub network: Option<String>,
+    /// What is wrong with it (the error's text, which names the file).
     pub message: String,
+}
+
+impl fmt::Display for LoadWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.network {
+            Some(n) => write!(f, "{} (skipped; it defines network {n:?})", self.message),
+            None => write!(f, "{} (skipped)", self.message),
+        }
+    }
 }
 
 /// A loaded network and the warnings collected on the way.
@@ -68,22 +110,4 @@ pub struct Loaded {
 pub struct LoadOptions {
     /// Skip every broken file instead of failing on one that could be the wanted network.
     pub skip_broken: bool,
-}
-
-/// Errors of config loading; each names the file or directory.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// Placeholder.
-    #[error("config error")]
-    Placeholder,
-}
-
-/// Parses conflist bytes.
-pub fn list_from_bytes(_bytes: &[u8]) -> Result<NetworkConfigList, ConfigError> {
-    unimplemented!()
-}
-
-/// Finds network `name` in `dir` with libcni's priority (conflists first, then .conf/.json).
-pub fn load(_dir: &Path, _name: &str, _opts: &LoadOptions) -> Result<Loaded, ConfigError> {
-    unimplemented!()
 }

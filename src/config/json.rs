@@ -1,0 +1,350 @@
+//! JSON reading that keeps a plugin's config verbatim.
+//!
+//! serde_json (with `arbitrary_precision`) keeps a number's digits but rewrites its exponent
+//! (`1e400` becomes `1e+400`, `1E5` becomes `1e+5`). Plugins must get their numbers exactly as
+//! written, so after serde_json has accepted the text (it decides what is valid JSON and gives
+//! the positions of syntax errors) a small builder walks the text again and makes each number
+//! from its source text. The builder also recovers a broken file's network name leniently.
+
+use serde_json::{Map, Number, Value};
+
+use super::error::JsonSyntax;
+
+/// Parses `bytes` as one JSON value, keeping every number's text as written. Accepts and
+/// rejects exactly what serde_json does.
+pub(crate) fn parse_verbatim(bytes: &[u8]) -> Result<Value, JsonSyntax> {
+    let checked: Value = serde_json::from_slice(bytes).map_err(|e| JsonSyntax::from_serde(&e))?;
+    let mut b = Builder { s: bytes, i: 0 };
+    b.ws();
+    // serde_json accepted the text, so the builder cannot fail; if it ever did, serde_json's
+    // own value (with normalised exponents) is still correct JSON.
+    Ok(b.value().unwrap_or(checked))
+}
+
+struct Builder<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Builder<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    fn value(&mut self) -> Option<Value> {
+        match self.peek()? {
+            b'{' => self.object(),
+            b'[' => self.array(),
+            b'"' => self.string().map(Value::String),
+            b't' => self.literal(b"true", Value::Bool(true)),
+            b'f' => self.literal(b"false", Value::Bool(false)),
+            b'n' => self.literal(b"null", Value::Null),
+            _ => self.number(),
+        }
+    }
+
+    fn literal(&mut self, word: &[u8], v: Value) -> Option<Value> {
+        if self.s.get(self.i..self.i + word.len())? == word {
+            self.i += word.len();
+            Some(v)
+        } else {
+            None
+        }
+    }
+
+    fn number(&mut self) -> Option<Value> {
+        let start = self.i;
+        while matches!(
+            self.peek(),
+            Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+        ) {
+            self.i += 1;
+        }
+        let text = std::str::from_utf8(&self.s[start..self.i]).ok()?;
+        if text.is_empty() {
+            return None;
+        }
+        // The text was validated by serde_json as a JSON number.
+        Some(Value::Number(Number::from_string_unchecked(
+            text.to_string(),
+        )))
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let end = string_end(self.s, self.i)?;
+        let v = serde_json::from_slice::<String>(&self.s[self.i..end]).ok()?;
+        self.i = end;
+        Some(v)
+    }
+
+    fn array(&mut self) -> Option<Value> {
+        self.eat(b'[')?;
+        let mut out = Vec::new();
+        self.ws();
+        if self.eat(b']').is_some() {
+            return Some(Value::Array(out));
+        }
+        loop {
+            self.ws();
+            out.push(self.value()?);
+            self.ws();
+            if self.eat(b',').is_none() {
+                self.eat(b']')?;
+                return Some(Value::Array(out));
+            }
+        }
+    }
+
+    fn object(&mut self) -> Option<Value> {
+        self.eat(b'{')?;
+        let mut out = Map::new();
+        self.ws();
+        if self.eat(b'}').is_some() {
+            return Some(Value::Object(out));
+        }
+        loop {
+            self.ws();
+            let k = self.string()?;
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            let v = self.value()?;
+            // Like serde_json: a repeated key keeps its first position and takes the last value.
+            out.insert(k, v);
+            self.ws();
+            if self.eat(b',').is_none() {
+                self.eat(b'}')?;
+                return Some(Value::Object(out));
+            }
+        }
+    }
+}
+
+/// Index just past the string literal starting at `start` (a `"`), or None if unterminated.
+fn string_end(s: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    loop {
+        match s.get(i)? {
+            b'"' => return Some(i + 1),
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Open,
+    Close,
+    Colon,
+    Comma,
+    Str(Option<String>),
+    Other,
+}
+
+/// Finds the top-level `"name": "<string>"` of a possibly broken JSON object: the network a
+/// broken file meant to define. Tokens are read until the first top-level object closes or an
+/// unterminated string ends the text; everything else that is not JSON is skipped.
+pub(crate) fn lenient_name(bytes: &[u8]) -> Option<String> {
+    let mut depth: usize = 0;
+    let mut found = None;
+    // The last three tokens seen at depth 1 (inside the top-level object), with a marker for
+    // "key position" (just after the opening brace or a comma at depth 1).
+    let mut window: Vec<Tok> = Vec::new();
+    let mut i = 0;
+    let mut started = false;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let tok = match c {
+            b' ' | b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            b'{' | b'[' => {
+                i += 1;
+                Tok::Open
+            }
+            b'}' | b']' => {
+                i += 1;
+                Tok::Close
+            }
+            b':' => {
+                i += 1;
+                Tok::Colon
+            }
+            b',' => {
+                i += 1;
+                Tok::Comma
+            }
+            b'"' => {
+                let end = string_end(bytes, i)?;
+                let s = serde_json::from_slice::<String>(&bytes[i..end]).ok();
+                i = end;
+                Tok::Str(s)
+            }
+            _ => {
+                i += 1;
+                Tok::Other
+            }
+        };
+        if !started {
+            // The top level must be an object.
+            if c != b'{' {
+                return None;
+            }
+            started = true;
+            depth = 1;
+            window.push(Tok::Comma);
+            continue;
+        }
+        match tok {
+            Tok::Open => {
+                depth += 1;
+                window.clear();
+            }
+            Tok::Close => {
+                depth -= 1;
+                window.clear();
+                if depth == 0 {
+                    break;
+                }
+            }
+            t if depth == 1 => {
+                window.push(t);
+                if window.len() > 4 {
+                    window.remove(0);
+                }
+                if let [Tok::Comma, Tok::Str(Some(k)), Tok::Colon, Tok::Str(Some(v))] =
+                    window.as_slice()
+                {
+                    if k == "name" {
+                        found = Some(v.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_their_text() {
+        let text = r#"{"a":1e400,"b":18446744073709551616,"c":1E5,"d":-0,"e":1.50,"f":2e-3,"g":[1E+2,{"h":-1.0e-0}]}"#;
+        let v = parse_verbatim(text.as_bytes()).unwrap();
+        assert_eq!(serde_json::to_string(&v).unwrap(), text);
+    }
+
+    #[test]
+    fn strings_and_duplicates_like_serde() {
+        let text = r#" { "k\"ey" : "a\u00e9\n" , "x": true, "k\"ey": null, "e": {}, "l": [] } "#;
+        let ours = parse_verbatim(text.as_bytes()).unwrap();
+        let theirs: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(ours, theirs);
+        assert_eq!(
+            serde_json::to_string(&ours).unwrap(),
+            serde_json::to_string(&theirs).unwrap()
+        );
+    }
+
+    #[test]
+    fn rejects_what_serde_rejects() {
+        for bad in [
+            "",
+            "{",
+            "{\"a\":1,}",
+            "[1,]",
+            "01",
+            "1.",
+            "-",
+            "\"\\x\"",
+            "{}x",
+            "nul",
+            "\u{feff}{}",
+        ] {
+            assert!(
+                parse_verbatim(bad.as_bytes()).is_err(),
+                "{bad:?} should fail"
+            );
+            assert!(serde_json::from_str::<Value>(bad).is_err());
+        }
+        for good in [
+            "1",
+            "\"s\"",
+            "null",
+            "[]",
+            "-0.5",
+            " {\"a\":[true,false]}\n",
+        ] {
+            assert_eq!(
+                parse_verbatim(good.as_bytes()).unwrap(),
+                serde_json::from_str::<Value>(good).unwrap(),
+                "{good:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = "[".repeat(100_000);
+        let e = parse_verbatim(deep.as_bytes()).unwrap_err();
+        assert_eq!(e.message, "recursion limit exceeded");
+        let deep = format!("{{\"name\":\"n\",\"x\":{}", "{\"a\":".repeat(100_000));
+        assert_eq!(lenient_name(deep.as_bytes()), Some("n".into()));
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let e = parse_verbatim(b"{\n  \"name\": \"x\",\n}").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 1));
+        assert_eq!(e.message, "trailing comma");
+        let e = parse_verbatim(b"{\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
+        assert_eq!(e.message, "EOF while parsing an object");
+    }
+
+    #[test]
+    fn lenient_name_recovery() {
+        assert_eq!(
+            lenient_name(br#"{"name":"a","plugins":[{"type":"x",}]}"#),
+            Some("a".into())
+        );
+        assert_eq!(
+            lenient_name(br#"{"plugins":[{"name":"inner",}], "name" : "outer""#),
+            Some("outer".into())
+        );
+        assert_eq!(
+            lenient_name(br#"{"cniVersion":"1.0.0" "name":"missing-comma"}"#),
+            None
+        );
+        assert_eq!(lenient_name(br#"{"ipam":{"name":"inner"}}"#), None);
+        assert_eq!(lenient_name(br#"{"name":1}"#), None);
+        assert_eq!(lenient_name(br#"["name","x"]"#), None);
+        assert_eq!(lenient_name(br#"{"name":"unterminated"#), None);
+        assert_eq!(lenient_name(br#"{"a":"x"}{"name":"second"}"#), None);
+        assert_eq!(
+            lenient_name(b"{\"name\":\"esc\\u0061ped\", \xff\xfe"),
+            Some("escaped".into())
+        );
+        assert_eq!(lenient_name(b""), None);
+    }
+}

@@ -1,0 +1,254 @@
+//! Directory scanning (`ConfFiles`), plugin subdirectories and `scan`.
+
+use super::super::*;
+use super::{tempdir, write};
+use std::fs;
+use std::path::PathBuf;
+
+fn names(files: &[PathBuf]) -> Vec<String> {
+    files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn conf_files_extension_and_order() {
+    let d = tempdir();
+    for f in [
+        "9-b.conflist",
+        "10-a.conflist",
+        "A.conflist",
+        "x.conf.bak",
+        "X.CONFLIST",
+        ".conflist",
+        "y.conf",
+        "z.json",
+        "noext",
+    ] {
+        write(d.path(), f, "{}");
+    }
+    fs::create_dir(d.path().join("dir.conflist")).unwrap();
+    write(d.path(), "sub/inner.conflist", "{}");
+    std::os::unix::fs::symlink(d.path().join("sub"), d.path().join("link.conflist")).unwrap();
+
+    let got = conf_files(d.path(), &[".conflist"]).unwrap();
+    assert_eq!(
+        names(&got),
+        [
+            ".conflist",
+            "10-a.conflist",
+            "9-b.conflist",
+            "A.conflist",
+            "link.conflist"
+        ]
+    );
+    assert!(got.iter().all(|p| p.parent() == Some(d.path())));
+    assert_eq!(
+        names(&conf_files(d.path(), &[".conf", ".json"]).unwrap()),
+        ["y.conf", "z.json"]
+    );
+    // Missing directory: no files, no error.
+    assert!(conf_files(&d.path().join("missing"), &[".conf"])
+        .unwrap()
+        .is_empty());
+    // A file where the directory should be: an error.
+    assert!(conf_files(&d.path().join("y.conf"), &[".conf"]).is_err());
+}
+
+#[test]
+fn subdirectory_plugins_cases_10_11_13() {
+    let d = tempdir();
+    // 10: no plugins key, one plugin in <dir>/<name>/.
+    let f = write(
+        d.path(),
+        "10.conflist",
+        r#"{"name":"some-network","cniVersion":"1.0.0"}"#,
+    );
+    let p = write(
+        d.path(),
+        "some-network/funky-second-plugin.conf",
+        r#"{"type":"funky","x":1e400}"#,
+    );
+    let l = list_from_file(&f).unwrap();
+    assert_eq!(l.plugins.len(), 1);
+    assert_eq!(l.plugins[0].plugin_type, "funky");
+    assert_eq!(l.plugins[0].source, p);
+    assert_eq!(l.source.as_deref(), Some(f.as_path()));
+    // The list's bytes are the file's, without the subdirectory's plugins.
+    assert_eq!(l.bytes, fs::read(&f).unwrap());
+
+    // 11: no plugins and no subdirectory.
+    let f = write(d.path(), "11.conflist", r#"{"name":"lonely"}"#);
+    let e = list_from_file(&f).unwrap_err();
+    assert!(matches!(e, ConfigError::NoPluginConfigs { .. }));
+    assert_eq!(
+        e.to_string(),
+        format!("{}: no plugin configs found", f.display())
+    );
+
+    // 13: inline first, then the subdirectory (sorted, .conf only).
+    let f = write(
+        d.path(),
+        "13.conflist",
+        r#"{"name":"net13","plugins":[{"type":"host-local"}]}"#,
+    );
+    write(d.path(), "net13/20-b.conf", r#"{"type":"second"}"#);
+    write(d.path(), "net13/10-a.conf", r#"{"type":"first"}"#);
+    write(d.path(), "net13/30-c.json", r#"{"type":"ignored"}"#);
+    write(d.path(), "net13/deeper/40.conf", r#"{"type":"ignored"}"#);
+    let types = |l: NetworkConfigList| {
+        l.plugins
+            .into_iter()
+            .map(|p| p.plugin_type)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        types(list_from_file(&f).unwrap()),
+        ["host-local", "first", "second"]
+    );
+    let f = write(
+        d.path(),
+        "13.conflist",
+        r#"{"name":"net13","loadOnlyInlinedPlugins":true,"plugins":[{"type":"host-local"}]}"#,
+    );
+    assert_eq!(types(list_from_file(&f).unwrap()), ["host-local"]);
+    let f = write(
+        d.path(),
+        "13e.conflist",
+        r#"{"name":"empty13","plugins":[{"type":"host-local"}]}"#,
+    );
+    fs::create_dir(d.path().join("empty13")).unwrap();
+    assert_eq!(types(list_from_file(&f).unwrap()), ["host-local"]);
+}
+
+#[test]
+fn subdirectory_errors() {
+    let d = tempdir();
+    // A broken plugin file in the subdirectory: the error names that file.
+    let f = write(
+        d.path(),
+        "a.conflist",
+        r#"{"name":"neta","plugins":[{"type":"x"}]}"#,
+    );
+    let bad = write(d.path(), "neta/1.conf", r#"{"name":"whatever"}"#);
+    let e = list_from_file(&f).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}: error parsing configuration: missing 'type'",
+            bad.display()
+        )
+    );
+    // The subdirectory path is a file: it cannot be read.
+    let f = write(
+        d.path(),
+        "b.conflist",
+        r#"{"name":"netb","plugins":[{"type":"x"}]}"#,
+    );
+    write(d.path(), "netb", "not a directory");
+    let e = list_from_file(&f).unwrap_err();
+    assert!(matches!(e, ConfigError::ReadPluginDir { .. }), "{e}");
+    assert!(e.to_string().starts_with(&format!(
+        "failed to read plugin config files in {}: ",
+        d.path().join("netb").display()
+    )));
+    // A name that would escape the directory is refused before it is used as a path.
+    write(d.path(), "outside/evil.conf", r#"{"type":"evil"}"#);
+    write(d.path(), "conf/keep", "");
+    let f = write(
+        d.path(),
+        "conf/c.conflist",
+        r#"{"name":"../outside","plugins":[{"type":"x"}]}"#,
+    );
+    let e = list_from_file(&f).unwrap_err();
+    assert!(matches!(e, ConfigError::BadNetworkName { .. }), "{e}");
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}: network name \"../outside\" cannot name a plugin subdirectory: invalid characters found in network name; ../outside",
+            f.display()
+        )
+    );
+    // ...unless no subdirectory is read.
+    let f = write(
+        d.path(),
+        "conf/c.conflist",
+        r#"{"name":"../outside","loadOnlyInlinedPlugins":"true","plugins":[{"type":"x"}]}"#,
+    );
+    assert_eq!(list_from_file(&f).unwrap().plugins.len(), 1);
+    // An empty name would make the conf dir itself the plugin directory.
+    let f = write(
+        d.path(),
+        "conf/d.conflist",
+        r#"{"name":"","plugins":[{"type":"x"}]}"#,
+    );
+    assert!(matches!(
+        list_from_file(&f).unwrap_err(),
+        ConfigError::BadNetworkName { .. }
+    ));
+}
+
+#[test]
+fn scan_lists_every_file_in_priority_order() {
+    let d = tempdir();
+    write(d.path(), "50-b.conf", r#"{"name":"b","type":"bridge"}"#);
+    write(d.path(), "10-z.json", r#"{"name":"z","type":"bridge"}"#);
+    write(
+        d.path(),
+        "90-a.conflist",
+        r#"{"name":"a","plugins":[{"type":"x"}]}"#,
+    );
+    write(
+        d.path(),
+        "00-bad.conflist",
+        r#"{"name":"broken","plugins":[{"type":"x"},]}"#,
+    );
+    write(d.path(), "README.md", "not a config");
+    let got = scan(d.path()).unwrap();
+    let summary: Vec<(String, FileKind, Option<String>, bool)> = got
+        .iter()
+        .map(|s| {
+            (
+                s.path.file_name().unwrap().to_string_lossy().into_owned(),
+                s.kind,
+                s.name.clone(),
+                s.result.is_ok(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "00-bad.conflist".to_string(),
+                FileKind::List,
+                Some("broken".to_string()),
+                false
+            ),
+            (
+                "90-a.conflist".to_string(),
+                FileKind::List,
+                Some("a".to_string()),
+                true
+            ),
+            (
+                "10-z.json".to_string(),
+                FileKind::Single,
+                Some("z".to_string()),
+                true
+            ),
+            (
+                "50-b.conf".to_string(),
+                FileKind::Single,
+                Some("b".to_string()),
+                true
+            ),
+        ]
+    );
+    assert!(scan(&d.path().join("missing")).unwrap().is_empty());
+    assert!(matches!(
+        scan(&d.path().join("README.md")).unwrap_err(),
+        ConfigError::NotADirectory { .. }
+    ));
+}

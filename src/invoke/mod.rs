@@ -1,11 +1,36 @@
 //! The CNI execution protocol: find a plugin binary, build its environment and stdin, run it
 //! with a deadline, and decode its result or its error. Only this module starts processes.
 //!
-//! INTERFACE STUB — to be implemented.
+//! The pieces, each in its own file, mirror libcni's `pkg/invoke`:
+//! - [`find`]: `FindInPath`, stricter about names and empty path entries;
+//! - [`env`](mod@env): the plugin environment (`Args.AsEnv`), with a default `PATH`;
+//! - [`request`]: the stdin of one plugin (`buildOneConfig`, GC and STATUS requests), keeping the
+//!   plugin's raw JSON verbatim (key order, unknown keys, exact numbers);
+//! - [`exec`]: [`RawExec`], the real runner: own process group, non-blocking stdin, capped
+//!   stdout/stderr, deadline and interrupt handling, no hang on pipes held by grandchildren;
+//! - [`error`]: [`ExecError`] and [`plugin_failure`], libcni's `pluginErr` texts plus what
+//!   libcni drops (exit status, signal, stderr, timeout);
+//! - [`version`]: VERSION probing and decoding;
+//! - [`fake`]: [`fake::RecordingExec`], a scripted [`Exec`] for tests of other modules.
 
-use crate::config::PluginConfig;
-use crate::types::error::CniError;
-use serde_json::{Map, Value};
+pub mod env;
+pub mod error;
+pub mod exec;
+pub mod fake;
+pub mod find;
+mod quote;
+pub mod request;
+pub mod version;
+
+pub use env::{build_env, join_cni_args, version_env, DEFAULT_PATH};
+pub use error::{plugin_failure, ExecError, PluginFailure};
+pub use exec::{RawExec, SpawnJob, Spawner, DEFAULT_STDERR_CAP, DEFAULT_STDOUT_CAP};
+pub use find::{find_in_path, find_plugin, FindError};
+pub use request::{
+    build_gc_request, build_request, build_status_request, runtime_config, version_request,
+};
+pub use version::{decode_version_info, probe_version, ProbeError};
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicUsize;
@@ -43,6 +68,12 @@ impl Command {
     }
 }
 
+impl std::fmt::Display for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The values of the six `CNI_*` variables for one call.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CniArgs {
@@ -69,7 +100,7 @@ pub struct ExecLimits {
 }
 
 /// What a plugin process did.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExecOutput {
     /// stdout (capped; see `stdout_truncated`).
     pub stdout: Vec<u8>,
@@ -79,6 +110,8 @@ pub struct ExecOutput {
     pub exit_code: Option<i32>,
     /// Signal name (`SIGKILL`) when it was killed by a signal.
     pub signal: Option<String>,
+    /// True when the signal left a core dump.
+    pub core_dumped: bool,
     /// True when stdout exceeded the cap.
     pub stdout_truncated: bool,
     /// True when stderr exceeded the cap.
@@ -87,63 +120,35 @@ pub struct ExecOutput {
     pub elapsed: Duration,
     /// True when the call was killed because of the timeout.
     pub timed_out: bool,
+    /// The timeout that applied to the call, if any.
+    pub timeout: Option<Duration>,
 }
 
-/// Why a plugin could not be run at all, or was stopped.
-#[derive(Debug, thiserror::Error)]
-pub enum ExecError {
-    /// Placeholder.
-    #[error("exec error")]
-    Placeholder,
-    /// Interrupted by a signal.
-    #[error("interrupted by signal {0}")]
-    Interrupted(i32),
+impl ExecOutput {
+    /// An output of a process that exited with `code` (for fakes and tests).
+    pub fn exited(code: i32, stdout: impl Into<Vec<u8>>, stderr: impl Into<Vec<u8>>) -> Self {
+        ExecOutput {
+            stdout: stdout.into(),
+            stderr: stderr.into(),
+            exit_code: Some(code),
+            ..Default::default()
+        }
+    }
+
+    /// True when the plugin exited 0 and was not stopped by the timeout.
+    pub fn is_success(&self) -> bool {
+        self.exit_code == Some(0) && !self.timed_out
+    }
 }
 
 /// Runs plugin binaries. The seam for tests (a recording fake implements it).
 pub trait Exec: Send + Sync {
     /// Runs `path` with `stdin` and exactly the environment `env`.
-    fn exec(&self, path: &Path, stdin: &[u8], env: &[(OsString, OsString)], limits: &ExecLimits) -> Result<ExecOutput, ExecError>;
-}
-
-/// A plugin failure in libcni's terms plus what libcni drops.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PluginFailure {
-    /// The CNI error (parsed from stdout, or synthesised as libcni does).
-    pub error: CniError,
-    /// Exit code.
-    pub exit_code: Option<i32>,
-    /// Signal name.
-    pub signal: Option<String>,
-    /// The plugin's stderr (lossy UTF-8, with a truncation note when capped).
-    pub stderr: String,
-    /// True when the call timed out.
-    pub timed_out: bool,
-}
-
-/// Finds `name` on `paths` (libcni `FindInPath`, stricter: `..` and separators refused).
-pub fn find_in_path(_name: &str, _paths: &[PathBuf]) -> Result<PathBuf, CniError> {
-    unimplemented!()
-}
-
-/// The plugin's env: parent env minus CAP_ARGS/NETCONFPATH (and old CNI_*), plus the six
-/// CNI_* vars; a default PATH when the parent has none.
-pub fn build_env(_parent: &[(OsString, OsString)], _command: Command, _args: &CniArgs) -> Vec<(OsString, OsString)> {
-    unimplemented!()
-}
-
-/// The stdin for one plugin of a list, built as libcni's `buildOneConfig` does.
-pub fn build_request(
-    _plugin: &PluginConfig,
-    _list_name: &str,
-    _cni_version: &str,
-    _prev_result: Option<&Value>,
-    _capability_args: &Map<String, Value>,
-) -> Vec<u8> {
-    unimplemented!()
-}
-
-/// Turns a failed run into libcni's error plus stderr/exit/signal.
-pub fn plugin_failure(_out: &ExecOutput) -> PluginFailure {
-    unimplemented!()
+    fn exec(
+        &self,
+        path: &Path,
+        stdin: &[u8],
+        env: &[(OsString, OsString)],
+        limits: &ExecLimits,
+    ) -> Result<ExecOutput, ExecError>;
 }

@@ -92,7 +92,10 @@ impl PluginNs {
 
     /// The runner that spawns plugins inside this namespace.
     pub fn exec(&self) -> RawExec {
-        RawExec { spawn_in: self.thread.as_ref().map(|t| t.spawner()) }
+        match &self.thread {
+            Some(t) => RawExec::with_spawner(t.spawner()),
+            None => RawExec::new(),
+        }
     }
 
     /// Refuses a container namespace that is the one plugins run in: a DEL there would delete

@@ -1,0 +1,515 @@
+use super::*;
+use serde_json::json;
+use std::os::unix::fs::{symlink, MetadataExt};
+use std::sync::mpsc;
+use std::time::Duration;
+use tempfile::TempDir;
+
+fn entry(net: &str, id: &str, ifname: &str) -> CacheEntry {
+    CacheEntry {
+        container_id: id.into(),
+        config: Some(br#"{"name":"n"}"#.to_vec()),
+        if_name: ifname.into(),
+        network_name: net.into(),
+        ..Default::default()
+    }
+}
+
+fn mode(p: &Path) -> u32 {
+    fs::metadata(p).unwrap().mode() & 0o7777
+}
+
+#[test]
+fn file_format_modes_and_round_trip() {
+    // digest case 57 and the 7.2 example
+    let tmp = TempDir::new().unwrap();
+    let cache = Cache::new(tmp.path().join("cni"));
+    let mut e = entry("n", "c1", "eth0");
+    e.netns = "/run/netns/x".into();
+    e.cni_args = vec![("FOO".into(), "BAR".into())];
+    e.capability_args = json!({"mac": "c2:11:22:33:44:55"})
+        .as_object()
+        .unwrap()
+        .clone();
+    e.result = Some(json!({"ips": [{"address": "10.1.2.3/24"}], "cniVersion": "1.1.0"}));
+    let path = cache.write(&e).unwrap();
+    assert_eq!(path, tmp.path().join("cni/results/n-c1-eth0"));
+    let expected = concat!(
+        r#"{"kind":"cniCacheV1","containerId":"c1","config":"eyJuYW1lIjoibiJ9","ifName":"eth0","#,
+        r#""networkName":"n","netns":"/run/netns/x","cniArgs":[["FOO","BAR"]],"#,
+        r#""capabilityArgs":{"mac":"c2:11:22:33:44:55"},"#,
+        r#""result":{"cniVersion":"1.1.0","ips":[{"address":"10.1.2.3/24"}]}}"#
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), expected);
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(&cache.results_dir()), 0o700);
+    assert_eq!(mode(&cache.dir), 0o700);
+
+    let Some(Cached::V1(back)) = cache.read("n", "c1", "eth0").unwrap() else {
+        panic!("not V1")
+    };
+    assert_eq!(back.config.as_deref(), Some(&br#"{"name":"n"}"#[..]));
+    assert_eq!(back.cni_args, e.cni_args);
+    assert_eq!(back.capability_args, e.capability_args);
+    assert_eq!(
+        back.result,
+        Some(json!({"cniVersion": "1.1.0", "ips": [{"address": "10.1.2.3/24"}]}))
+    );
+    assert_eq!(
+        back,
+        CacheEntry {
+            result: back.result.clone(),
+            ..e
+        }
+    );
+}
+
+#[test]
+fn empty_fields_are_omitted_and_config_may_be_null() {
+    let tmp = TempDir::new().unwrap();
+    let cache = Cache::new(tmp.path());
+    let mut e = entry("n", "c", "eth0");
+    e.config = None;
+    e.result = Some(json!({}));
+    let path = cache.write(&e).unwrap();
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        r#"{"kind":"cniCacheV1","containerId":"c","config":null,"ifName":"eth0","networkName":"n"}"#
+    );
+    let Some(Cached::V1(back)) = cache.read("n", "c", "eth0").unwrap() else {
+        panic!("not V1")
+    };
+    assert_eq!(
+        back,
+        CacheEntry {
+            result: None,
+            ..e.clone()
+        }
+    );
+    e.result = Some(json!("nope"));
+    assert!(matches!(
+        cache.write(&e),
+        Err(CacheError::ResultNotObject { .. })
+    ));
+}
+
+#[test]
+fn two_interfaces_two_files() {
+    // digest case 56
+    let tmp = TempDir::new().unwrap();
+    let cache = Cache::new(tmp.path());
+    for (ifname, ip) in [("eth0", "10.0.0.2/24"), ("eth1", "10.0.1.2/24")] {
+        let mut e = entry("cachetest", "some-container-id", ifname);
+        e.result = Some(json!({"cniVersion": "1.0.0", "ips": [{"address": ip}]}));
+        cache.write(&e).unwrap();
+    }
+    let mut names: Vec<String> = fs::read_dir(cache.results_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "cachetest-some-container-id-eth0",
+            "cachetest-some-container-id-eth1"
+        ]
+    );
+    for (ifname, ip) in [("eth0", "10.0.0.2/24"), ("eth1", "10.0.1.2/24")] {
+        let cached = cache
+            .read("cachetest", "some-container-id", ifname)
+            .unwrap()
+            .unwrap();
+        assert_eq!(cached.result().unwrap()["ips"][0]["address"], ip);
+    }
+}
+
+#[test]
+fn names_are_checked_before_any_path_is_built() {
+    // digest case 58
+    let tmp = TempDir::new().unwrap();
+    let cache = Cache::new(tmp.path());
+    let e = cache.read("", "id", "eth0").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        r#"cache file path requires network name (""), container ID ("id"), and interface name ("eth0")"#
+    );
+    assert!(matches!(
+        cache.result_path("n", "", "eth0"),
+        Err(CacheError::MissingName { .. })
+    ));
+    assert!(matches!(
+        cache.result_path("n", "id", ""),
+        Err(CacheError::MissingName { .. })
+    ));
+    let e = cache.result_path("../x", "id", "eth0").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "cannot build cache path: invalid characters found in network name; ../x"
+    );
+    let e = cache.result_path("../../etc/x", "id", "eth0").unwrap_err();
+    assert!(matches!(e, CacheError::InvalidName(ref c) if c.code == 7));
+    let e = cache.result_path("n", "../x", "eth0").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "cannot build cache path: invalid characters in containerID; ../x"
+    );
+    let e = cache.result_path("n", "id", "a/b").unwrap_err();
+    assert!(matches!(e, CacheError::InvalidName(ref c) if c.code == 4));
+    let mut bad = entry("n", "id", "..");
+    assert!(cache.write(&bad).is_err());
+    bad.if_name = "eth0".into();
+    bad.network_name = "../x".into();
+    assert!(cache.write(&bad).is_err());
+    assert!(cache.remove("n", "../../x", "eth0").is_err());
+    assert!(cache.lock_container("../x").is_err());
+    assert!(!cache.results_dir().exists(), "nothing was created");
+}
+
+#[test]
+fn missing_garbage_legacy_and_odd_files() {
+    // digest cases 58 (garbage, missing) and 53 (legacy)
+    let tmp = TempDir::new().unwrap();
+    let cache = Cache::new(tmp.path());
+    assert_eq!(cache.read("cachetest", "id", "eth0").unwrap(), None);
+    let dir = cache.results_dir();
+    fs::create_dir_all(&dir).unwrap();
+    let put = |name: &str, body: &str| fs::write(dir.join(name), body).unwrap();
+
+    put("cachetest-id-eth0", "adfadsfasdfasfdsafaf");
+    assert_eq!(
+        cache.read("cachetest", "id", "eth0").unwrap(),
+        Some(Cached::Corrupt(
+            "invalid character 'a' looking for beginning of value".into()
+        ))
+    );
+    put("cachetest-id-eth0", "");
+    assert_eq!(
+        cache.read("cachetest", "id", "eth0").unwrap(),
+        Some(Cached::Corrupt("unexpected end of JSON input".into()))
+    );
+    put("cachetest-id-eth0", "[1]");
+    assert!(matches!(
+        cache.read("cachetest", "id", "eth0").unwrap(),
+        Some(Cached::Corrupt(_))
+    ));
+
+    let legacy =
+        r#"{"cniVersion":"0.4.0","ips":[{"version":"4","address":"10.0.0.2/24"}],"dns":{}}"#;
+    put("cachetest-id-eth0", legacy);
+    let got = cache.read("cachetest", "id", "eth0").unwrap().unwrap();
+    assert_eq!(got, Cached::Legacy(serde_json::from_str(legacy).unwrap()));
+    assert_eq!(got.result().unwrap()["cniVersion"], "0.4.0");
+    put(
+        "cachetest-id-eth0",
+        r#"{"kind":"somethingElse","containerId":"id"}"#,
+    );
+    assert!(matches!(
+        cache.read("cachetest", "id", "eth0").unwrap(),
+        Some(Cached::Legacy(_))
+    ));
+
+    for bad in [
+        r#"{"kind":"cniCacheV1","containerId":5}"#,
+        r#"{"kind":"cniCacheV1","config":"***"}"#,
+        r#"{"kind":"cniCacheV1","cniArgs":[["A",1]]}"#,
+        r#"{"kind":"cniCacheV1","capabilityArgs":[]}"#,
+        r#"{"kind":"cniCacheV1","result":"x"}"#,
+    ] {
+        put("cachetest-id-eth0", bad);
+        assert!(
+            matches!(
+                cache.read("cachetest", "id", "eth0").unwrap(),
+                Some(Cached::Corrupt(_))
+            ),
+            "{bad}"
+        );
+    }
+    // Go's tolerance: nulls, short pairs, extra keys
+    put(
+        "cachetest-id-eth0",
+        r#"{"kind":"cniCacheV1","containerId":"id","config":null,"ifName":"eth0","networkName":"cachetest","cniArgs":[["A"],null,["B","2","x"]],"capabilityArgs":null,"x":1}"#,
+    );
+    let Some(Cached::V1(e)) = cache.read("cachetest", "id", "eth0").unwrap() else {
+        panic!("not V1")
+    };
+    assert_eq!(
+        e.cni_args,
+        [
+            ("A".into(), "".into()),
+            ("".into(), "".into()),
+            ("B".into(), "2".into())
+        ]
+    );
+
+    fs::remove_file(dir.join("cachetest-id-eth0")).unwrap();
+    fs::create_dir(dir.join("cachetest-id-eth0")).unwrap();
+    let e = cache.read("cachetest", "id", "eth0").unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CacheError::NotRegularFile {
+                kind: "directory",
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn symlinks_are_neither_followed_nor_read() {
+    let tmp = TempDir::new().unwrap();
+    let cache = Cache::new(tmp.path().join("cache"));
+    let dir = cache.results_dir();
+    fs::create_dir_all(&dir).unwrap();
+    let target = tmp.path().join("precious");
+    fs::write(&target, r#"{"secret":true}"#).unwrap();
+    let link = dir.join("n-c-eth0");
+    symlink(&target, &link).unwrap();
+
+    let e = cache.read("n", "c", "eth0").unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CacheError::NotRegularFile {
+                kind: "symbolic link",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let scan = cache.scan_attachments(None).unwrap();
+    assert!(scan.attachments.is_empty());
+    assert_eq!(scan.skipped.len(), 1);
+    assert!(
+        scan.skipped[0].reason.contains("symbolic link"),
+        "{:?}",
+        scan.skipped
+    );
+
+    cache.write(&entry("n", "c", "eth0")).unwrap();
+    assert_eq!(
+        fs::read_to_string(&target).unwrap(),
+        r#"{"secret":true}"#,
+        "target untouched"
+    );
+    assert!(!fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(matches!(
+        cache.read("n", "c", "eth0").unwrap(),
+        Some(Cached::V1(_))
+    ));
+
+    fs::remove_file(&link).unwrap();
+    symlink(&target, &link).unwrap();
+    cache.remove("n", "c", "eth0").unwrap();
+    assert!(target.exists(), "remove deletes the link, not its target");
+    assert!(fs::symlink_metadata(&link).is_err());
+}
+
+#[test]
+fn results_that_is_a_file_is_an_error() {
+    // digest case 55
+    let tmp = TempDir::new().unwrap();
+    let cache = Cache::new(tmp.path());
+    fs::write(cache.results_dir(), "").unwrap();
+    let e = cache.write(&entry("n", "c", "eth0")).unwrap_err();
+    assert!(matches!(e, CacheError::NotADirectory { .. }));
+    assert_eq!(
+        e.to_string(),
+        format!("{} is not a directory", cache.results_dir().display())
+    );
+    assert!(cache.attachments(None).is_err());
+
+    let nested = Cache::new(tmp.path().join("results/below"));
+    assert!(nested.write(&entry("n", "c", "eth0")).is_err());
+}
+
+#[test]
+fn write_replaces_and_remove_is_idempotent() {
+    // digest case 47
+    let tmp = TempDir::new().unwrap();
+    let cache = Cache::new(tmp.path());
+    let mut e = entry("n", "c", "eth0");
+    cache.write(&e).unwrap();
+    e.netns = "/run/netns/new".into();
+    cache.write(&e).unwrap();
+    let Some(Cached::V1(back)) = cache.read("n", "c", "eth0").unwrap() else {
+        panic!("not V1")
+    };
+    assert_eq!(back.netns, "/run/netns/new");
+    let leftovers: Vec<_> = fs::read_dir(cache.results_dir()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temp file is left");
+    cache.remove("n", "c", "eth0").unwrap();
+    cache.remove("n", "c", "eth0").unwrap();
+    assert_eq!(cache.read("n", "c", "eth0").unwrap(), None);
+}
+
+#[test]
+fn attachments_follow_libcni_rules() {
+    // digest case 59
+    let tmp = TempDir::new().unwrap();
+    let cache = Cache::new(tmp.path());
+    assert!(
+        cache.attachments(None).unwrap().is_empty(),
+        "missing results dir"
+    );
+    assert!(cache
+        .scan_attachments(Some("x"))
+        .unwrap()
+        .skipped
+        .is_empty());
+
+    cache
+        .write(&entry("cachetest", "some-container-id", "eth0"))
+        .unwrap();
+    cache.write(&entry("another", "other-id", "eth0")).unwrap();
+    let dir = cache.results_dir();
+    let put = |name: &str, body: &str| fs::write(dir.join(name), body).unwrap();
+    put("legacy-some-container-id-eth1", r#"{"cniVersion":"0.4.0"}"#);
+    put(
+        "kindless-some-container-id-eth2",
+        r#"{"containerId":"some-container-id"}"#,
+    );
+    put("garbage-some-container-id-eth3", "garbage");
+    put(
+        "liar-some-container-id-eth4",
+        r#"{"kind":"cniCacheV1","containerId":"else","ifName":"eth4","networkName":"liar"}"#,
+    );
+    put(
+        "noif-some-container-id-eth5",
+        r#"{"kind":"cniCacheV1","containerId":"some-container-id","networkName":"noif"}"#,
+    );
+    put(
+        ".cnictl-tmp-1-0",
+        r#"{"kind":"cniCacheV1","containerId":"x","ifName":"e","networkName":"n"}"#,
+    );
+    put("some-container-id-", "{}");
+
+    let all = cache.attachments(None).unwrap();
+    let names: Vec<&str> = all.iter().map(|e| e.network_name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["another", "cachetest", "liar"],
+        "sorted by file name"
+    );
+    assert_eq!(cache.attachments(Some("")).unwrap(), all);
+
+    let mine = cache.attachments(Some("some-container-id")).unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0], entry("cachetest", "some-container-id", "eth0"));
+
+    let scan = cache.scan_attachments(Some("some-container-id")).unwrap();
+    let skipped: Vec<(String, &str)> = scan
+        .skipped
+        .iter()
+        .map(|s| {
+            (
+                s.path.file_name().unwrap().to_string_lossy().into_owned(),
+                s.reason.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            (
+                "garbage-some-container-id-eth3".to_string(),
+                "corrupt cache file: invalid character 'g' looking for beginning of value"
+            ),
+            (
+                "kindless-some-container-id-eth2".to_string(),
+                "not a cniCacheV1 record (legacy or foreign file)"
+            ),
+            (
+                "legacy-some-container-id-eth1".to_string(),
+                "not a cniCacheV1 record (legacy or foreign file)"
+            ),
+            (
+                "liar-some-container-id-eth4".to_string(),
+                "containerId \"else\" does not match"
+            ),
+            (
+                "noif-some-container-id-eth5".to_string(),
+                "empty ifName or networkName"
+            ),
+        ]
+    );
+    let unfiltered = cache.scan_attachments(None).unwrap();
+    assert!(unfiltered
+        .skipped
+        .iter()
+        .any(|s| s.reason.contains("cnictl temporary file")));
+}
+
+#[test]
+fn name_prefilter_matches_go() {
+    assert!(name_mentions(b"net-id-eth0", "id"));
+    assert!(!name_mentions(b"-id-eth0", "id"), "position 0");
+    assert!(!name_mentions(b"net-id-", "id"), "at the very end");
+    assert!(!name_mentions(b"net-idx-eth0", "id"));
+}
+
+#[test]
+fn locks_exclude_each_other() {
+    let tmp = TempDir::new().unwrap();
+    let cache = Cache::new(tmp.path().join("cache"));
+    let a = cache.lock_container("a").unwrap();
+    assert_eq!(mode(&cache.cnictl_dir()), 0o700);
+    assert_eq!(mode(&cache.cnictl_dir().join("locks/a.lock")), 0o600);
+    assert!(!cache.results_dir().exists(), "locks live outside results/");
+
+    let e = cache.try_lock_container("a").unwrap_err();
+    assert!(matches!(e, CacheError::Busy { .. }));
+    assert!(
+        e.to_string()
+            .ends_with("locks/a.lock is held by another cnictl process"),
+        "{e}"
+    );
+    let b = cache.try_lock_container("b").unwrap();
+    assert!(matches!(
+        cache.try_lock_exclusive(),
+        Err(CacheError::Busy { .. })
+    ));
+    drop(a);
+    assert!(matches!(
+        cache.try_lock_exclusive(),
+        Err(CacheError::Busy { .. })
+    ));
+    drop(b);
+    let gc = cache.try_lock_exclusive().unwrap();
+    assert!(matches!(
+        cache.try_lock_container("a"),
+        Err(CacheError::Busy { .. })
+    ));
+
+    // a blocking container lock waits for the exclusive one to go
+    let (tx, rx) = mpsc::channel();
+    let other = cache.clone();
+    let waiter = std::thread::spawn(move || {
+        let guard = other.lock_container("a");
+        tx.send(guard.is_ok()).unwrap();
+    });
+    assert!(
+        rx.recv_timeout(Duration::from_millis(200)).is_err(),
+        "must wait for gc"
+    );
+    drop(gc);
+    assert_eq!(rx.recv_timeout(Duration::from_secs(10)), Ok(true));
+    waiter.join().unwrap();
+    drop(cache.lock_exclusive().unwrap());
+}
+
+#[test]
+fn lock_dir_that_is_a_file_is_an_error() {
+    let tmp = TempDir::new().unwrap();
+    let cache = Cache::new(tmp.path());
+    fs::write(cache.cnictl_dir(), "").unwrap();
+    assert!(matches!(
+        cache.lock_exclusive(),
+        Err(CacheError::NotADirectory { .. })
+    ));
+}

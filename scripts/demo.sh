@@ -3,7 +3,8 @@
 # installs the reference plugins if missing, builds cnictl, adds the shipped example network
 # (examples/net.d/10-mynet.conflist, cniVersion 1.0.0) to a throwaway container namespace,
 # with the plugins running inside a throwaway "host" namespace (--host-netns), prints the
-# result table, checks and deletes the attachment, and removes everything it made.
+# result table and the NAT rule portmap made, deletes the attachment (the rule goes with it)
+# and removes everything it made.
 # Nothing touches this machine's own network namespace, /etc/cni or /var/lib/cni.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,9 +44,12 @@ echo
 echo "+ ip -n $ctr -brief address"
 ip -n "$ctr" -brief address
 echo
-echo "+ cnictl --host-netns $host check mynet $ctr"
-run check mynet "$ctr" -v
-echo "+ cnictl --host-netns $host del mynet $ctr --rm-netns"
+echo "+ ip netns exec $host iptables-save -t nat | grep 8080    # portmap's DNAT rule, in the host namespace"
+ip netns exec "$host" iptables-save -t nat | grep -- '--dport 8080' || true
+echo
+echo "+ cnictl --host-netns $host del mynet $ctr --rm-netns      # no --cap: the cached port mappings are used"
 run del mynet "$ctr" --rm-netns -v
+echo "+ ip netns exec $host iptables-save -t nat | grep -c 8080"
+ip netns exec "$host" iptables-save -t nat | grep -c -- '--dport 8080' || true
 echo
 echo "demo: ok (namespaces $host and $ctr, and $tmp, are removed on exit)"

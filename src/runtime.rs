@@ -2,9 +2,15 @@
 //! libcni leaves to its callers: rollback of a failed ADD, refusing a second ADD of the same
 //! attachment, and DEL/CHECK with the runtime arguments recorded at ADD time.
 
+// Errors carry the whole plugin failure (stderr, rollback report): they are built once per
+// command, so their size does not matter and boxing them would only add noise.
+#![allow(clippy::result_large_err)]
+
 use crate::cache::{Cache, CacheEntry, CacheError, Cached};
 use crate::config::{self, NetworkConfigList};
-use crate::invoke::{self, CniArgs, Command, Exec, ExecError, ExecLimits, ExecOutput, PluginFailure};
+use crate::invoke::{
+    self, CniArgs, Command, Exec, ExecError, ExecLimits, ExecOutput, PluginFailure,
+};
 use crate::types::error::CniError;
 use crate::types::result::{parse_plugin_result, CniResult};
 use crate::types::version::{self, Version};
@@ -78,7 +84,12 @@ impl std::fmt::Display for PluginError {
         if let Some(n) = &self.plugin_name {
             write!(f, " (name \"{n}\")")?;
         }
-        write!(f, " failed ({}): {}", self.command.as_str(), self.failure.error)?;
+        write!(
+            f,
+            " failed ({}): {}",
+            self.command.as_str(),
+            self.failure.error
+        )?;
         if self.failure.error.code != 0 {
             write!(f, " [CNI code {}]", self.failure.error.code)?;
         }
@@ -205,7 +216,11 @@ pub enum RuntimeError {
 }
 
 fn join_errors(errors: &[PluginError]) -> String {
-    errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+    errors
+        .iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl RuntimeError {
@@ -297,10 +312,12 @@ impl<'a> Runtime<'a> {
     /// Checks the container ID, network name and interface name (digest §4).
     pub fn validate_ids(network: &str, att: &Attachment) -> Result<(), RuntimeError> {
         use crate::types::ident::*;
-        validate_container_id(&att.container_id).map_err(|error| RuntimeError::InvalidIdentifier {
-            what: "container ID",
-            value: att.container_id.clone(),
-            error,
+        validate_container_id(&att.container_id).map_err(|error| {
+            RuntimeError::InvalidIdentifier {
+                what: "container ID",
+                value: att.container_id.clone(),
+                error,
+            }
         })?;
         validate_network_name(network).map_err(|error| RuntimeError::InvalidIdentifier {
             what: "network name",
@@ -316,12 +333,18 @@ impl<'a> Runtime<'a> {
 
     /// Fails when the cache already holds this attachment (a second ADD is forbidden).
     pub fn refuse_existing(&self, network: &str, att: &Attachment) -> Result<(), RuntimeError> {
-        if self.cache.read(network, &att.container_id, &att.ifname)?.is_some() {
+        if self
+            .cache
+            .read(network, &att.container_id, &att.ifname)?
+            .is_some()
+        {
             return Err(RuntimeError::AlreadyAttached {
                 network: network.to_string(),
                 container_id: att.container_id.clone(),
                 ifname: att.ifname.clone(),
-                path: self.cache.result_path(network, &att.container_id, &att.ifname)?,
+                path: self
+                    .cache
+                    .result_path(network, &att.container_id, &att.ifname)?,
             });
         }
         Ok(())
@@ -330,14 +353,34 @@ impl<'a> Runtime<'a> {
     /// ADD: runs the chain in order threading prevResult, writes the cache; on failure rolls
     /// the chain back (DEL of every plugin in reverse) unless `no_rollback`, in which case the
     /// cache entry is written with the last successful result so `cnictl del` can clean up.
-    pub fn add(&self, list: &NetworkConfigList, resolved: &Resolved, att: &Attachment, no_rollback: bool) -> Result<AddOutcome, RuntimeError> {
+    pub fn add(
+        &self,
+        list: &NetworkConfigList,
+        resolved: &Resolved,
+        att: &Attachment,
+        no_rollback: bool,
+    ) -> Result<AddOutcome, RuntimeError> {
         Self::validate_ids(&list.name, att)?;
         let args = self.cni_args(att);
         let mut prev: Option<Value> = None;
         let mut typed: Option<CniResult> = None;
         for (plugin, path) in list.plugins.iter().zip(&resolved.plugins) {
-            let stdin = invoke::build_request(plugin, &list.name, &list.cni_version, prev.as_ref(), &att.capability_args);
-            let call = self.call(plugin, path, Command::Add, &args, stdin, &self.limits, false);
+            let stdin = invoke::build_request(
+                plugin,
+                &list.name,
+                &list.cni_version,
+                prev.as_ref(),
+                &att.capability_args,
+            );
+            let call = self.call(
+                plugin,
+                path,
+                Command::Add,
+                &args,
+                stdin,
+                &self.limits,
+                false,
+            );
             let failure = match call {
                 Ok(out) => match parse_plugin_result(&out.stdout, &list.cni_version) {
                     Ok((value, t)) => {
@@ -355,30 +398,52 @@ impl<'a> Runtime<'a> {
                 },
                 Err(CallError::Failed(f)) => f,
                 Err(CallError::Interrupted(signal)) => {
-                    let rollback = self.rollback(list, resolved, att, &args, prev.as_ref(), no_rollback);
+                    let rollback =
+                        self.rollback(list, resolved, att, &args, prev.as_ref(), no_rollback);
                     if no_rollback {
                         self.keep_broken(list, att, prev.clone())?;
                     }
-                    return Err(RuntimeError::Interrupted { signal, plugin: plugin.plugin_type.clone(), command: "ADD", rollback });
+                    return Err(RuntimeError::Interrupted {
+                        signal,
+                        plugin: plugin.plugin_type.clone(),
+                        command: "ADD",
+                        rollback,
+                    });
                 }
             };
-            let error = PluginError { plugin: plugin.plugin_type.clone(), plugin_name: plugin.name.clone(), command: Command::Add, failure };
+            let error = PluginError {
+                plugin: plugin.plugin_type.clone(),
+                plugin_name: plugin.name.clone(),
+                command: Command::Add,
+                failure,
+            };
             let rollback = self.rollback(list, resolved, att, &args, prev.as_ref(), no_rollback);
             if no_rollback {
                 self.keep_broken(list, att, prev.clone())?;
             }
-            return Err(RuntimeError::AddFailed { error, rollback, last_result: prev });
+            return Err(RuntimeError::AddFailed {
+                error,
+                rollback,
+                last_result: prev,
+            });
         }
         let (result, typed) = match (prev, typed) {
             (Some(r), Some(t)) => (r, t),
             // A list always has at least one plugin; an empty chain is a config error upstream.
             _ => {
-                return Err(RuntimeError::Version { network: list.name.clone(), msg: "the network has no plugins".into() });
+                return Err(RuntimeError::Version {
+                    network: list.name.clone(),
+                    msg: "the network has no plugins".into(),
+                });
             }
         };
         let entry = self.entry(list, att, Some(result.clone()));
         match self.cache.write(&entry) {
-            Ok(cache_path) => Ok(AddOutcome { result, typed, cache_path }),
+            Ok(cache_path) => Ok(AddOutcome {
+                result,
+                typed,
+                cache_path,
+            }),
             Err(e) => {
                 // libcni fails the ADD when the cache cannot be written; cnictl also undoes it,
                 // since nothing would remember the attachment for a later DEL.
@@ -389,7 +454,13 @@ impl<'a> Runtime<'a> {
                         plugin_name: None,
                         command: Command::Add,
                         failure: PluginFailure {
-                            error: CniError::new(0, format!("failed to set network \"{}\" cached result: {e}", list.name)),
+                            error: CniError::new(
+                                0,
+                                format!(
+                                    "failed to set network \"{}\" cached result: {e}",
+                                    list.name
+                                ),
+                            ),
                             exit_code: None,
                             signal: None,
                             stderr: String::new(),
@@ -403,12 +474,22 @@ impl<'a> Runtime<'a> {
         }
     }
 
-    fn keep_broken(&self, list: &NetworkConfigList, att: &Attachment, result: Option<Value>) -> Result<(), RuntimeError> {
+    fn keep_broken(
+        &self,
+        list: &NetworkConfigList,
+        att: &Attachment,
+        result: Option<Value>,
+    ) -> Result<(), RuntimeError> {
         self.cache.write(&self.entry(list, att, result))?;
         Ok(())
     }
 
-    fn entry(&self, list: &NetworkConfigList, att: &Attachment, result: Option<Value>) -> CacheEntry {
+    fn entry(
+        &self,
+        list: &NetworkConfigList,
+        att: &Attachment,
+        result: Option<Value>,
+    ) -> CacheEntry {
         CacheEntry {
             container_id: att.container_id.clone(),
             config: Some(list.bytes.clone()),
@@ -422,17 +503,37 @@ impl<'a> Runtime<'a> {
     }
 
     /// DEL of every plugin in reverse, past errors, with prevResult = the last good result.
-    fn rollback(&self, list: &NetworkConfigList, resolved: &Resolved, _att: &Attachment, args: &CniArgs, last: Option<&Value>, skip: bool) -> Rollback {
-        let mut rb = Rollback { skipped: skip, ..Rollback::default() };
+    fn rollback(
+        &self,
+        list: &NetworkConfigList,
+        resolved: &Resolved,
+        _att: &Attachment,
+        args: &CniArgs,
+        last: Option<&Value>,
+        skip: bool,
+    ) -> Rollback {
+        let mut rb = Rollback {
+            skipped: skip,
+            ..Rollback::default()
+        };
         if skip {
             return rb;
         }
         let prev = last.and_then(|v| prev_for_del(v, &list.cni_version));
         // Rollback must finish even after SIGINT: it runs with the timeout but without the
         // interrupt flag.
-        let limits = ExecLimits { timeout: self.limits.timeout, interrupt: None };
+        let limits = ExecLimits {
+            timeout: self.limits.timeout,
+            interrupt: None,
+        };
         for (plugin, path) in list.plugins.iter().zip(&resolved.plugins).rev() {
-            let stdin = invoke::build_request(plugin, &list.name, &list.cni_version, prev.as_ref(), &_att.capability_args);
+            let stdin = invoke::build_request(
+                plugin,
+                &list.name,
+                &list.cni_version,
+                prev.as_ref(),
+                &_att.capability_args,
+            );
             match self.call(plugin, path, Command::Del, args, stdin, &limits, true) {
                 Ok(_) => rb.deleted.push(plugin.plugin_type.clone()),
                 Err(CallError::Failed(failure)) => rb.errors.push(PluginError {
@@ -449,14 +550,22 @@ impl<'a> Runtime<'a> {
 
     /// DEL of an attachment. `explicit_args`/`explicit_caps` replace the cached ones when given;
     /// `cached_config` deletes with the config the ADD used.
-    pub fn del(&self, current: Option<&NetworkConfigList>, req: &DelRequest) -> Result<Outcome, RuntimeError> {
+    pub fn del(
+        &self,
+        current: Option<&NetworkConfigList>,
+        req: &DelRequest,
+    ) -> Result<Outcome, RuntimeError> {
         let mut out = Outcome::default();
-        let cached = self.cache.read(&req.network, &req.container_id, &req.ifname)?;
+        let cached = self
+            .cache
+            .read(&req.network, &req.container_id, &req.ifname)?;
         let (entry, cached_result) = match &cached {
             Some(Cached::V1(e)) => (Some(e), e.result.clone()),
             Some(Cached::Legacy(v)) => (None, Some(v.clone())),
             Some(Cached::Corrupt(msg)) => {
-                out.warnings.push(format!("the cache entry is corrupt ({msg}); deleting without a prevResult"));
+                out.warnings.push(format!(
+                    "the cache entry is corrupt ({msg}); deleting without a prevResult"
+                ));
                 (None, None)
             }
             None => (None, None),
@@ -466,7 +575,10 @@ impl<'a> Runtime<'a> {
                 Ok(l) => Some(l),
                 Err(e) => {
                     if req.cached_config {
-                        return Err(RuntimeError::CachedConfig { network: req.network.clone(), msg: format!("the cached config does not parse: {e}") });
+                        return Err(RuntimeError::CachedConfig {
+                            network: req.network.clone(),
+                            msg: format!("the cached config does not parse: {e}"),
+                        });
                     }
                     None
                 }
@@ -480,7 +592,10 @@ impl<'a> Runtime<'a> {
                 None => {
                     return Err(RuntimeError::CachedConfig {
                         network: req.network.clone(),
-                        msg: format!("no cached config for container \"{}\" and interface {}", req.container_id, req.ifname),
+                        msg: format!(
+                            "no cached config for container \"{}\" and interface {}",
+                            req.container_id, req.ifname
+                        ),
                     })
                 }
             }
@@ -503,21 +618,31 @@ impl<'a> Runtime<'a> {
                         &list_owned
                     }
                     None => {
-                        return Err(RuntimeError::CachedConfig { network: req.network.clone(), msg: "no config given and none cached".into() });
+                        return Err(RuntimeError::CachedConfig {
+                            network: req.network.clone(),
+                            msg: "no config given and none cached".into(),
+                        });
                     }
                 },
             }
         };
         let att = self.effective_attachment(entry, req, &mut out.warnings);
         Self::validate_ids(&list.name, &att)?;
-        let version = Version::parse(&list.cni_version)
-            .map_err(|e| RuntimeError::Version { network: list.name.clone(), msg: format!("invalid cniVersion: {e}") })?;
+        let version = Version::parse(&list.cni_version).map_err(|e| RuntimeError::Version {
+            network: list.name.clone(),
+            msg: format!("invalid cniVersion: {e}"),
+        })?;
         let resolved = self.resolve(list)?;
         let prev = if version >= Version::V0_4_0 {
-            match cached_result.as_ref().map(|r| convert_cached(r, &list.cni_version)) {
+            match cached_result
+                .as_ref()
+                .map(|r| convert_cached(r, &list.cni_version))
+            {
                 Some(Ok(v)) => Some(v),
                 Some(Err(msg)) => {
-                    out.warnings.push(format!("cached result unusable ({msg}); deleting without a prevResult"));
+                    out.warnings.push(format!(
+                        "cached result unusable ({msg}); deleting without a prevResult"
+                    ));
                     None
                 }
                 None => None,
@@ -528,8 +653,22 @@ impl<'a> Runtime<'a> {
         let args = self.cni_args(&att);
         let mut errors = Vec::new();
         for (plugin, path) in list.plugins.iter().zip(&resolved.plugins).rev() {
-            let stdin = invoke::build_request(plugin, &list.name, &list.cni_version, prev.as_ref(), &att.capability_args);
-            match self.call(plugin, path, Command::Del, &args, stdin, &self.limits, false) {
+            let stdin = invoke::build_request(
+                plugin,
+                &list.name,
+                &list.cni_version,
+                prev.as_ref(),
+                &att.capability_args,
+            );
+            match self.call(
+                plugin,
+                path,
+                Command::Del,
+                &args,
+                stdin,
+                &self.limits,
+                false,
+            ) {
                 Ok(_) => {}
                 Err(CallError::Failed(failure)) => errors.push(PluginError {
                     plugin: plugin.plugin_type.clone(),
@@ -538,7 +677,12 @@ impl<'a> Runtime<'a> {
                     failure,
                 }),
                 Err(CallError::Interrupted(signal)) => {
-                    return Err(RuntimeError::Interrupted { signal, plugin: plugin.plugin_type.clone(), command: "DEL", rollback: Rollback::default() })
+                    return Err(RuntimeError::Interrupted {
+                        signal,
+                        plugin: plugin.plugin_type.clone(),
+                        command: "DEL",
+                        rollback: Rollback::default(),
+                    })
                 }
             }
         }
@@ -546,20 +690,29 @@ impl<'a> Runtime<'a> {
             return Err(RuntimeError::DelFailed { errors });
         }
         if cached.is_some() {
-            self.cache.remove(&req.network, &req.container_id, &req.ifname)?;
+            self.cache
+                .remove(&req.network, &req.container_id, &req.ifname)?;
         }
         Ok(out)
     }
 
     /// The attachment a DEL/CHECK uses: identity from the request, CNI_ARGS and capability
     /// args from the cache unless given explicitly (with a warning when they differ).
-    fn effective_attachment(&self, entry: Option<&CacheEntry>, req: &DelRequest, warnings: &mut Vec<String>) -> Attachment {
+    fn effective_attachment(
+        &self,
+        entry: Option<&CacheEntry>,
+        req: &DelRequest,
+        warnings: &mut Vec<String>,
+    ) -> Attachment {
         let cached_args = entry.map(|e| e.cni_args.clone()).unwrap_or_default();
         let cached_caps = entry.map(|e| e.capability_args.clone()).unwrap_or_default();
         let args = match &req.explicit_args {
             Some(a) => {
                 if entry.is_some() && *a != cached_args {
-                    warnings.push(format!("CNI_ARGS differ from the ones cached at ADD ({}); using the ones given", fmt_args(&cached_args)));
+                    warnings.push(format!(
+                        "CNI_ARGS differ from the ones cached at ADD ({}); using the ones given",
+                        fmt_args(&cached_args)
+                    ));
                 }
                 a.clone()
             }
@@ -577,26 +730,46 @@ impl<'a> Runtime<'a> {
             }
             None => cached_caps,
         };
-        Attachment { container_id: req.container_id.clone(), netns: req.netns.clone(), ifname: req.ifname.clone(), args, capability_args: caps }
+        Attachment {
+            container_id: req.container_id.clone(),
+            netns: req.netns.clone(),
+            ifname: req.ifname.clone(),
+            args,
+            capability_args: caps,
+        }
     }
 
     /// CHECK: version gate, `disableCheck`, cached result required, plugins in order.
-    pub fn check(&self, list: &NetworkConfigList, req: &DelRequest) -> Result<Outcome, RuntimeError> {
+    pub fn check(
+        &self,
+        list: &NetworkConfigList,
+        req: &DelRequest,
+    ) -> Result<Outcome, RuntimeError> {
         let mut out = Outcome::default();
-        let version = Version::parse(&list.cni_version)
-            .map_err(|e| RuntimeError::Version { network: list.name.clone(), msg: format!("invalid cniVersion: {e}") })?;
+        let version = Version::parse(&list.cni_version).map_err(|e| RuntimeError::Version {
+            network: list.name.clone(),
+            msg: format!("invalid cniVersion: {e}"),
+        })?;
         if version < Version::V0_4_0 {
             return Err(RuntimeError::Version {
                 network: list.name.clone(),
-                msg: format!("configuration version \"{}\" does not support the CHECK command", list.cni_version),
+                msg: format!(
+                    "configuration version \"{}\" does not support the CHECK command",
+                    list.cni_version
+                ),
             });
         }
-        let cached = self.cache.read(&req.network, &req.container_id, &req.ifname)?;
+        let cached = self
+            .cache
+            .read(&req.network, &req.container_id, &req.ifname)?;
         let (entry, result) = match &cached {
             Some(Cached::V1(e)) => (Some(e), e.result.clone()),
             Some(Cached::Legacy(v)) => (None, Some(v.clone())),
             Some(Cached::Corrupt(msg)) => {
-                return Err(RuntimeError::BadCache { network: list.name.clone(), msg: msg.clone() });
+                return Err(RuntimeError::BadCache {
+                    network: list.name.clone(),
+                    msg: msg.clone(),
+                });
             }
             None => {
                 return Err(RuntimeError::NotAttached {
@@ -613,15 +786,37 @@ impl<'a> Runtime<'a> {
         let att = self.effective_attachment(entry, req, &mut out.warnings);
         Self::validate_ids(&list.name, &att)?;
         let resolved = self.resolve(list)?;
-        let prev = match result.as_ref().map(|r| convert_cached(r, &list.cni_version)) {
+        let prev = match result
+            .as_ref()
+            .map(|r| convert_cached(r, &list.cni_version))
+        {
             Some(Ok(v)) => Some(v),
-            Some(Err(msg)) => return Err(RuntimeError::BadCache { network: list.name.clone(), msg }),
+            Some(Err(msg)) => {
+                return Err(RuntimeError::BadCache {
+                    network: list.name.clone(),
+                    msg,
+                })
+            }
             None => None,
         };
         let args = self.cni_args(&att);
         for (plugin, path) in list.plugins.iter().zip(&resolved.plugins) {
-            let stdin = invoke::build_request(plugin, &list.name, &list.cni_version, prev.as_ref(), &att.capability_args);
-            match self.call(plugin, path, Command::Check, &args, stdin, &self.limits, false) {
+            let stdin = invoke::build_request(
+                plugin,
+                &list.name,
+                &list.cni_version,
+                prev.as_ref(),
+                &att.capability_args,
+            );
+            match self.call(
+                plugin,
+                path,
+                Command::Check,
+                &args,
+                stdin,
+                &self.limits,
+                false,
+            ) {
                 Ok(_) => {}
                 Err(CallError::Failed(failure)) => {
                     return Err(RuntimeError::CheckFailed(PluginError {
@@ -632,7 +827,12 @@ impl<'a> Runtime<'a> {
                     }))
                 }
                 Err(CallError::Interrupted(signal)) => {
-                    return Err(RuntimeError::Interrupted { signal, plugin: plugin.plugin_type.clone(), command: "CHECK", rollback: Rollback::default() })
+                    return Err(RuntimeError::Interrupted {
+                        signal,
+                        plugin: plugin.plugin_type.clone(),
+                        command: "CHECK",
+                        rollback: Rollback::default(),
+                    })
                 }
             }
         }
@@ -666,7 +866,8 @@ impl<'a> Runtime<'a> {
             .iter()
             .filter_map(|(k, v)| {
                 let k = k.to_string_lossy();
-                k.starts_with("CNI_").then(|| (k.into_owned(), v.to_string_lossy().into_owned()))
+                k.starts_with("CNI_")
+                    .then(|| (k.into_owned(), v.to_string_lossy().into_owned()))
             })
             .collect();
         let res = self.exec.exec(path, &stdin, &env, limits);
@@ -742,7 +943,10 @@ fn fmt_args(args: &[(String, String)]) -> String {
     if args.is_empty() {
         return "none".into();
     }
-    args.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";")
+    args.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// A cached result converted to the list version, as libcni does for DEL and CHECK.

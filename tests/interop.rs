@@ -28,14 +28,21 @@ fn helper() -> &'static Path {
             .arg(".")
             .current_dir(&src)
             .env("GO111MODULE", "off")
-            .env("GOPATH", format!("{}:/usr/share/gocode", work.join("gopath").display()))
+            .env(
+                "GOPATH",
+                format!("{}:/usr/share/gocode", work.join("gopath").display()),
+            )
             .env("GOCACHE", work.join("gocache"))
             .env("GOPROXY", "off")
             .env("GOFLAGS", "")
             .env("GOENV", "off")
             .output()
             .expect("cannot run `go`: apt-get install golang-go");
-        assert!(o.status.success(), "building the libcni helper failed:\n{}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "building the libcni helper failed:\n{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         out
     })
 }
@@ -44,10 +51,20 @@ fn helper() -> &'static Path {
 fn libcni(lab: &Lab, args: &[&str]) -> Run {
     let conf = lab.conf_dir().join("10-interop.conflist");
     let cache = lab.cache_dir();
-    let mut a: Vec<String> = vec!["netns".into(), "exec".into(), lab.host.clone(), helper().display().to_string()];
+    let mut a: Vec<String> = vec![
+        "netns".into(),
+        "exec".into(),
+        lab.host.clone(),
+        helper().display().to_string(),
+    ];
     a.extend(args.iter().map(|s| s.to_string()));
     if args[0] != "cached" {
-        a.extend(["--conf".into(), conf.display().to_string(), "--cni-path".into(), "/usr/lib/cni".into()]);
+        a.extend([
+            "--conf".into(),
+            conf.display().to_string(),
+            "--cni-path".into(),
+            "/usr/lib/cni".into(),
+        ]);
     }
     a.extend(["--cache-dir".into(), cache.display().to_string()]);
     let refs: Vec<&str> = a.iter().map(String::as_str).collect();
@@ -55,7 +72,10 @@ fn libcni(lab: &Lab, args: &[&str]) -> Run {
 }
 
 fn setup(lab: &Lab, subnet: &str) {
-    lab.write_conf("10-interop.conflist", &lab.standard_conf("interop", "1.0.0", "net.core.somaxconn", subnet));
+    lab.write_conf(
+        "10-interop.conflist",
+        &lab.standard_conf("interop", "1.0.0", "net.core.somaxconn", subnet),
+    );
 }
 
 #[test]
@@ -68,16 +88,37 @@ fn libcni_add_then_cnictl_check_and_del() {
     let netns = format!("/var/run/netns/{ctr}");
     let cap = r#"{"portMappings":[{"hostPort":18081,"containerPort":80,"protocol":"tcp"}]}"#;
     let id = "interop-ctr-1";
-    libcni(&lab, &["add", "--container-id", id, "--netns", &netns, "--ifname", "eth0", "--args", "IgnoreUnknown=1", "--cap-args", cap])
-        .expect(0, "libcni add");
+    libcni(
+        &lab,
+        &[
+            "add",
+            "--container-id",
+            id,
+            "--netns",
+            &netns,
+            "--ifname",
+            "eth0",
+            "--args",
+            "IgnoreUnknown=1",
+            "--cap-args",
+            cap,
+        ],
+    )
+    .expect(0, "libcni add");
     assert!(lab.nat_rules().contains("--dport 18081"));
     assert_eq!(lab.cache_files(), vec![format!("interop-{id}-eth0")]);
 
     // cnictl reads libcni's entry (no netns field) and checks it
-    lab.cnictl(&["check", "interop", &ctr, "--container-id", id]).expect(0, "cnictl check of a libcni attachment");
+    lab.cnictl(&["check", "interop", &ctr, "--container-id", id])
+        .expect(0, "cnictl check of a libcni attachment");
     // and deletes it with the cached capability args: the portmap rule goes away
-    lab.cnictl(&["del", "interop", &ctr, "--container-id", id]).expect(0, "cnictl del of a libcni attachment");
-    assert!(!lab.nat_rules().contains("--dport 18081"), "portmap rule left:\n{}", lab.nat_rules());
+    lab.cnictl(&["del", "interop", &ctr, "--container-id", id])
+        .expect(0, "cnictl del of a libcni attachment");
+    assert!(
+        !lab.nat_rules().contains("--dport 18081"),
+        "portmap rule left:\n{}",
+        lab.nat_rules()
+    );
     assert!(lab.cache_files().is_empty());
     assert!(lab.reservations("interop").is_empty());
 }
@@ -89,8 +130,18 @@ fn cnictl_add_then_libcni_reads_checks_and_deletes() {
     setup(&lab, "10.239.0.0/24");
     let ctr = lab.container("h");
     let id = "interop-ctr-2";
-    lab.cnictl(&["add", "interop", &ctr, "--container-id", id, "--arg", "IgnoreUnknown=1", "--cap", r#"portMappings=[{"hostPort":18082,"containerPort":80,"protocol":"tcp"}]"#])
-        .expect(0, "cnictl add");
+    lab.cnictl(&[
+        "add",
+        "interop",
+        &ctr,
+        "--container-id",
+        id,
+        "--arg",
+        "IgnoreUnknown=1",
+        "--cap",
+        r#"portMappings=[{"hostPort":18082,"containerPort":80,"protocol":"tcp"}]"#,
+    ])
+    .expect(0, "cnictl add");
     let netns = format!("/var/run/netns/{ctr}");
 
     // libcni lists the attachment cnictl cached, with its args
@@ -100,17 +151,69 @@ fn cnictl_add_then_libcni_reads_checks_and_deletes() {
     assert_eq!(list[0]["containerID"], id);
     assert_eq!(list[0]["network"], "interop");
     assert_eq!(list[0]["netns"], netns.as_str());
-    let r = libcni(&lab, &["cached-result", "--container-id", id, "--netns", &netns, "--ifname", "eth0"]).expect(0, "cached-result").json();
-    assert!(r["result"]["ips"][0]["address"].as_str().unwrap_or("").starts_with("10.239.0."), "{r}");
+    let r = libcni(
+        &lab,
+        &[
+            "cached-result",
+            "--container-id",
+            id,
+            "--netns",
+            &netns,
+            "--ifname",
+            "eth0",
+        ],
+    )
+    .expect(0, "cached-result")
+    .json();
+    assert!(
+        r["result"]["ips"][0]["address"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("10.239.0."),
+        "{r}"
+    );
     assert_eq!(r["args"], serde_json::json!([["IgnoreUnknown", "1"]]));
     assert_eq!(r["capabilityArgs"]["portMappings"][0]["hostPort"], 18082);
 
-    libcni(&lab, &["check", "--container-id", id, "--netns", &netns, "--ifname", "eth0", "--args", "IgnoreUnknown=1"]).expect(0, "libcni check");
+    libcni(
+        &lab,
+        &[
+            "check",
+            "--container-id",
+            id,
+            "--netns",
+            &netns,
+            "--ifname",
+            "eth0",
+            "--args",
+            "IgnoreUnknown=1",
+        ],
+    )
+    .expect(0, "libcni check");
     let cap = r#"{"portMappings":[{"hostPort":18082,"containerPort":80,"protocol":"tcp"}]}"#;
-    libcni(&lab, &["del", "--container-id", id, "--netns", &netns, "--ifname", "eth0", "--args", "IgnoreUnknown=1", "--cap-args", cap])
-        .expect(0, "libcni del");
-    assert!(lab.cache_files().is_empty(), "libcni removed cnictl's entry");
+    libcni(
+        &lab,
+        &[
+            "del",
+            "--container-id",
+            id,
+            "--netns",
+            &netns,
+            "--ifname",
+            "eth0",
+            "--args",
+            "IgnoreUnknown=1",
+            "--cap-args",
+            cap,
+        ],
+    )
+    .expect(0, "libcni del");
+    assert!(
+        lab.cache_files().is_empty(),
+        "libcni removed cnictl's entry"
+    );
     assert!(lab.reservations("interop").is_empty());
     assert!(!lab.nat_rules().contains("--dport 18082"));
-    lab.cnictl(&["del", "interop", &ctr, "--container-id", id, "--rm-netns"]).expect(0, "rm netns");
+    lab.cnictl(&["del", "interop", &ctr, "--container-id", id, "--rm-netns"])
+        .expect(0, "rm netns");
 }

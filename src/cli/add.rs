@@ -45,7 +45,9 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
             let keep = a.no_rollback;
             if let (Some(name), false) = (&created, keep) {
                 if let Err(de) = netns::delete_named(name) {
-                    s.printer.warning(&format!("could not remove netns \"{name}\" created for this ADD: {de}"));
+                    s.printer.warning(&format!(
+                        "could not remove netns \"{name}\" created for this ADD: {de}"
+                    ));
                 }
             }
             if keep {
@@ -69,7 +71,8 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
             let mut buf = Vec::new();
             let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
             let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-            serde::Serialize::serialize(&outcome.result, &mut ser).context("cannot encode the result")?;
+            serde::Serialize::serialize(&outcome.result, &mut ser)
+                .context("cannot encode the result")?;
             buf.push(b'\n');
             render::write_stdout(&String::from_utf8_lossy(&buf));
         }
@@ -86,7 +89,8 @@ fn prepare_netns(s: &Settings, t: &Target, ns: &PluginNs) -> anyhow::Result<Opti
         Ok(id) => id,
         Err(NetnsError::NotFound { .. }) if t.netns_name.is_some() => {
             let name = t.netns_name.clone().unwrap_or_default();
-            let path = netns::create_named(&name).with_context(|| format!("cannot create netns \"{name}\""))?;
+            let path = netns::create_named(&name)
+                .with_context(|| format!("cannot create netns \"{name}\""))?;
             created = Some(name.clone());
             match netns::netns_id(&path) {
                 Ok(id) => id,
@@ -105,11 +109,12 @@ fn prepare_netns(s: &Settings, t: &Target, ns: &PluginNs) -> anyhow::Result<Opti
         return Err(e);
     }
     if created.is_some() && s.verbose > 0 {
-        s.printer.note(&format!("created netns {}", t.netns.display()));
+        s.printer
+            .note(&format!("created netns {}", t.netns.display()));
     }
     if created.is_none() && s.verbose > 0 {
-        s.printer.note(&format!("using existing netns {}", t.netns.display()));
+        s.printer
+            .note(&format!("using existing netns {}", t.netns.display()));
     }
     Ok(created)
 }
-

@@ -15,7 +15,13 @@ pub struct AttachmentArgs {
     pub netns: String,
 
     /// Interface name inside the container
-    #[arg(short, long, env = "CNI_IFNAME", default_value = "eth0", value_name = "IFNAME")]
+    #[arg(
+        short,
+        long,
+        env = "CNI_IFNAME",
+        default_value = "eth0",
+        value_name = "IFNAME"
+    )]
     pub ifname: String,
 
     /// Container ID [default: cnitool's: "cnitool-" + a hash of the netns path]
@@ -23,7 +29,13 @@ pub struct AttachmentArgs {
     pub container_id: Option<String>,
 
     /// A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)
-    #[arg(long = "arg", env = "CNI_ARGS", value_name = "K=V", value_delimiter = ';', hide_env_values = true)]
+    #[arg(
+        long = "arg",
+        env = "CNI_ARGS",
+        value_name = "K=V",
+        value_delimiter = ';',
+        hide_env_values = true
+    )]
     pub args: Vec<String>,
 
     /// A capability argument, e.g. portMappings='[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'
@@ -32,7 +44,13 @@ pub struct AttachmentArgs {
     pub caps: Vec<String>,
 
     /// Capability arguments as one JSON object
-    #[arg(long = "cap-args", env = "CAP_ARGS", value_name = "JSON", hide = true, hide_env_values = true)]
+    #[arg(
+        long = "cap-args",
+        env = "CAP_ARGS",
+        value_name = "JSON",
+        hide = true,
+        hide_env_values = true
+    )]
     pub cap_args: Option<String>,
 }
 
@@ -42,7 +60,11 @@ impl AttachmentArgs {
         if self.args.is_empty() {
             return Ok(None);
         }
-        self.args.iter().map(|p| parse_pair(p)).collect::<anyhow::Result<Vec<_>>>().map(Some)
+        self.args
+            .iter()
+            .map(|p| parse_pair(p))
+            .collect::<anyhow::Result<Vec<_>>>()
+            .map(Some)
     }
 
     /// The capability args (CAP_ARGS with each --cap merged over it), or None when none given.
@@ -59,11 +81,14 @@ impl AttachmentArgs {
             None => Map::new(),
         };
         for cap in &self.caps {
-            let (key, json) = cap.split_once('=').ok_or_else(|| anyhow!("--cap {cap:?}: expected KEY=JSON"))?;
+            let (key, json) = cap
+                .split_once('=')
+                .ok_or_else(|| anyhow!("--cap {cap:?}: expected KEY=JSON"))?;
             if key.is_empty() {
                 bail!("--cap {cap:?}: the key is empty");
             }
-            let value: Value = serde_json::from_str(json).with_context(|| format!("--cap {key}: the value is not valid JSON"))?;
+            let value: Value = serde_json::from_str(json)
+                .with_context(|| format!("--cap {key}: the value is not valid JSON"))?;
             map.insert(key.to_string(), value);
         }
         Ok(Some(map))
@@ -75,22 +100,32 @@ pub fn parse_pair(pair: &str) -> anyhow::Result<(String, String)> {
     let parts: Vec<&str> = pair.split('=').collect();
     match parts.as_slice() {
         [k, v] if !k.is_empty() && !v.is_empty() => Ok((k.to_string(), v.to_string())),
-        _ => bail!("invalid CNI_ARGS pair {pair:?}: expected KEY=VALUE with no '=' or ';' in either"),
+        _ => {
+            bail!("invalid CNI_ARGS pair {pair:?}: expected KEY=VALUE with no '=' or ';' in either")
+        }
     }
 }
 
 /// Parses `500ms`, `5s`, `2m`, `1h` or a bare number of seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
-    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
-    let n: f64 = num.parse().map_err(|_| format!("invalid duration {s:?} (try 500ms, 5s or 2m)"))?;
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("invalid duration {s:?} (try 500ms, 5s or 2m)"))?;
     let secs = match unit {
         "ms" => n / 1000.0,
         "" | "s" => n,
         "m" => n * 60.0,
         "h" => n * 3600.0,
-        _ => return Err(format!("invalid duration unit in {s:?} (use ms, s, m or h)")),
+        _ => {
+            return Err(format!(
+                "invalid duration unit in {s:?} (use ms, s, m or h)"
+            ))
+        }
     };
     if !secs.is_finite() || secs <= 0.0 || secs > 86_400.0 * 365.0 {
         return Err(format!("duration {s:?} out of range"));
@@ -106,7 +141,10 @@ mod tests {
     fn pairs_follow_cnitool() {
         assert_eq!(parse_pair("A=1").unwrap(), ("A".into(), "1".into()));
         assert!(parse_pair("").is_err());
-        assert!(parse_pair("A=b=c").unwrap_err().to_string().contains("\"A=b=c\""));
+        assert!(parse_pair("A=b=c")
+            .unwrap_err()
+            .to_string()
+            .contains("\"A=b=c\""));
         assert!(parse_pair("A").is_err());
         assert!(parse_pair("=1").is_err());
     }

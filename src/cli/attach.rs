@@ -4,7 +4,7 @@
 use super::args::AttachmentArgs;
 use super::Settings;
 use anyhow::{bail, Context};
-use cnictl::config::{self, Loaded, LoadOptions, NetworkConfigList};
+use cnictl::config::{self, LoadOptions, Loaded, NetworkConfigList};
 use cnictl::invoke::RawExec;
 use cnictl::netns::{self, NsId, NsThread};
 use cnictl::runtime::{Attachment, CallRecord, Runtime};
@@ -44,12 +44,19 @@ impl Target {
             explicit_id: a.container_id.is_some(),
             ifname: a.ifname.clone(),
         };
-        Runtime::validate_ids(&t.network, &t.attachment_with(Vec::new(), Default::default()))?;
+        Runtime::validate_ids(
+            &t.network,
+            &t.attachment_with(Vec::new(), Default::default()),
+        )?;
         Ok(t)
     }
 
     /// The attachment with the given runtime args.
-    pub fn attachment_with(&self, args: Vec<(String, String)>, caps: serde_json::Map<String, serde_json::Value>) -> Attachment {
+    pub fn attachment_with(
+        &self,
+        args: Vec<(String, String)>,
+        caps: serde_json::Map<String, serde_json::Value>,
+    ) -> Attachment {
         Attachment {
             container_id: self.container_id.clone(),
             netns: self.netns.to_string_lossy().into_owned(),
@@ -62,9 +69,16 @@ impl Target {
 
 /// Loads the network from the config directory, printing load warnings.
 pub fn load_network(s: &Settings, name: &str) -> anyhow::Result<NetworkConfigList> {
-    let Loaded { list, warnings } = config::load(&s.conf_dir, name, &LoadOptions { skip_broken: s.skip_broken })?;
+    let Loaded { list, warnings } = config::load(
+        &s.conf_dir,
+        name,
+        &LoadOptions {
+            skip_broken: s.skip_broken,
+        },
+    )?;
     for w in warnings {
-        s.printer.warning(&format!("{}: {} (skipped)", w.file.display(), w.message));
+        s.printer
+            .warning(&format!("{}: {} (skipped)", w.file.display(), w.message));
     }
     Ok(list)
 }
@@ -82,11 +96,19 @@ impl PluginNs {
     pub fn open(s: &Settings) -> anyhow::Result<PluginNs> {
         match &s.host_netns {
             Some(path) => {
-                let t = NsThread::enter(path).with_context(|| format!("--host-netns {}", path.display()))?;
+                let t = NsThread::enter(path)
+                    .with_context(|| format!("--host-netns {}", path.display()))?;
                 let id = t.id();
-                Ok(PluginNs { thread: Some(Arc::new(t)), id })
+                Ok(PluginNs {
+                    thread: Some(Arc::new(t)),
+                    id,
+                })
             }
-            None => Ok(PluginNs { thread: None, id: netns::current_netns_id().context("cannot identify cnictl's own network namespace")? }),
+            None => Ok(PluginNs {
+                thread: None,
+                id: netns::current_netns_id()
+                    .context("cannot identify cnictl's own network namespace")?,
+            }),
         }
     }
 
@@ -113,7 +135,11 @@ impl PluginNs {
 }
 
 /// Builds the runtime for one command.
-pub fn runtime<'a>(s: &'a Settings, exec: &'a RawExec, observer: &'a dyn Fn(&CallRecord)) -> Runtime<'a> {
+pub fn runtime<'a>(
+    s: &'a Settings,
+    exec: &'a RawExec,
+    observer: &'a dyn Fn(&CallRecord),
+) -> Runtime<'a> {
     Runtime {
         exec,
         cni_path: s.cni_path.clone(),
@@ -128,7 +154,11 @@ pub fn runtime<'a>(s: &'a Settings, exec: &'a RawExec, observer: &'a dyn Fn(&Cal
 /// network and interface whose netns is the same namespace under another spelling
 /// (`/run/netns/x` vs `/var/run/netns/x`), and switches to it, saying so.
 pub fn find_other_spelling(s: &Settings, t: &mut Target, id: Option<NsId>) -> anyhow::Result<()> {
-    if t.explicit_id || s.cache.read(&t.network, &t.container_id, &t.ifname)?.is_some() {
+    if t.explicit_id
+        || s.cache
+            .read(&t.network, &t.container_id, &t.ifname)?
+            .is_some()
+    {
         return Ok(());
     }
     let Some(id) = id else { return Ok(()) };
@@ -155,7 +185,10 @@ pub fn netns_users(s: &Settings, id: Option<NsId>) -> anyhow::Result<Vec<String>
     let mut users = Vec::new();
     for e in s.cache.attachments(None)? {
         if !e.netns.is_empty() && netns::netns_id(std::path::Path::new(&e.netns)).ok() == Some(id) {
-            users.push(format!("{}/{}/{}", e.network_name, e.container_id, e.if_name));
+            users.push(format!(
+                "{}/{}/{}",
+                e.network_name, e.container_id, e.if_name
+            ));
         }
     }
     Ok(users)

@@ -36,9 +36,16 @@ pub fn run(s: &Settings, a: AttachmentArgs) -> anyhow::Result<i32> {
         s.printer.warning(w);
     }
     if out.skipped {
-        s.printer.note(&format!("network \"{}\" sets disableCheck: no plugin was called", list.name));
+        s.printer.note(&format!(
+            "network \"{}\" sets disableCheck: no plugin was called",
+            list.name
+        ));
     } else if s.verbose > 0 {
-        s.printer.note(&format!("network \"{}\" on {}: CHECK passed", list.name, t.netns.display()));
+        s.printer.note(&format!(
+            "network \"{}\" on {}: CHECK passed",
+            list.name,
+            t.netns.display()
+        ));
     }
     Ok(0)
 }

@@ -32,9 +32,16 @@ pub struct DelArgs {
 pub fn run(s: &Settings, a: DelArgs) -> anyhow::Result<i32> {
     let mut t = Target::resolve(s, &a.target)?;
     if a.rm_netns && t.netns_name.is_none() {
-        bail!("--rm-netns removes named namespaces only (NETNS given as a name, not the path {})", t.netns.display());
+        bail!(
+            "--rm-netns removes named namespaces only (NETNS given as a name, not the path {})",
+            t.netns.display()
+        );
     }
-    let list = if a.cached_config { None } else { Some(attach::load_network(s, &t.network)?) };
+    let list = if a.cached_config {
+        None
+    } else {
+        Some(attach::load_network(s, &t.network)?)
+    };
     let ns = PluginNs::open(s)?;
     // DEL tolerates a namespace that is already gone, but never the plugins' own.
     let id = match netns::netns_id(&t.netns) {
@@ -68,7 +75,9 @@ pub fn run(s: &Settings, a: DelArgs) -> anyhow::Result<i32> {
     if a.rm_netns {
         let name = t.netns_name.clone().unwrap_or_default();
         if id.is_none() {
-            s.printer.note(&format!("netns \"{name}\" does not exist; nothing to remove"));
+            s.printer.note(&format!(
+                "netns \"{name}\" does not exist; nothing to remove"
+            ));
             return Ok(0);
         }
         let users = attach::netns_users(s, id)?;
@@ -79,9 +88,14 @@ pub fn run(s: &Settings, a: DelArgs) -> anyhow::Result<i32> {
             ))
             .into());
         }
-        netns::delete_named(&name).map_err(|e| Failed(format!("DEL succeeded, but removing netns \"{name}\" failed: {e}")))?;
+        netns::delete_named(&name).map_err(|e| {
+            Failed(format!(
+                "DEL succeeded, but removing netns \"{name}\" failed: {e}"
+            ))
+        })?;
         if s.verbose > 0 {
-            s.printer.note(&format!("removed netns {}", t.netns.display()));
+            s.printer
+                .note(&format!("removed netns {}", t.netns.display()));
         }
     }
     Ok(0)

@@ -32,8 +32,10 @@ pub fn completions(a: CompletionsArgs) -> anyhow::Result<i32> {
 
 /// Writes `cnictl.1` and one page per subcommand.
 pub fn man(a: ManArgs) -> anyhow::Result<i32> {
-    std::fs::create_dir_all(&a.dir).with_context(|| format!("cannot create {}", a.dir.display()))?;
+    std::fs::create_dir_all(&a.dir)
+        .with_context(|| format!("cannot create {}", a.dir.display()))?;
     let cmd = Cli::command();
-    clap_mangen::generate_to(cmd, &a.dir).with_context(|| format!("cannot write man pages into {}", a.dir.display()))?;
+    clap_mangen::generate_to(cmd, &a.dir)
+        .with_context(|| format!("cannot write man pages into {}", a.dir.display()))?;
     Ok(0)
 }

@@ -53,15 +53,34 @@ pub struct Cli {
 #[derive(Debug, clap::Args)]
 pub struct GlobalArgs {
     /// Directory of network configuration files
-    #[arg(long, global = true, env = "NETCONFPATH", value_name = "DIR", default_value = "/etc/cni/net.d", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "NETCONFPATH",
+        value_name = "DIR",
+        default_value = "/etc/cni/net.d",
+        hide_env_values = true
+    )]
     pub conf_dir: PathBuf,
 
     /// Directories searched for plugin binaries, separated by ':'
-    #[arg(long, global = true, env = "CNI_PATH", value_name = "DIRS", default_value = "/opt/cni/bin:/usr/lib/cni", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "CNI_PATH",
+        value_name = "DIRS",
+        default_value = "/opt/cni/bin:/usr/lib/cni",
+        hide_env_values = true
+    )]
     pub cni_path: String,
 
     /// Directory of libcni's results cache (shared with containerd, CRI-O and cnitool)
-    #[arg(long, global = true, value_name = "DIR", default_value = "/var/lib/cni")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        default_value = "/var/lib/cni"
+    )]
     pub cache_dir: PathBuf,
 
     /// Run the plugins inside this network namespace (a name under /var/run/netns or a path)
@@ -118,7 +137,11 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
             let _ = e.print();
             return code;
         }

@@ -2,7 +2,7 @@
 //! environment; commands never read the environment themselves.
 
 use super::GlobalArgs;
-use crate::render::{Output, Printer};
+use crate::render::Printer;
 use anyhow::{bail, Context};
 use cnictl::cache::Cache;
 use cnictl::invoke::ExecLimits;
@@ -13,7 +13,13 @@ use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 
 /// The environment variables cnictl reads; each behaves as unset when set but empty.
-const ENV_VARS: &[&str] = &["NETCONFPATH", "CNI_PATH", "CNI_IFNAME", "CNI_ARGS", "CAP_ARGS"];
+const ENV_VARS: &[&str] = &[
+    "NETCONFPATH",
+    "CNI_PATH",
+    "CNI_IFNAME",
+    "CNI_ARGS",
+    "CAP_ARGS",
+];
 
 /// Removes the variables cnictl reads when they are set but empty, so that they behave as
 /// unset (clap would otherwise take the empty value). Runs first thing in `main`, while the
@@ -36,8 +42,6 @@ pub struct Settings {
     pub cache: Cache,
     /// The namespace plugins run in, when not cnictl's own.
     pub host_netns: Option<PathBuf>,
-    /// The output format asked for.
-    pub output: Option<Output>,
     /// Where messages go, with colour decided.
     pub printer: Printer,
     /// Timeout and interrupt flag for every plugin call.
@@ -58,7 +62,12 @@ impl Settings {
     /// Resolves the global options.
     pub fn resolve(g: &GlobalArgs) -> anyhow::Result<Settings> {
         let printer = Printer::new(g.color, g.output);
-        let cni_path: Vec<PathBuf> = g.cni_path.split(':').filter(|s| !s.is_empty()).map(PathBuf::from).collect();
+        let cni_path: Vec<PathBuf> = g
+            .cni_path
+            .split(':')
+            .filter(|s| !s.is_empty())
+            .map(PathBuf::from)
+            .collect();
         let cwd = std::env::current_dir().context("cannot read the current directory")?;
         let host_netns = match g.host_netns.as_deref() {
             None => None,
@@ -71,9 +80,11 @@ impl Settings {
             cni_path,
             cache: Cache::new(g.cache_dir.clone()),
             host_netns,
-            output: g.output,
             printer,
-            limits: ExecLimits { timeout: g.timeout, interrupt: Some(interrupt.clone()) },
+            limits: ExecLimits {
+                timeout: g.timeout,
+                interrupt: Some(interrupt.clone()),
+            },
             verbose: g.verbose,
             skip_broken: g.skip_broken,
             parent_env: std::env::vars_os().collect(),
@@ -90,13 +101,5 @@ impl Settings {
                 .context("cannot install the signal handlers")?;
         }
         Ok(())
-    }
-
-    /// The signal received so far, if any.
-    pub fn interrupted(&self) -> Option<i32> {
-        match self.interrupt.load(std::sync::atomic::Ordering::SeqCst) {
-            0 => None,
-            s => Some(s as i32),
-        }
     }
 }

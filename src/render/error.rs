@@ -23,17 +23,27 @@ pub fn one_line(e: &anyhow::Error) -> String {
 pub fn classify(e: &anyhow::Error) -> (i32, Value) {
     let msg = one_line(e);
     let Some(rt) = runtime(e) else {
-        let code = if e.chain().any(|c| c.is::<Failed>()) { exit::FAILED } else { exit::USAGE };
+        let code = if e.chain().any(|c| c.is::<Failed>()) {
+            exit::FAILED
+        } else {
+            exit::USAGE
+        };
         return (code, json!({"code": 0, "msg": msg}));
     };
     let code = match rt {
-        RuntimeError::Interrupted { signal, .. } => 128 + signal,
+        RuntimeError::Interrupted { signal, .. } => match *signal {
+            libc::SIGINT => exit::SIGINT,
+            libc::SIGTERM => exit::SIGTERM,
+            other => 128 + other,
+        },
         r if r.nothing_ran() => exit::USAGE,
         _ => exit::FAILED,
     };
     let mut obj = json!({"code": 0, "msg": msg});
     match rt {
-        RuntimeError::AddFailed { error, rollback, .. } => {
+        RuntimeError::AddFailed {
+            error, rollback, ..
+        } => {
             plugin_fields(&mut obj, error);
             obj["rollback"] = rollback_json(rollback);
         }
@@ -45,13 +55,19 @@ pub fn classify(e: &anyhow::Error) -> (i32, Value) {
             obj["msg"] = Value::String(msg.clone());
             obj["errors"] = errors.iter().map(plugin_json).collect();
         }
-        RuntimeError::Interrupted { plugin, command, rollback, signal } => {
+        RuntimeError::Interrupted {
+            plugin,
+            command,
+            rollback,
+            signal,
+        } => {
             obj["plugin"] = json!(plugin);
             obj["command"] = json!(command);
             obj["signal"] = json!(signal_name(*signal));
             obj["rollback"] = rollback_json(rollback);
         }
-        RuntimeError::InvalidIdentifier { error, .. } | RuntimeError::PluginNotFound { error, .. } => {
+        RuntimeError::InvalidIdentifier { error, .. }
+        | RuntimeError::PluginNotFound { error, .. } => {
             obj["code"] = json!(error.code);
             if !error.details.is_empty() {
                 obj["details"] = json!(error.details);
@@ -63,7 +79,9 @@ pub fn classify(e: &anyhow::Error) -> (i32, Value) {
 }
 
 fn signal_name(sig: i32) -> String {
-    nix::sys::signal::Signal::try_from(sig).map(|s| s.as_str().to_string()).unwrap_or_else(|_| sig.to_string())
+    nix::sys::signal::Signal::try_from(sig)
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_else(|_| sig.to_string())
 }
 
 fn plugin_fields(obj: &mut Value, e: &PluginError) {
@@ -131,7 +149,9 @@ pub fn details(e: &anyhow::Error) -> Vec<String> {
         }
     };
     match runtime(e) {
-        Some(RuntimeError::AddFailed { error, rollback, .. }) => {
+        Some(RuntimeError::AddFailed {
+            error, rollback, ..
+        }) => {
             stderr_lines(&mut out, error);
             rollback_lines(&mut out, rollback);
         }

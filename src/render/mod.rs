@@ -53,22 +53,31 @@ impl Printer {
             ColorChoice::Auto => tty && !no_color,
         };
         let stdout_tty = std::io::stdout().is_terminal();
-        Printer { color_out: decide(stdout_tty), color_err: decide(std::io::stderr().is_terminal()), stdout_tty, output }
+        Printer {
+            color_out: decide(stdout_tty),
+            color_err: decide(std::io::stderr().is_terminal()),
+            stdout_tty,
+            output,
+        }
     }
 
     /// A printer without colour (for errors before settings exist).
     pub fn plain() -> Self {
-        Printer { color_out: false, color_err: false, stdout_tty: false, output: None }
-    }
-
-    /// True when stdout is a terminal.
-    pub fn stdout_is_tty(&self) -> bool {
-        self.stdout_tty
+        Printer {
+            color_out: false,
+            color_err: false,
+            stdout_tty: false,
+            output: None,
+        }
     }
 
     /// The format to use: the one asked for, else a table on a terminal and `piped` otherwise.
     pub fn format(&self, piped: Output) -> Output {
-        self.output.unwrap_or(if self.stdout_tty { Output::Table } else { piped })
+        self.output.unwrap_or(if self.stdout_tty {
+            Output::Table
+        } else {
+            piped
+        })
     }
 
     fn err_style(&self, s: &str, f: fn(&str) -> ColoredString) -> String {
@@ -95,7 +104,10 @@ impl Printer {
 
     /// `warning: ...` on stderr.
     pub fn warning(&self, msg: &str) {
-        eprintln!("{} {msg}", self.err_style("warning:", |s| s.yellow().bold()));
+        eprintln!(
+            "{} {msg}",
+            self.err_style("warning:", |s| s.yellow().bold())
+        );
     }
 
     /// `note: ...` on stderr.
@@ -134,11 +146,18 @@ impl Printer {
     pub fn table(&self, header: &[&str]) -> Table {
         let mut t = Table::new();
         if self.stdout_tty {
-            t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+            t.load_preset(UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic);
         } else {
-            t.load_preset(NOTHING).set_content_arrangement(ContentArrangement::Disabled);
+            t.load_preset(NOTHING)
+                .set_content_arrangement(ContentArrangement::Disabled);
         }
-        t.set_header(header.iter().map(|h| self.out_style(h, |s| s.bold())).collect::<Vec<_>>());
+        t.set_header(
+            header
+                .iter()
+                .map(|h| self.out_style(h, |s| s.bold()))
+                .collect::<Vec<_>>(),
+        );
         t
     }
 }

@@ -13,20 +13,33 @@ fn s(v: Option<&Value>) -> String {
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array).map(|a| a.iter().map(|x| s(Some(x))).collect()).unwrap_or_default()
+    v.and_then(Value::as_array)
+        .map(|a| a.iter().map(|x| s(Some(x))).collect())
+        .unwrap_or_default()
 }
 
 /// Renders a result (any version) as tables, reading it in the 1.1.0 shape.
 pub fn result_table(p: &Printer, result: &CniResult) -> String {
     // Every version converts up to 1.1.0 losslessly; fall back to the result as it is.
-    let v = result.convert_to("1.1.0").map(|r| r.to_value()).unwrap_or_else(|_| result.to_value());
+    let v = result
+        .convert_to("1.1.0")
+        .map(|r| r.to_value())
+        .unwrap_or_else(|_| result.to_value());
     let empty = Vec::new();
-    let interfaces = v.get("interfaces").and_then(Value::as_array).unwrap_or(&empty);
+    let interfaces = v
+        .get("interfaces")
+        .and_then(Value::as_array)
+        .unwrap_or(&empty);
     let mut out = String::new();
     if !interfaces.is_empty() {
         let mut t = p.table(&["INTERFACE", "MAC", "MTU", "SANDBOX"]);
         for i in interfaces {
-            t.add_row(vec![s(i.get("name")), s(i.get("mac")), s(i.get("mtu")), s(i.get("sandbox"))]);
+            t.add_row(vec![
+                s(i.get("name")),
+                s(i.get("mac")),
+                s(i.get("mtu")),
+                s(i.get("sandbox")),
+            ]);
         }
         out.push_str(&format!("{t}\n"));
     }
@@ -53,7 +66,10 @@ pub fn result_table(p: &Printer, result: &CniResult) -> String {
         }
         out.push_str(&format!("\n{t}\n"));
     }
-    if let Some(dns) = v.get("dns").filter(|d| d.as_object().is_some_and(|o| !o.is_empty())) {
+    if let Some(dns) = v
+        .get("dns")
+        .filter(|d| d.as_object().is_some_and(|o| !o.is_empty()))
+    {
         let mut t = p.table(&["DNS", "VALUE"]);
         let ns = strings(dns.get("nameservers"));
         if !ns.is_empty() {

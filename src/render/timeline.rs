@@ -39,10 +39,16 @@ pub fn print_call(p: &Printer, verbose: u8, c: &CallRecord) {
     p.trace(&format!("  stdin: {}", String::from_utf8_lossy(&c.stdin)));
     if let Some(o) = &c.output {
         if !o.stdout.is_empty() {
-            p.trace(&format!("  stdout: {}", String::from_utf8_lossy(&o.stdout).trim_end()));
+            p.trace(&format!(
+                "  stdout: {}",
+                String::from_utf8_lossy(&o.stdout).trim_end()
+            ));
         }
         if !o.stderr.is_empty() {
-            p.trace(&format!("  stderr: {}", String::from_utf8_lossy(&o.stderr).trim_end()));
+            p.trace(&format!(
+                "  stderr: {}",
+                String::from_utf8_lossy(&o.stderr).trim_end()
+            ));
         }
     }
 }

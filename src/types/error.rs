@@ -20,12 +20,20 @@ pub struct CniError {
 impl CniError {
     /// Builds an error with a code and message.
     pub fn new(code: u64, msg: impl Into<String>) -> Self {
-        CniError { code, msg: msg.into(), details: String::new() }
+        CniError {
+            code,
+            msg: msg.into(),
+            details: String::new(),
+        }
     }
 
     /// Builds an error with a code, message and details.
     pub fn with_details(code: u64, msg: impl Into<String>, details: impl Into<String>) -> Self {
-        CniError { code, msg: msg.into(), details: details.into() }
+        CniError {
+            code,
+            msg: msg.into(),
+            details: details.into(),
+        }
     }
 
     /// The name of a well-known code, if this is one.
@@ -74,7 +82,8 @@ mod tests {
     fn display_joins_details() {
         assert_eq!(CniError::new(7, "bad").to_string(), "bad");
         assert_eq!(CniError::with_details(4, "x", "y").to_string(), "x; y");
-        let e: CniError = serde_json::from_str(r#"{"code":999,"msg":"plugin error: banana"}"#).unwrap();
+        let e: CniError =
+            serde_json::from_str(r#"{"code":999,"msg":"plugin error: banana"}"#).unwrap();
         assert_eq!(e.code, 999);
         assert_eq!(e.to_string(), "plugin error: banana");
         assert_eq!(e.code_name(), Some("internal error"));

@@ -19,7 +19,11 @@ pub fn validate_container_id(id: &str) -> Result<(), CniError> {
         return Err(CniError::new(3, "missing containerID"));
     }
     if !matches_id_pattern(id) {
-        return Err(CniError::with_details(4, "invalid characters in containerID", id));
+        return Err(CniError::with_details(
+            4,
+            "invalid characters in containerID",
+            id,
+        ));
     }
     Ok(())
 }
@@ -30,7 +34,11 @@ pub fn validate_network_name(name: &str) -> Result<(), CniError> {
         return Err(CniError::new(7, "missing network name:"));
     }
     if !matches_id_pattern(name) {
-        return Err(CniError::with_details(7, "invalid characters found in network name", name));
+        return Err(CniError::with_details(
+            7,
+            "invalid characters found in network name",
+            name,
+        ));
     }
     Ok(())
 }
@@ -50,8 +58,14 @@ pub fn validate_ifname(name: &str) -> Result<(), CniError> {
     if name == "." || name == ".." {
         return Err(CniError::new(4, "interface name is . or .."));
     }
-    if name.chars().any(|c| c == '/' || c == ':' || c.is_whitespace()) {
-        return Err(CniError::new(4, "interface name contains / or : or whitespace characters"));
+    if name
+        .chars()
+        .any(|c| c == '/' || c == ':' || c.is_whitespace())
+    {
+        return Err(CniError::new(
+            4,
+            "interface name contains / or : or whitespace characters",
+        ));
     }
     Ok(())
 }
@@ -64,7 +78,14 @@ mod tests {
     fn container_ids() {
         assert_eq!(validate_container_id("").unwrap_err().code, 3);
         let e = validate_container_id("some-%%container-id").unwrap_err();
-        assert_eq!((e.code, e.msg.as_str(), e.details.as_str()), (4, "invalid characters in containerID", "some-%%container-id"));
+        assert_eq!(
+            (e.code, e.msg.as_str(), e.details.as_str()),
+            (
+                4,
+                "invalid characters in containerID",
+                "some-%%container-id"
+            )
+        );
         assert!(validate_container_id("a51debf7e1eb").is_ok());
         assert!(validate_container_id("a").is_ok());
         assert!(validate_container_id("_a").is_err());
@@ -74,20 +95,38 @@ mod tests {
 
     #[test]
     fn network_names() {
-        assert_eq!(validate_network_name("").unwrap_err().msg, "missing network name:");
+        assert_eq!(
+            validate_network_name("").unwrap_err().msg,
+            "missing network name:"
+        );
         let e = validate_network_name("invalid-%%-name").unwrap_err();
-        assert_eq!((e.code, e.msg.as_str()), (7, "invalid characters found in network name"));
+        assert_eq!(
+            (e.code, e.msg.as_str()),
+            (7, "invalid characters found in network name")
+        );
         assert!(validate_network_name("../../etc/x").is_err());
         assert!(validate_network_name("mynet").is_ok());
     }
 
     #[test]
     fn interface_names() {
-        assert_eq!(validate_ifname("").unwrap_err().msg, "interface name is empty");
-        assert_eq!(validate_ifname("1234567890123456").unwrap_err().msg, "interface name is too long");
+        assert_eq!(
+            validate_ifname("").unwrap_err().msg,
+            "interface name is empty"
+        );
+        assert_eq!(
+            validate_ifname("1234567890123456").unwrap_err().msg,
+            "interface name is too long"
+        );
         assert!(validate_ifname("123456789012345").is_ok());
-        assert_eq!(validate_ifname(".").unwrap_err().msg, "interface name is . or ..");
-        assert_eq!(validate_ifname("..").unwrap_err().msg, "interface name is . or ..");
+        assert_eq!(
+            validate_ifname(".").unwrap_err().msg,
+            "interface name is . or .."
+        );
+        assert_eq!(
+            validate_ifname("..").unwrap_err().msg,
+            "interface name is . or .."
+        );
         for bad in ["test/test", "test:test", "test test"] {
             assert_eq!(validate_ifname(bad).unwrap_err().code, 4);
         }

@@ -7,7 +7,9 @@ use std::fmt;
 pub const CURRENT_VERSION: &str = "1.1.0";
 
 /// Every spec version cnictl knows, oldest first (Go's `version.All`).
-pub const KNOWN_VERSIONS: &[&str] = &["0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"];
+pub const KNOWN_VERSIONS: &[&str] = &[
+    "0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0",
+];
 
 /// A parsed spec version. `""` parses as 0.1.0; missing minor/micro parts are 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,7 +48,11 @@ impl Version {
 
     /// Builds a version from its parts.
     pub const fn new(major: i64, minor: i64, micro: i64) -> Self {
-        Version { major, minor, micro }
+        Version {
+            major,
+            minor,
+            micro,
+        }
     }
 
     /// Parses a version string the way libcni does (Go `Atoi` on each part, so `+1` parses).

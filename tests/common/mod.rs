@@ -15,8 +15,14 @@ pub fn cnictl_bin() -> PathBuf {
 pub fn token() -> String {
     static N: AtomicU32 = AtomicU32::new(0);
     let n = N.fetch_add(1, Ordering::SeqCst);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    format!("{:x}", (std::process::id() as u64 * 7919 + n as u64 * 104_729 + nanos as u64 / 1000) % 0xff_ffff)
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{:x}",
+        (std::process::id() as u64 * 7919 + n as u64 * 104_729 + nanos as u64 / 1000) % 0xff_ffff
+    )
 }
 
 /// Output as text, for assertions and failure messages.
@@ -37,18 +43,26 @@ impl Run {
 
     /// Panics with the whole output unless the exit code is `code`.
     pub fn expect(self, code: i32, what: &str) -> Run {
-        assert_eq!(self.code, code, "{what}: exit code {} (want {code})\nstdout:\n{}\nstderr:\n{}", self.code, self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "{what}: exit code {} (want {code})\nstdout:\n{}\nstderr:\n{}",
+            self.code, self.stdout, self.stderr
+        );
         self
     }
 
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
 }
 
 /// Runs a program and captures its output.
 pub fn run(prog: &str, args: &[&str]) -> Run {
-    let o = Command::new(prog).args(args).output().unwrap_or_else(|e| panic!("cannot run {prog}: {e}"));
+    let o = Command::new(prog)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {prog}: {e}"));
     Run::from(o)
 }
 
@@ -58,7 +72,11 @@ pub fn require_root_and_plugins() {
     assert!(euid.is_root(), "this end-to-end test needs root (it creates network namespaces); run the suite as root with --include-ignored");
     for p in ["bridge", "host-local", "portmap", "tuning", "loopback"] {
         let path = Path::new("/usr/lib/cni").join(p);
-        assert!(path.is_file(), "{} is missing: install Debian's containernetworking-plugins", path.display());
+        assert!(
+            path.is_file(),
+            "{} is missing: install Debian's containernetworking-plugins",
+            path.display()
+        );
     }
     assert!(run("ip", &["-V"]).code == 0, "iproute2's `ip` is missing");
 }
@@ -79,9 +97,17 @@ impl Lab {
         let token = token();
         let host = format!("cnictl-e2e-h-{token}");
         run("ip", &["netns", "add", &host]).expect(0, "ip netns add (host)");
-        let dir = tempfile::Builder::new().prefix("cnictl-e2e-").tempdir().expect("tempdir");
+        let dir = tempfile::Builder::new()
+            .prefix("cnictl-e2e-")
+            .tempdir()
+            .expect("tempdir");
         std::fs::create_dir_all(dir.path().join("net.d")).unwrap();
-        Lab { token, host, dir, containers: Default::default() }
+        Lab {
+            token,
+            host,
+            dir,
+            containers: Default::default(),
+        }
     }
 
     pub fn conf_dir(&self) -> PathBuf {
@@ -107,11 +133,21 @@ impl Lab {
     }
 
     pub fn write_conf(&self, file: &str, json: &serde_json::Value) {
-        std::fs::write(self.conf_dir().join(file), serde_json::to_vec_pretty(json).unwrap()).unwrap();
+        std::fs::write(
+            self.conf_dir().join(file),
+            serde_json::to_vec_pretty(json).unwrap(),
+        )
+        .unwrap();
     }
 
     /// bridge (host-local) + portmap + tuning at `version`; tuning sets `sysctl`.
-    pub fn standard_conf(&self, name: &str, version: &str, sysctl: &str, subnet: &str) -> serde_json::Value {
+    pub fn standard_conf(
+        &self,
+        name: &str,
+        version: &str,
+        sysctl: &str,
+        subnet: &str,
+    ) -> serde_json::Value {
         serde_json::json!({
             "cniVersion": version,
             "name": name,
@@ -133,7 +169,10 @@ impl Lab {
     pub fn cnictl_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::new(cnictl_bin());
         cmd.env_clear()
-            .env("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+            .env(
+                "PATH",
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            )
             .arg("--conf-dir")
             .arg(self.conf_dir())
             .args(["--cni-path", "/usr/lib/cni"])
@@ -156,18 +195,25 @@ impl Lab {
 
     /// iptables-save (nat table) inside the host namespace.
     pub fn nat_rules(&self) -> String {
-        run("ip", &["netns", "exec", &self.host, "iptables-save", "-t", "nat"]).stdout
+        run(
+            "ip",
+            &["netns", "exec", &self.host, "iptables-save", "-t", "nat"],
+        )
+        .stdout
     }
 
     /// veth links in the host namespace.
     pub fn host_veths(&self) -> String {
-        self.ip(&self.host, &["-o", "link", "show", "type", "veth"]).stdout
+        self.ip(&self.host, &["-o", "link", "show", "type", "veth"])
+            .stdout
     }
 
     /// Files of host-local's dataDir for `network` that are IP reservations.
     pub fn reservations(&self, network: &str) -> Vec<String> {
         let dir = self.ipam_dir().join(network);
-        let Ok(rd) = std::fs::read_dir(&dir) else { return Vec::new() };
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            return Vec::new();
+        };
         rd.filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.parse::<std::net::IpAddr>().is_ok())
@@ -176,8 +222,12 @@ impl Lab {
 
     /// The cache result files.
     pub fn cache_files(&self) -> Vec<String> {
-        let Ok(rd) = std::fs::read_dir(self.cache_dir().join("results")) else { return Vec::new() };
-        rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect()
+        let Ok(rd) = std::fs::read_dir(self.cache_dir().join("results")) else {
+            return Vec::new();
+        };
+        rd.filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
     }
 
     pub fn netns_exists(name: &str) -> bool {
@@ -192,6 +242,8 @@ impl Drop for Lab {
                 let _ = Command::new("ip").args(["netns", "delete", c]).output();
             }
         }
-        let _ = Command::new("ip").args(["netns", "delete", &self.host]).output();
+        let _ = Command::new("ip")
+            .args(["netns", "delete", &self.host])
+            .output();
     }
 }

@@ -29,7 +29,7 @@ pub use find::{find_in_path, find_plugin, FindError};
 pub use request::{
     build_gc_request, build_request, build_status_request, runtime_config, version_request,
 };
-pub use version::{decode_version_info, probe_version, ProbeError};
+pub use version::{decode_version_info, probe_version, ProbeError, VersionCache};
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

@@ -87,6 +87,49 @@ pub fn probe_version(
     })
 }
 
+/// Probes each plugin binary at most once, however many networks or plugins of a run use it
+/// (validate, ls and status share one per run).
+pub struct VersionCache<'a> {
+    exec: &'a dyn Exec,
+    parent_env: Vec<(OsString, OsString)>,
+    limits: ExecLimits,
+    memo: std::sync::Mutex<std::collections::HashMap<PathBuf, Result<Vec<String>, String>>>,
+}
+
+impl<'a> VersionCache<'a> {
+    /// A cache that runs probes with `exec`, the plugins' parent env and `limits`.
+    pub fn new(
+        exec: &'a dyn Exec,
+        parent_env: Vec<(OsString, OsString)>,
+        limits: ExecLimits,
+    ) -> Self {
+        VersionCache {
+            exec,
+            parent_env,
+            limits,
+            memo: Default::default(),
+        }
+    }
+
+    /// The versions the binary at `path` supports, or why they are unknown (the error's text).
+    pub fn supported(&self, path: &Path) -> Result<Vec<String>, String> {
+        if let Some(hit) = self.memo.lock().ok().and_then(|m| m.get(path).cloned()) {
+            return hit;
+        }
+        let answer = probe_version(self.exec, path, &self.parent_env, &self.limits)
+            .map_err(|e| e.to_string());
+        if let Ok(mut m) = self.memo.lock() {
+            m.insert(path.to_path_buf(), answer.clone());
+        }
+        answer
+    }
+
+    /// How many binaries were probed so far.
+    pub fn probed(&self) -> usize {
+        self.memo.lock().map(|m| m.len()).unwrap_or(0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +222,26 @@ mod tests {
             err.to_string(),
             "plugin /p: decoding version info: missing field supportedVersions"
         );
+    }
+
+    #[test]
+    fn version_cache_probes_each_binary_once() {
+        let exec = RecordingExec::new(|_| {
+            Ok(ExecOutput::exited(
+                0,
+                r#"{"cniVersion":"1.0.0","supportedVersions":["0.4.0","1.0.0"]}"#,
+                "",
+            ))
+        });
+        let cache = VersionCache::new(&exec, Vec::new(), ExecLimits::default());
+        for _ in 0..3 {
+            assert_eq!(
+                cache.supported(Path::new("/x/bridge")).unwrap(),
+                vec!["0.4.0", "1.0.0"]
+            );
+        }
+        cache.supported(Path::new("/x/portmap")).unwrap();
+        assert_eq!(exec.calls().len(), 2);
+        assert_eq!(cache.probed(), 2);
     }
 }

@@ -62,11 +62,16 @@ impl Run {
 /// containernetworking/plugins#819: with port mappings, its CHECK looks for the DNAT chain in
 /// ip6tables as well, so it fails wherever ip6tables works).
 pub fn assert_check_passes_but_for_portmap_bug(c: &Run) {
-    assert!(c.stderr.contains("bridge       CHECK") && c.stderr.contains("exit 0"), "bridge CHECK did not pass: {}", c.stderr);
+    assert!(
+        c.stderr.contains("bridge       CHECK") && c.stderr.contains("exit 0"),
+        "bridge CHECK did not pass: {}",
+        c.stderr
+    );
     if c.code != 0 {
         assert_eq!(c.code, 1, "{}", c.stderr);
         assert!(
-            c.stderr.contains("plugin \"portmap\" failed (CHECK)") && c.stderr.contains("ipv6 dnat"),
+            c.stderr.contains("plugin \"portmap\" failed (CHECK)")
+                && c.stderr.contains("ipv6 dnat"),
             "unexpected check failure: {}",
             c.stderr
         );

@@ -112,7 +112,7 @@ pub struct Rollback {
 #[derive(Debug, thiserror::Error)]
 pub enum RuntimeError {
     /// A plugin (or IPAM plugin) is not on the CNI path.
-    #[error("network \"{network}\": {error} (searched: {searched})")]
+    #[error("network \"{network}\": {error}")]
     PluginNotFound {
         /// The network.
         network: String,

@@ -77,8 +77,7 @@ pub fn load_network(s: &Settings, name: &str) -> anyhow::Result<NetworkConfigLis
         },
     )?;
     for w in warnings {
-        s.printer
-            .warning(&format!("{}: {} (skipped)", w.file.display(), w.message));
+        s.printer.warning(&w.to_string());
     }
     Ok(list)
 }

@@ -40,7 +40,20 @@ pub fn run(s: &Settings, a: DelArgs) -> anyhow::Result<i32> {
     let list = if a.cached_config {
         None
     } else {
-        Some(attach::load_network(s, &t.network)?)
+        match attach::load_network(s, &t.network) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                // The network may have been removed from the config dir since ADD: the cache
+                // still has the config ADD used.
+                if s.cache.read(&t.network, &t.container_id, &t.ifname).ok().flatten().is_some() {
+                    return Err(e.context(format!(
+                        "cannot load network \"{}\" (the cache holds its attachment: `--cached-config` deletes with the config ADD used)",
+                        t.network
+                    )));
+                }
+                return Err(e);
+            }
+        }
     };
     let ns = PluginNs::open(s)?;
     // DEL tolerates a namespace that is already gone, but never the plugins' own.

@@ -127,7 +127,7 @@ fn rollback_json(r: &Rollback) -> Value {
 pub fn hints(e: &anyhow::Error) -> Vec<String> {
     let mut out = Vec::new();
     match runtime(e) {
-        Some(RuntimeError::PluginNotFound { .. }) => out.push(
+        Some(RuntimeError::PluginNotFound { error, .. }) if error.msg.starts_with("failed to find") => out.push(
             "install the reference plugins (apt-get install containernetworking-plugins puts them in /usr/lib/cni) or point --cni-path / CNI_PATH at the plugin directory".into(),
         ),
         Some(RuntimeError::AddFailed { rollback, .. }) | Some(RuntimeError::Interrupted { rollback, .. }) if rollback.skipped => {
@@ -142,6 +142,16 @@ pub fn hints(e: &anyhow::Error) -> Vec<String> {
 pub fn details(e: &anyhow::Error) -> Vec<String> {
     let mut out = Vec::new();
     let stderr_lines = |out: &mut Vec<String>, pe: &PluginError| {
+        let f = &pe.failure;
+        let how = match (f.exit_code, &f.signal) {
+            _ if f.timed_out => Some("was killed after the timeout".to_string()),
+            (Some(code), _) => Some(format!("exited with status {code}")),
+            (None, Some(sig)) => Some(format!("was killed by {sig}")),
+            _ => None,
+        };
+        if let Some(how) = how {
+            out.push(format!("plugin \"{}\" ({}) {how}", pe.plugin, pe.command.as_str()));
+        }
         let s = pe.failure.stderr.trim_end();
         if !s.is_empty() {
             out.push(format!("stderr of plugin \"{}\":", pe.plugin));

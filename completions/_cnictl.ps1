@@ -1,0 +1,180 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'cnictl'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'cnictl' {
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--skip-broken', '--skip-broken', [CompletionResultType]::ParameterName, 'Skip config files that fail to parse instead of stopping at one that could be the network')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Attach a container to a network: run the chain''s ADD and cache the result')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check an attachment: run the chain''s CHECK (silent on success)')
+            [CompletionResult]::new('del', 'del', [CompletionResultType]::ParameterValue, 'Detach a container from a network: run the chain''s DEL and drop the cache entry')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
+            [CompletionResult]::new('generate-man', 'generate-man', [CompletionResultType]::ParameterValue, 'Write man pages into a directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cnictl;add' {
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Interface name inside the container')
+            [CompletionResult]::new('--ifname', '--ifname', [CompletionResultType]::ParameterName, 'Interface name inside the container')
+            [CompletionResult]::new('--container-id', '--container-id', [CompletionResultType]::ParameterName, 'Container ID [default: cnitool''s: "cnitool-" + a hash of the netns path]')
+            [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)')
+            [CompletionResult]::new('--cap', '--cap', [CompletionResultType]::ParameterName, 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable; merged over the CAP_ARGS variable, a JSON object)')
+            [CompletionResult]::new('--cap-args', '--cap-args', [CompletionResultType]::ParameterName, 'Capability arguments as one JSON object')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)')
+            [CompletionResult]::new('--no-rollback', '--no-rollback', [CompletionResultType]::ParameterName, 'Keep a failed ADD''s partial state (no rollback) and cache it, for plugin debugging')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--skip-broken', '--skip-broken', [CompletionResultType]::ParameterName, 'Skip config files that fail to parse instead of stopping at one that could be the network')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'cnictl;check' {
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Interface name inside the container')
+            [CompletionResult]::new('--ifname', '--ifname', [CompletionResultType]::ParameterName, 'Interface name inside the container')
+            [CompletionResult]::new('--container-id', '--container-id', [CompletionResultType]::ParameterName, 'Container ID [default: cnitool''s: "cnitool-" + a hash of the netns path]')
+            [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)')
+            [CompletionResult]::new('--cap', '--cap', [CompletionResultType]::ParameterName, 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable; merged over the CAP_ARGS variable, a JSON object)')
+            [CompletionResult]::new('--cap-args', '--cap-args', [CompletionResultType]::ParameterName, 'Capability arguments as one JSON object')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--skip-broken', '--skip-broken', [CompletionResultType]::ParameterName, 'Skip config files that fail to parse instead of stopping at one that could be the network')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'cnictl;del' {
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Interface name inside the container')
+            [CompletionResult]::new('--ifname', '--ifname', [CompletionResultType]::ParameterName, 'Interface name inside the container')
+            [CompletionResult]::new('--container-id', '--container-id', [CompletionResultType]::ParameterName, 'Container ID [default: cnitool''s: "cnitool-" + a hash of the netns path]')
+            [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)')
+            [CompletionResult]::new('--cap', '--cap', [CompletionResultType]::ParameterName, 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable; merged over the CAP_ARGS variable, a JSON object)')
+            [CompletionResult]::new('--cap-args', '--cap-args', [CompletionResultType]::ParameterName, 'Capability arguments as one JSON object')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)')
+            [CompletionResult]::new('--cached-config', '--cached-config', [CompletionResultType]::ParameterName, 'Delete with the config the ADD used (from the cache) instead of the current one')
+            [CompletionResult]::new('--rm-netns', '--rm-netns', [CompletionResultType]::ParameterName, 'Remove the named network namespace after a successful DEL')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --rm-netns: remove the namespace even if other cache entries still use it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--skip-broken', '--skip-broken', [CompletionResultType]::ParameterName, 'Skip config files that fail to parse instead of stopping at one that could be the network')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'cnictl;completions' {
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--skip-broken', '--skip-broken', [CompletionResultType]::ParameterName, 'Skip config files that fail to parse instead of stopping at one that could be the network')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'cnictl;generate-man' {
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--skip-broken', '--skip-broken', [CompletionResultType]::ParameterName, 'Skip config files that fail to parse instead of stopping at one that could be the network')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'cnictl;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Attach a container to a network: run the chain''s ADD and cache the result')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check an attachment: run the chain''s CHECK (silent on success)')
+            [CompletionResult]::new('del', 'del', [CompletionResultType]::ParameterValue, 'Detach a container from a network: run the chain''s DEL and drop the cache entry')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
+            [CompletionResult]::new('generate-man', 'generate-man', [CompletionResultType]::ParameterValue, 'Write man pages into a directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cnictl;help;add' {
+            break
+        }
+        'cnictl;help;check' {
+            break
+        }
+        'cnictl;help;del' {
+            break
+        }
+        'cnictl;help;completions' {
+            break
+        }
+        'cnictl;help;generate-man' {
+            break
+        }
+        'cnictl;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,162 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[cnictl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'cnictl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'cnictl'= {
+            cand --conf-dir 'Directory of network configuration files'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
+            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
+            cand -o 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --output 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Attach a container to a network: run the chain''s ADD and cache the result'
+            cand check 'Check an attachment: run the chain''s CHECK (silent on success)'
+            cand del 'Detach a container from a network: run the chain''s DEL and drop the cache entry'
+            cand completions 'Print shell completions'
+            cand generate-man 'Write man pages into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cnictl;add'= {
+            cand -i 'Interface name inside the container'
+            cand --ifname 'Interface name inside the container'
+            cand --container-id 'Container ID [default: cnitool''s: "cnitool-" + a hash of the netns path]'
+            cand --arg 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)'
+            cand --cap 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable; merged over the CAP_ARGS variable, a JSON object)'
+            cand --cap-args 'Capability arguments as one JSON object'
+            cand --conf-dir 'Directory of network configuration files'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
+            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
+            cand -o 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --output 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand --no-rollback 'Keep a failed ADD''s partial state (no rollback) and cache it, for plugin debugging'
+            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'cnictl;check'= {
+            cand -i 'Interface name inside the container'
+            cand --ifname 'Interface name inside the container'
+            cand --container-id 'Container ID [default: cnitool''s: "cnitool-" + a hash of the netns path]'
+            cand --arg 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)'
+            cand --cap 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable; merged over the CAP_ARGS variable, a JSON object)'
+            cand --cap-args 'Capability arguments as one JSON object'
+            cand --conf-dir 'Directory of network configuration files'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
+            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
+            cand -o 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --output 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'cnictl;del'= {
+            cand -i 'Interface name inside the container'
+            cand --ifname 'Interface name inside the container'
+            cand --container-id 'Container ID [default: cnitool''s: "cnitool-" + a hash of the netns path]'
+            cand --arg 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)'
+            cand --cap 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable; merged over the CAP_ARGS variable, a JSON object)'
+            cand --cap-args 'Capability arguments as one JSON object'
+            cand --conf-dir 'Directory of network configuration files'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
+            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
+            cand -o 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --output 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand --cached-config 'Delete with the config the ADD used (from the cache) instead of the current one'
+            cand --rm-netns 'Remove the named network namespace after a successful DEL'
+            cand --force 'With --rm-netns: remove the namespace even if other cache entries still use it'
+            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'cnictl;completions'= {
+            cand --conf-dir 'Directory of network configuration files'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
+            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
+            cand -o 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --output 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'cnictl;generate-man'= {
+            cand --conf-dir 'Directory of network configuration files'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
+            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
+            cand -o 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --output 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'cnictl;help'= {
+            cand add 'Attach a container to a network: run the chain''s ADD and cache the result'
+            cand check 'Check an attachment: run the chain''s CHECK (silent on success)'
+            cand del 'Detach a container from a network: run the chain''s DEL and drop the cache entry'
+            cand completions 'Print shell completions'
+            cand generate-man 'Write man pages into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cnictl;help;add'= {
+        }
+        &'cnictl;help;check'= {
+        }
+        &'cnictl;help;del'= {
+        }
+        &'cnictl;help;completions'= {
+        }
+        &'cnictl;help;generate-man'= {
+        }
+        &'cnictl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

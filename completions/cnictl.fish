@@ -1,0 +1,136 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_cnictl_global_optspecs
+    string join \n conf-dir= cni-path= cache-dir= host-netns= o/output= color= timeout= v/verbose skip-broken h/help V/version
+end
+
+function __fish_cnictl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_cnictl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_cnictl_using_subcommand
+    set -l cmd (__fish_cnictl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c cnictl -n "__fish_cnictl_needs_command" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_needs_command" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
+complete -c cnictl -n "__fish_cnictl_needs_command" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_needs_command" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
+complete -c cnictl -n "__fish_cnictl_needs_command" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
+json\t'JSON'"
+complete -c cnictl -n "__fish_cnictl_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t'Always'
+never\t'Never'"
+complete -c cnictl -n "__fish_cnictl_needs_command" -l timeout -d 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)' -r
+complete -c cnictl -n "__fish_cnictl_needs_command" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
+complete -c cnictl -n "__fish_cnictl_needs_command" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
+complete -c cnictl -n "__fish_cnictl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cnictl -n "__fish_cnictl_needs_command" -s V -l version -d 'Print version'
+complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "add" -d 'Attach a container to a network: run the chain\'s ADD and cache the result'
+complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "check" -d 'Check an attachment: run the chain\'s CHECK (silent on success)'
+complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "del" -d 'Detach a container from a network: run the chain\'s DEL and drop the cache entry'
+complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "generate-man" -d 'Write man pages into a directory'
+complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -s i -l ifname -d 'Interface name inside the container' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l container-id -d 'Container ID [default: cnitool\'s: "cnitool-" + a hash of the netns path]' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l arg -d 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l cap -d 'A capability argument, e.g. portMappings=\'[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]\' (repeatable; merged over the CAP_ARGS variable, a JSON object)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l cap-args -d 'Capability arguments as one JSON object' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
+json\t'JSON'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t'Always'
+never\t'Never'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l timeout -d 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l no-rollback -d 'Keep a failed ADD\'s partial state (no rollback) and cache it, for plugin debugging'
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -s i -l ifname -d 'Interface name inside the container' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l container-id -d 'Container ID [default: cnitool\'s: "cnitool-" + a hash of the netns path]' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l arg -d 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l cap -d 'A capability argument, e.g. portMappings=\'[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]\' (repeatable; merged over the CAP_ARGS variable, a JSON object)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l cap-args -d 'Capability arguments as one JSON object' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
+json\t'JSON'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t'Always'
+never\t'Never'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l timeout -d 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -s i -l ifname -d 'Interface name inside the container' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l container-id -d 'Container ID [default: cnitool\'s: "cnitool-" + a hash of the netns path]' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l arg -d 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l cap -d 'A capability argument, e.g. portMappings=\'[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]\' (repeatable; merged over the CAP_ARGS variable, a JSON object)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l cap-args -d 'Capability arguments as one JSON object' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
+json\t'JSON'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t'Always'
+never\t'Never'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l timeout -d 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l cached-config -d 'Delete with the config the ADD used (from the cache) instead of the current one'
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l rm-netns -d 'Remove the named network namespace after a successful DEL'
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l force -d 'With --rm-netns: remove the namespace even if other cache entries still use it'
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
+json\t'JSON'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t'Always'
+never\t'Never'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l timeout -d 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
+complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
+complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
+json\t'JSON'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t'Always'
+never\t'Never'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l timeout -d 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
+complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
+complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del completions generate-man help" -f -a "add" -d 'Attach a container to a network: run the chain\'s ADD and cache the result'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del completions generate-man help" -f -a "check" -d 'Check an attachment: run the chain\'s CHECK (silent on success)'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del completions generate-man help" -f -a "del" -d 'Detach a container from a network: run the chain\'s DEL and drop the cache entry'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del completions generate-man help" -f -a "completions" -d 'Print shell completions'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del completions generate-man help" -f -a "generate-man" -d 'Write man pages into a directory'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del completions generate-man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -36,8 +36,11 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
     let att = t.attachment_with(args, caps);
     rt.refuse_existing(&list.name, &att)?;
 
-    let created = prepare_netns(s, &t, &ns)?;
+    // From here on a SIGINT/SIGTERM stops the running plugin and rolls back instead of
+    // killing cnictl half-way (a signal during namespace creation is seen by the first plugin
+    // call, which then rolls back and removes the namespace).
     s.catch_signals()?;
+    let created = prepare_netns(s, &t, &ns)?;
     let outcome = rt.add(&list, &resolved, &att, a.no_rollback);
     let outcome = match outcome {
         Ok(o) => o,

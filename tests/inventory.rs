@@ -265,6 +265,8 @@ fn ls_json_documents_statuses_and_runtimes() {
     let rt = &v["runtimes"];
     assert_eq!(rt["containerd"]["outcome"], "loaded");
     assert_eq!(rt["containerd"]["default"]["network"], "good");
+    assert_eq!(rt["containerd"]["error"], Value::Null);
+    assert_eq!(rt["crio"]["error"], Value::Null);
     assert_eq!(rt["crio"]["default"]["network"], "good");
     assert_eq!(rt["crio"]["versionsChecked"], json!(true));
     // CRI-O's verdicts in its own order (every file sorted by name).
@@ -348,6 +350,12 @@ fn ls_where_containerd_and_crio_disagree() {
     let v = s.cnictl(&["ls", "-o", "json"]).expect(0, "ls").json();
     let rt = &v["runtimes"];
     assert_eq!(rt["containerd"]["outcome"], "load-failed");
+    assert_eq!(rt["containerd"]["default"], Value::Null);
+    assert_eq!(rt["containerd"]["networks"], json!([]));
+    assert_eq!(
+        rt["containerd"]["file"],
+        json!(s.conf_dir().join("01-broken.conflist").to_string_lossy())
+    );
     let err = rt["containerd"]["error"].as_str().unwrap();
     assert!(
         err.starts_with("cni config load failed: failed to load CNI config list file ")

@@ -620,3 +620,102 @@ fn chain_text_and_error_reasons() {
         "{c}"
     );
 }
+
+#[test]
+fn plugin_scan_marks_shadowed_repeated_and_non_executable() {
+    use std::os::unix::fs::PermissionsExt;
+    let a = bin_dir(&["bridge", "notes.txt"]);
+    let b = bin_dir(&["bridge", "ptp"]);
+    for d in [a.path(), b.path()] {
+        for e in fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            let mode = if p.ends_with("notes.txt") {
+                0o644
+            } else {
+                0o755
+            };
+            fs::set_permissions(&p, fs::Permissions::from_mode(mode)).unwrap();
+        }
+    }
+    fs::create_dir(a.path().join("subdir")).unwrap();
+    let path = vec![
+        a.path().to_path_buf(),
+        PathBuf::from("/nonexistent-cnictl-test"),
+        b.path().to_path_buf(),
+        a.path().to_path_buf(),
+    ];
+    let exec = versions(&[("ptp", &["1.0.0"])]);
+    let cache = VersionCache::new(&exec, Vec::new(), ExecLimits::default());
+    let scan = scan_plugins(&path, Some(&cache));
+    let states: Vec<&DirState> = scan.dirs.iter().map(|(_, s)| s).collect();
+    assert_eq!(
+        states,
+        [
+            &DirState::Ok,
+            &DirState::Missing,
+            &DirState::Ok,
+            &DirState::Repeated
+        ]
+    );
+    let got: Vec<(String, bool, bool)> = scan
+        .plugins
+        .iter()
+        .map(|p| (p.name.clone(), p.executable, p.shadowed_by.is_some()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("bridge".to_string(), true, false),
+            ("notes.txt".to_string(), false, false),
+            ("bridge".to_string(), true, true),
+            ("ptp".to_string(), true, false),
+        ]
+    );
+    assert_eq!(
+        scan.plugins[2].shadowed_by.as_deref(),
+        Some(a.path().join("bridge").as_path())
+    );
+    assert_eq!(scan.plugins[1].versions, None, "not executable: not run");
+    assert_eq!(
+        scan.plugins[3].versions,
+        Some(Ok(vec!["1.0.0".to_string()]))
+    );
+    // Both bridges and ptp ran, once each; notes.txt did not.
+    assert_eq!(exec.calls().len(), 3);
+}
+
+#[test]
+fn netns_states_and_result_addresses() {
+    use super::attachments::{netns_state, result_ips};
+    let d = tempfile::tempdir().unwrap();
+    let file = write(d.path(), "placeholder", "");
+    assert_eq!(netns_state(""), NetnsState::NotRecorded);
+    assert!(matches!(
+        netns_state("var/run/netns/x"),
+        NetnsState::Unknown(_)
+    ));
+    assert_eq!(
+        netns_state(&d.path().join("gone").to_string_lossy()),
+        NetnsState::Missing
+    );
+    assert!(matches!(
+        netns_state(&file.to_string_lossy()),
+        NetnsState::NotANamespace(_)
+    ));
+    assert!(matches!(
+        netns_state(&d.path().to_string_lossy()),
+        NetnsState::NotANamespace(_)
+    ));
+    // This process's own namespace file: only looked at, never entered.
+    assert_eq!(netns_state("/proc/self/ns/net"), NetnsState::Exists);
+    assert!(matches!(
+        netns_state("/proc/self/ns/uts"),
+        NetnsState::NotANamespace(w) if w.contains("uts")
+    ));
+
+    let v1 = serde_json::json!({"cniVersion": "1.0.0", "ips": [{"address": "10.0.0.2/24"}, {"address": 5}, {"gateway": "x"}]});
+    assert_eq!(result_ips(&v1), ["10.0.0.2/24"]);
+    let v020 = serde_json::json!({"cniVersion": "0.2.0", "ip4": {"ip": "10.0.0.3/24"}, "ip6": {"ip": "fd00::3/64"}});
+    assert_eq!(result_ips(&v020), ["10.0.0.3/24", "fd00::3/64"]);
+    assert!(result_ips(&serde_json::json!({})).is_empty());
+}

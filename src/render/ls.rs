@@ -351,7 +351,14 @@ fn entry_json(e: &NetworkEntry) -> Value {
 }
 
 fn containerd_json(m: &ContainerdModel) -> Value {
-    let mut v = json!({"maxConfNum": m.max_conf_num, "files": m.files});
+    let mut v = json!({
+        "maxConfNum": m.max_conf_num,
+        "files": m.files,
+        "default": null,
+        "networks": [],
+        "file": null,
+        "error": null,
+    });
     match &m.outcome {
         ContainerdOutcome::Loaded { networks } => {
             v["outcome"] = json!("loaded");
@@ -373,13 +380,11 @@ fn containerd_json(m: &ContainerdModel) -> Value {
         }
         ContainerdOutcome::Failed { file, error } => {
             v["outcome"] = json!("load-failed");
-            v["default"] = Value::Null;
             v["file"] = path_json(file);
             v["error"] = json!(error);
         }
         ContainerdOutcome::NoConfig { error } => {
             v["outcome"] = json!("no-config");
-            v["default"] = Value::Null;
             v["error"] = json!(error);
         }
     }
@@ -391,16 +396,17 @@ fn crio_json(m: &CrioModel) -> Value {
         .files
         .iter()
         .map(|f| match &f.verdict {
-            CrioVerdict::Loaded { network } => {
-                json!({"file": path_json(&f.file), "verdict": "loaded", "network": network})
-            }
+            CrioVerdict::Loaded { network } => json!({
+                "file": path_json(&f.file), "verdict": "loaded", "network": network,
+                "keptFile": null, "stage": null, "reason": null,
+            }),
             CrioVerdict::Duplicate { network, kept } => json!({
                 "file": path_json(&f.file), "verdict": "duplicate", "network": network,
-                "keptFile": path_json(kept),
+                "keptFile": path_json(kept), "stage": null, "reason": null,
             }),
             CrioVerdict::Skipped { reason, stage } => json!({
-                "file": path_json(&f.file), "verdict": "skipped", "stage": stage.as_str(),
-                "reason": reason,
+                "file": path_json(&f.file), "verdict": "skipped", "network": null,
+                "keptFile": null, "stage": stage.as_str(), "reason": reason,
             }),
         })
         .collect();
@@ -408,6 +414,8 @@ fn crio_json(m: &CrioModel) -> Value {
         "configuredDefault": m.configured_default,
         "versionsChecked": m.versions_checked,
         "files": files,
+        "default": null,
+        "error": null,
     });
     match &m.outcome {
         CrioOutcome::Default {
@@ -421,7 +429,6 @@ fn crio_json(m: &CrioModel) -> Value {
         }
         CrioOutcome::NoDefault { error } => {
             v["outcome"] = json!("no-default");
-            v["default"] = Value::Null;
             v["error"] = json!(error);
         }
     }

@@ -633,3 +633,79 @@ fn attachments_table_json_and_warnings() {
         r.stderr
     );
 }
+
+#[test]
+fn a_hung_probe_is_bounded_by_the_timeout() {
+    let s = Setup::new();
+    s.plugins(&["slowp"]);
+    s.script(json!([{"plugin": "slowp", "command": "VERSION", "action": "sleep", "secs": 30}]));
+    s.conf(
+        "10-n.conflist",
+        &conflist("n", "1.0.0", json!([{"type": "slowp"}])),
+    );
+    let start = std::time::Instant::now();
+    let v = s
+        .cnictl(&["--timeout", "300ms", "ls", "-o", "json"])
+        .expect(0, "ls with a hung plugin")
+        .json();
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert_eq!(v["networks"][0]["status"], "probe-failed");
+    let err = v["networks"][0]["problems"][0]["error"].as_str().unwrap();
+    assert!(err.contains("timed out after 300ms"), "{err}");
+}
+
+#[test]
+fn sigint_during_a_probe_stops_the_plugin_and_exits_130() {
+    use nix::sys::signal::{kill, Signal};
+    use nix::unistd::Pid;
+    let s = Setup::new();
+    s.plugins(&["slowp"]);
+    s.script(json!([{"plugin": "slowp", "command": "VERSION", "action": "sleep", "secs": 60}]));
+    s.conf(
+        "10-n.conflist",
+        &conflist("n", "1.0.0", json!([{"type": "slowp"}])),
+    );
+    let child = Command::new(cnictl_bin())
+        .env_clear()
+        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+        .env("FAKE_PLUGIN_SCRIPT", s.dir.path().join("script.json"))
+        .arg("--conf-dir")
+        .arg(s.conf_dir())
+        .arg("--cni-path")
+        .arg(s.bin())
+        .args(["ls"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the plugin has started (it logs first thing), then interrupt cnictl.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let plugin_pid = loop {
+        if let Ok(text) = fs::read_to_string(s.log()) {
+            if let Some(line) = text.lines().next() {
+                let v: Value = serde_json::from_str(line).unwrap();
+                break v["pid"].as_i64().unwrap();
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the probe never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let cnictl_pid = Pid::from_raw(i32::try_from(child.id()).unwrap());
+    kill(cnictl_pid, Signal::SIGINT).unwrap();
+    let r = Run::from(child.wait_with_output().unwrap()).expect(130, "ls interrupted");
+    assert!(
+        r.stderr.contains("error: interrupted by SIGINT"),
+        "{}",
+        r.stderr
+    );
+    // The plugin was killed (and reaped) before cnictl exited.
+    let plugin = Pid::from_raw(i32::try_from(plugin_pid).unwrap());
+    assert_eq!(kill(plugin, None), Err(nix::errno::Errno::ESRCH));
+}

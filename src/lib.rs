@@ -9,6 +9,7 @@
 
 pub mod cache;
 pub mod config;
+pub mod inventory;
 pub mod invoke;
 pub mod netns;
 pub mod runtime;

@@ -5,9 +5,12 @@
 mod add;
 mod args;
 mod attach;
+mod attachments;
 mod check;
 mod del;
 mod gen;
+mod ls;
+mod plugins;
 pub mod settings;
 
 use crate::render::{self, ColorChoice, Output};
@@ -125,6 +128,12 @@ pub enum Commands {
     /// Detach a container from a network: run the chain's DEL and drop the cache entry
     #[command(after_long_help = EXIT_CODES_HELP)]
     Del(del::DelArgs),
+    /// List the networks of the config dir, and which one each runtime uses by default and why
+    Ls(ls::LsArgs),
+    /// List the plugin binaries on the CNI path and the spec versions each supports
+    Plugins(plugins::PluginsArgs),
+    /// List what libcni's cache holds, and whether each network namespace still exists
+    Attachments(attachments::AttachmentsArgs),
     /// Print shell completions
     Completions(gen::CompletionsArgs),
     /// Write man pages into a directory
@@ -157,6 +166,9 @@ pub fn main() -> i32 {
         Commands::Add(a) => add::run(&settings, a),
         Commands::Check(a) => check::run(&settings, a),
         Commands::Del(a) => del::run(&settings, a),
+        Commands::Ls(a) => ls::run(&settings, a),
+        Commands::Plugins(a) => plugins::run(&settings, a),
+        Commands::Attachments(a) => attachments::run(&settings, a),
         Commands::Completions(a) => gen::completions(a),
         Commands::GenerateMan(a) => gen::man(a),
     };

@@ -1,7 +1,10 @@
 //! Everything printed: colour decisions, diagnostics on stderr, tables and JSON on stdout.
 //! Command code never styles text itself; it calls the semantic helpers here.
 
+pub mod attachments;
 pub mod error;
+pub mod ls;
+pub mod plugins;
 mod result;
 mod timeline;
 

@@ -36,6 +36,9 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand add 'Attach a container to a network: run the chain''s ADD and cache the result'
             cand check 'Check an attachment: run the chain''s CHECK (silent on success)'
             cand del 'Detach a container from a network: run the chain''s DEL and drop the cache entry'
+            cand ls 'List the networks of the config dir, and which one each runtime uses by default and why'
+            cand plugins 'List the plugin binaries on the CNI path and the spec versions each supports'
+            cand attachments 'List what libcni''s cache holds, and whether each network namespace still exists'
             cand completions 'Print shell completions'
             cand generate-man 'Write man pages into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -107,6 +110,56 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'cnictl;ls'= {
+            cand --max-conf-num 'containerd''s max_conf_num: how many config files it loads (0: all)'
+            cand --default-network 'CRI-O''s configured default network (cni_default_network) [default: the first file that loads and passes libcni''s plugin check]'
+            cand --conf-dir 'Directory of network configuration files'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
+            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
+            cand -o 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --output 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand --no-probe 'Do not run plugins with VERSION (their presence on the CNI path is still checked)'
+            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'cnictl;plugins'= {
+            cand --conf-dir 'Directory of network configuration files'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
+            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
+            cand -o 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --output 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand --no-probe 'List the binaries without running them with VERSION'
+            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'cnictl;attachments'= {
+            cand --network 'Only the attachments of this network'
+            cand --conf-dir 'Directory of network configuration files'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
+            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
+            cand -o 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --output 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'cnictl;completions'= {
             cand --conf-dir 'Directory of network configuration files'
             cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
@@ -141,6 +194,9 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand add 'Attach a container to a network: run the chain''s ADD and cache the result'
             cand check 'Check an attachment: run the chain''s CHECK (silent on success)'
             cand del 'Detach a container from a network: run the chain''s DEL and drop the cache entry'
+            cand ls 'List the networks of the config dir, and which one each runtime uses by default and why'
+            cand plugins 'List the plugin binaries on the CNI path and the spec versions each supports'
+            cand attachments 'List what libcni''s cache holds, and whether each network namespace still exists'
             cand completions 'Print shell completions'
             cand generate-man 'Write man pages into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -150,6 +206,12 @@ set edit:completion:arg-completer[cnictl] = {|@words|
         &'cnictl;help;check'= {
         }
         &'cnictl;help;del'= {
+        }
+        &'cnictl;help;ls'= {
+        }
+        &'cnictl;help;plugins'= {
+        }
+        &'cnictl;help;attachments'= {
         }
         &'cnictl;help;completions'= {
         }

@@ -41,6 +41,9 @@ complete -c cnictl -n "__fish_cnictl_needs_command" -s V -l version -d 'Print ve
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "add" -d 'Attach a container to a network: run the chain\'s ADD and cache the result'
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "check" -d 'Check an attachment: run the chain\'s CHECK (silent on success)'
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "del" -d 'Detach a container from a network: run the chain\'s DEL and drop the cache entry'
+complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "ls" -d 'List the networks of the config dir, and which one each runtime uses by default and why'
+complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "plugins" -d 'List the plugin binaries on the CNI path and the spec versions each supports'
+complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "attachments" -d 'List what libcni\'s cache holds, and whether each network namespace still exists'
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "generate-man" -d 'Write man pages into a directory'
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -102,6 +105,50 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l force -d 'With --r
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l max-conf-num -d 'containerd\'s max_conf_num: how many config files it loads (0: all)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l default-network -d 'CRI-O\'s configured default network (cni_default_network) [default: the first file that loads and passes libcni\'s plugin check]' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
+json\t'JSON'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t'Always'
+never\t'Never'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l timeout -d 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l no-probe -d 'Do not run plugins with VERSION (their presence on the CNI path is still checked)'
+complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
+complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
+complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
+json\t'JSON'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t'Always'
+never\t'Never'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l timeout -d 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l no-probe -d 'List the binaries without running them with VERSION'
+complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
+complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
+complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments" -l network -d 'Only the attachments of this network' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
+json\t'JSON'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t'Always'
+never\t'Never'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments" -l timeout -d 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l conf-dir -d 'Directory of network configuration files' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
@@ -128,9 +175,12 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l timeout -
 complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
 complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
 complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del completions generate-man help" -f -a "add" -d 'Attach a container to a network: run the chain\'s ADD and cache the result'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del completions generate-man help" -f -a "check" -d 'Check an attachment: run the chain\'s CHECK (silent on success)'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del completions generate-man help" -f -a "del" -d 'Detach a container from a network: run the chain\'s DEL and drop the cache entry'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del completions generate-man help" -f -a "completions" -d 'Print shell completions'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del completions generate-man help" -f -a "generate-man" -d 'Write man pages into a directory'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del completions generate-man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "add" -d 'Attach a container to a network: run the chain\'s ADD and cache the result'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "check" -d 'Check an attachment: run the chain\'s CHECK (silent on success)'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "del" -d 'Detach a container from a network: run the chain\'s DEL and drop the cache entry'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "ls" -d 'List the networks of the config dir, and which one each runtime uses by default and why'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "plugins" -d 'List the plugin binaries on the CNI path and the spec versions each supports'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "attachments" -d 'List what libcni\'s cache holds, and whether each network namespace still exists'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "completions" -d 'Print shell completions'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "generate-man" -d 'Write man pages into a directory'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -127,9 +127,14 @@ fn rollback_json(r: &Rollback) -> Value {
 pub fn hints(e: &anyhow::Error) -> Vec<String> {
     let mut out = Vec::new();
     match runtime(e) {
-        Some(RuntimeError::PluginNotFound { .. }) => out.push(
+        // Only for a plugin that is missing: an invalid name ("../x") is not fixed by installing.
+        Some(RuntimeError::PluginNotFound { error, .. })
+            if error.msg.starts_with("failed to find plugin") =>
+        {
+            out.push(
             "install the reference plugins (apt-get install containernetworking-plugins puts them in /usr/lib/cni) or point --cni-path / CNI_PATH at the plugin directory".into(),
-        ),
+        )
+        }
         Some(RuntimeError::AddFailed { rollback, .. }) | Some(RuntimeError::Interrupted { rollback, .. }) if rollback.skipped => {
             out.push("--no-rollback kept the partial attachment; `cnictl del` with the same arguments cleans it up".into())
         }

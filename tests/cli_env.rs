@@ -7,6 +7,7 @@ mod common;
 
 use common::fake::{cnitool_id, tags, the_error, Sandbox};
 use serde_json::json;
+use std::path::Path;
 
 fn sandbox() -> Sandbox {
     let sb = Sandbox::new(&["p1", "p2"]);
@@ -172,34 +173,61 @@ fn default_container_id_is_cnitools() {
     );
     let sb = sandbox();
     let ns = sb.ns().to_string();
-    let id = cnitool_id(&ns);
-    // the same namespace spelled three ways: as is, uncleaned, and relative to the cwd
     let (parent, last) = ns.rsplit_once('/').expect("a path");
-    let uncleaned = format!("{parent}/./{last}");
-    let (dir, rel) = ns.split_at(ns.find("/ns/").expect("/proc/PID/ns/net"));
-    let rel = rel.trim_start_matches('/');
-    for (spelling, cwd) in [
-        (ns.as_str(), None),
-        (uncleaned.as_str(), None),
-        (rel, Some(std::path::Path::new(dir))),
-    ] {
+    let parent = Path::new(parent);
+    // a symlinked way to the namespace's directory
+    let link = sb.path("link");
+    std::os::unix::fs::symlink(parent, &link).unwrap();
+    let uncleaned = format!("{}/./{last}", parent.display());
+    let relative = format!("./{last}");
+    let kernel_cwd = std::fs::canonicalize(parent).unwrap().join(last);
+    let via_link = link.join(last);
+    // (NETNS as written, cwd, $PWD, the absolute path cnitool would use and hash)
+    let cases: [(&str, Option<&Path>, Option<&Path>, String); 5] = [
+        (&ns, None, None, ns.clone()),
+        (&uncleaned, None, None, ns.clone()),
+        // relative: joined to the cwd, which without $PWD is the kernel's, symlinks resolved
+        (
+            &relative,
+            Some(parent),
+            None,
+            kernel_cwd.display().to_string(),
+        ),
+        (
+            &relative,
+            Some(&link),
+            None,
+            kernel_cwd.display().to_string(),
+        ),
+        // with $PWD naming the cwd, Go's os.Getwd (so cnitool) uses it as written
+        (
+            &relative,
+            Some(&link),
+            Some(&link),
+            via_link.display().to_string(),
+        ),
+    ];
+    for (spelling, cwd, pwd, abs) in cases {
+        let what = format!("{spelling} in {cwd:?} with PWD {pwd:?}");
+        let id = cnitool_id(&abs);
         let mut cmd = sb.cnictl().args(&["add", "envnet", spelling]);
         if let Some(cwd) = cwd {
             cmd = cmd.cwd(cwd);
         }
-        cmd.run().expect(0, spelling);
-        let calls = sb.take_calls();
-        assert_eq!(tags(&calls), ["p1 ADD", "p2 ADD"], "{spelling}");
-        for c in &calls {
-            assert_eq!(c.env("CNI_CONTAINERID"), Some(id.clone()), "{spelling}");
-            assert_eq!(c.env("CNI_NETNS"), Some(ns.clone()), "{spelling}");
+        if let Some(pwd) = pwd {
+            cmd = cmd.env("PWD", &pwd.to_string_lossy());
         }
-        assert_eq!(
-            sb.cache_files(),
-            [format!("envnet-{id}-eth0")],
-            "{spelling}"
-        );
-        sb.run(&["del", "envnet", spelling]).expect(0, "del");
+        cmd.run().expect(0, &what);
+        let calls = sb.take_calls();
+        assert_eq!(tags(&calls), ["p1 ADD", "p2 ADD"], "{what}");
+        for c in &calls {
+            assert_eq!(c.env("CNI_CONTAINERID"), Some(id.clone()), "{what}");
+            assert_eq!(c.env("CNI_NETNS"), Some(abs.clone()), "{what}");
+        }
+        assert_eq!(sb.cache_files(), [format!("envnet-{id}-eth0")], "{what}");
+        sb.run(&["del", "envnet", "--container-id", &id, &abs])
+            .expect(0, "del");
         sb.take_calls();
+        assert_eq!(sb.cache_files(), Vec::<String>::new(), "{what}");
     }
 }

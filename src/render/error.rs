@@ -123,6 +123,8 @@ fn rollback_json(r: &Rollback) -> Value {
     })
 }
 
+const INSTALL_HINT: &str = "install the reference plugins (apt-get install containernetworking-plugins puts them in /usr/lib/cni) or point --cni-path / CNI_PATH at the plugin directory";
+
 /// Hints printed under the error.
 pub fn hints(e: &anyhow::Error) -> Vec<String> {
     let mut out = Vec::new();
@@ -131,9 +133,7 @@ pub fn hints(e: &anyhow::Error) -> Vec<String> {
         Some(RuntimeError::PluginNotFound { error, .. })
             if error.msg.starts_with("failed to find plugin") =>
         {
-            out.push(
-            "install the reference plugins (apt-get install containernetworking-plugins puts them in /usr/lib/cni) or point --cni-path / CNI_PATH at the plugin directory".into(),
-        )
+            out.push(INSTALL_HINT.into())
         }
         Some(RuntimeError::AddFailed { rollback, .. }) | Some(RuntimeError::Interrupted { rollback, .. }) if rollback.skipped => {
             out.push("--no-rollback kept the partial attachment; `cnictl del` with the same arguments cleans it up".into())

@@ -11,7 +11,7 @@
 //!     {"plugin": "p3", "command": "ADD", "action": "error", "code": 7, "msg": "boom",
 //!      "details": "more", "stderr": "text", "exit": 1},
 //!     {"command": "DEL", "action": "sleep", "secs": 100},
-//!     {"action": "sleep_child", "secs": 100},
+//!     {"action": "sleep_child", "secs": 100, "parent_secs": 100},
 //!     {"action": "garbage", "exit": 0},
 //!     {"action": "flood", "bytes": 104857600, "stream": "stdout"},
 //!     {"action": "signal", "signal": "SEGV"},
@@ -27,8 +27,9 @@
 //!
 //! Actions: `result` prints `result` and exits 0; `error` prints a CNI error object on stdout
 //! and exits `exit` (default 1); `sleep` sleeps `secs` then exits 0; `sleep_child` starts a
-//! child that holds stdout/stderr for `secs` and exits 0 at once; `garbage` prints non-JSON and
-//! exits `exit` (default 0); `flood` writes `bytes` bytes to `stream` (stdout or stderr) and
+//! child (in the plugin's process group) that holds stdout/stderr for `secs`, then sleeps
+//! `parent_secs` itself (default 0) and exits 0; `garbage` prints non-JSON and exits `exit`
+//! (default 0); `flood` writes `bytes` bytes to `stream` (stdout or stderr) and
 //! exits `exit` (default 0); `signal` kills itself with `signal` (KILL, SEGV, TERM, ABRT, ...;
 //! default KILL, sent with `/bin/sh -c kill`); `exit` exits with `code` and prints nothing;
 //! `raw` prints `stdout` verbatim; `version` prints a VERSION answer.
@@ -40,7 +41,8 @@
 //! Every call is logged, when a log file is given (`log` in the script, or `FAKE_PLUGIN_LOG`),
 //! as one JSON line appended with a single write: `plugin`, `command`, `env` (every `CNI_*`
 //! variable), `env_keys` (all variable names, sorted), `has_cap_args`, `has_netconfpath`,
-//! `path` (`PATH` or null), `pid`, and `stdin` (parsed JSON, or the raw text when not JSON).
+//! `path` (`PATH` or null), `pid`, `stdin` (parsed JSON, or the raw text when not JSON) and
+//! `stdin_raw` (the bytes read, as lossy UTF-8; null when stdin was not read).
 //!
 //! Only std and serde_json are used.
 
@@ -151,6 +153,7 @@ fn log_call(
         "path": std::env::var("PATH").ok(),
         "pid": std::process::id(),
         "stdin": stdin_value,
+        "stdin_raw": stdin.map(|raw| String::from_utf8_lossy(raw).into_owned()),
     });
     let mut line = record.to_string().into_bytes();
     line.push(b'\n');
@@ -222,6 +225,11 @@ fn apply(rule: &Map<String, Value>, request: &Value) -> i32 {
                     .stdin(std::process::Stdio::null())
                     .spawn();
             }
+            let parent = rule
+                .get("parent_secs")
+                .and_then(Value::as_f64)
+                .unwrap_or(0.0);
+            std::thread::sleep(Duration::from_secs_f64(parent.clamp(0.0, 1e6)));
             0
         }
         "garbage" => {

@@ -93,6 +93,12 @@ impl std::fmt::Display for PluginError {
         if self.failure.error.code != 0 {
             write!(f, " [CNI code {}]", self.failure.error.code)?;
         }
+        // libcni's text says "signal: segmentation fault" only when the plugin printed nothing;
+        // the signal's name is kept in every case. A timeout's SIGKILL is cnictl's own and
+        // already said ("timed out after ...").
+        if let (Some(sig), false) = (&self.failure.signal, self.failure.timed_out) {
+            write!(f, " (killed by {sig})")?;
+        }
         Ok(())
     }
 }

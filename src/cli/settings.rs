@@ -32,6 +32,25 @@ pub fn drop_empty_env() {
     }
 }
 
+/// The working directory as cnitool sees it (Go's `os.Getwd`): `$PWD` when it is absolute and
+/// names the current directory, else the kernel's (symlink-free) answer. A relative NETNS is
+/// made absolute against it, and its spelling is hashed into the default container ID, so
+/// `cd /var/run/netns && cnictl add net ./x` must not turn into `/run/netns/x`.
+fn working_dir() -> anyhow::Result<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let Some(pwd) = std::env::var_os("PWD").map(PathBuf::from) else {
+        return Ok(cwd);
+    };
+    if !pwd.is_absolute() {
+        return Ok(cwd);
+    }
+    match (std::fs::metadata(&pwd), std::fs::metadata(".")) {
+        (Ok(p), Ok(d)) if p.dev() == d.dev() && p.ino() == d.ino() => Ok(pwd),
+        _ => Ok(cwd),
+    }
+}
+
 /// Everything a command needs besides its own arguments.
 pub struct Settings {
     /// The config directory.
@@ -68,7 +87,7 @@ impl Settings {
             .filter(|s| !s.is_empty())
             .map(PathBuf::from)
             .collect();
-        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        let cwd = working_dir()?;
         let host_netns = match g.host_netns.as_deref() {
             None => None,
             Some("") => bail!("--host-netns needs a namespace name or path"),

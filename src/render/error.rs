@@ -123,13 +123,18 @@ fn rollback_json(r: &Rollback) -> Value {
     })
 }
 
+const INSTALL_HINT: &str = "install the reference plugins (apt-get install containernetworking-plugins puts them in /usr/lib/cni) or point --cni-path / CNI_PATH at the plugin directory";
+
 /// Hints printed under the error.
 pub fn hints(e: &anyhow::Error) -> Vec<String> {
     let mut out = Vec::new();
     match runtime(e) {
-        Some(RuntimeError::PluginNotFound { error, .. }) if error.msg.starts_with("failed to find") => out.push(
-            "install the reference plugins (apt-get install containernetworking-plugins puts them in /usr/lib/cni) or point --cni-path / CNI_PATH at the plugin directory".into(),
-        ),
+        // Only for a plugin that is missing: an invalid name ("../x") is not fixed by installing.
+        Some(RuntimeError::PluginNotFound { error, .. })
+            if error.msg.starts_with("failed to find plugin") =>
+        {
+            out.push(INSTALL_HINT.into())
+        }
         Some(RuntimeError::AddFailed { rollback, .. }) | Some(RuntimeError::Interrupted { rollback, .. }) if rollback.skipped => {
             out.push("--no-rollback kept the partial attachment; `cnictl del` with the same arguments cleans it up".into())
         }

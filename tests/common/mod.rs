@@ -2,6 +2,8 @@
 //! "lab" that end-to-end tests run the real plugins in.
 #![allow(dead_code)]
 
+pub mod fake;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};

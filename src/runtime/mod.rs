@@ -1,6 +1,10 @@
-//! The chain: ADD, DEL and CHECK over a network list (what libcni's `api.go` does), plus what
-//! libcni leaves to its callers: rollback of a failed ADD, refusing a second ADD of the same
-//! attachment, and DEL/CHECK with the runtime arguments recorded at ADD time.
+//! The chain: ADD, DEL, CHECK, GC and STATUS over a network list (what libcni's `api.go`
+//! does), plus what libcni leaves to its callers: rollback of a failed ADD, refusing a second
+//! ADD of the same attachment, DEL/CHECK with the runtime arguments recorded at ADD time, a gc
+//! that is told which attachments are valid, and a status that says why it cannot tell.
+//!
+//! One file per verb: `add.rs`, `del.rs`, `check.rs`, [`gc`] and [`status`]; the types they
+//! share and the single place that runs a plugin ([`Runtime`]'s `call`) are here.
 
 // Errors carry the whole plugin failure (stderr, rollback report): they are built once per
 // command, so their size does not matter and boxing them would only add noise.
@@ -9,6 +13,8 @@
 mod add;
 mod check;
 mod del;
+pub mod gc;
+pub mod status;
 
 use crate::cache::{Cache, CacheError};
 use crate::config::{self, NetworkConfigList};

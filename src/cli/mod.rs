@@ -7,8 +7,10 @@ mod args;
 mod attach;
 mod check;
 mod del;
+mod gc;
 mod gen;
 pub mod settings;
+mod status;
 
 use crate::render::{self, ColorChoice, Output};
 use clap::{Parser, Subcommand};
@@ -125,6 +127,10 @@ pub enum Commands {
     /// Detach a container from a network: run the chain's DEL and drop the cache entry
     #[command(after_long_help = EXIT_CODES_HELP)]
     Del(del::DelArgs),
+    /// Delete cached attachments that are no longer in use, then send the GC verb
+    Gc(gc::GcArgs),
+    /// Report whether networks are ready: plugins found, versions, and their STATUS answer
+    Status(status::StatusArgs),
     /// Print shell completions
     Completions(gen::CompletionsArgs),
     /// Write man pages into a directory
@@ -157,6 +163,8 @@ pub fn main() -> i32 {
         Commands::Add(a) => add::run(&settings, a),
         Commands::Check(a) => check::run(&settings, a),
         Commands::Del(a) => del::run(&settings, a),
+        Commands::Gc(a) => gc::run(&settings, a),
+        Commands::Status(a) => status::run(&settings, a),
         Commands::Completions(a) => gen::completions(a),
         Commands::GenerateMan(a) => gen::man(a),
     };

@@ -2,7 +2,9 @@
 //! Command code never styles text itself; it calls the semantic helpers here.
 
 pub mod error;
+pub mod gc;
 mod result;
+pub mod status;
 mod timeline;
 
 pub use result::result_table;

@@ -77,7 +77,9 @@ fn skip_text(skip: &StatusSkip, network: &NetworkStatus) -> String {
             ),
         },
         StatusSkip::EarlierNotReady => "an earlier plugin is not ready".into(),
-        StatusSkip::Delegated { by } => format!("asked through \"{by}\""),
+        StatusSkip::Delegated { by } => {
+            format!("IPAM plugin; \"{by}\" forwards STATUS to it")
+        }
     }
 }
 

@@ -357,7 +357,7 @@ fn unusable_netns_dir(netns: &str) -> Option<(PathBuf, bool)> {
     if netns.is_empty() || path.starts_with("/proc") {
         return None;
     }
-    let dir = path.parent()?;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty())?;
     match std::fs::read_dir(dir) {
         Ok(mut rd) => rd.next().is_none().then(|| (dir.to_path_buf(), false)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some((dir.to_path_buf(), true)),

@@ -653,3 +653,51 @@ fn status_of_a_missing_plugin_is_not_ready() {
     );
     assert!(f.log().is_empty(), "no STATUS call: {:?}", f.log());
 }
+
+#[test]
+fn gc_waits_for_the_shared_lock_that_add_del_and_check_hold() {
+    let f = Fake::new(&["p1", "p2"]);
+    f.conf("10-gc.conflist", net("1.1.0", json!({})));
+    let ns = Sandbox::new();
+    f.cnictl(&["add", "gcnet", &ns.path, "--container-id", "c1"])
+        .expect(0, "add");
+    // Hold the shared side of the cache-wide lock, as a running add/del/check does.
+    let lock_path = f.path("cache/cnictl/lock");
+    let file = std::fs::File::open(&lock_path)
+        .unwrap_or_else(|e| panic!("{} should exist after add: {e}", lock_path.display()));
+    let held = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockShared)
+        .map_err(|(_, e)| e)
+        .expect("flock");
+    let mut gc = Command::new(common::cnictl_bin())
+        .env_clear()
+        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+        .env("FAKE_PLUGIN_SCRIPT", f.path("script.json"))
+        .arg("--conf-dir")
+        .arg(f.path("net.d"))
+        .arg("--cni-path")
+        .arg(f.path("cni"))
+        .arg("--cache-dir")
+        .arg(f.path("cache"))
+        .args(["gc", "gcnet", "--all", "--yes"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn gc");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let early = gc.try_wait().expect("try_wait");
+    assert!(early.is_none(), "gc did not wait for the lock: {early:?}");
+    assert_eq!(
+        f.log(),
+        vec!["ADD p1", "ADD p2"],
+        "gc ran a plugin while the lock was held"
+    );
+    drop(held);
+    let out = common::Run::from(gc.wait_with_output().unwrap())
+        .expect(0, "gc after the lock is released");
+    assert!(
+        out.stderr.contains("waiting for other cnictl processes"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(f.log()[2..], ["DEL p2", "DEL p1"]);
+}

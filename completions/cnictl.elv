@@ -36,6 +36,8 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand add 'Attach a container to a network: run the chain''s ADD and cache the result'
             cand check 'Check an attachment: run the chain''s CHECK (silent on success)'
             cand del 'Detach a container from a network: run the chain''s DEL and drop the cache entry'
+            cand gc 'Delete cached attachments that are no longer in use, then send the GC verb'
+            cand status 'Report whether networks are ready: plugins found, versions, and their STATUS answer'
             cand ls 'List the networks of the config dir, and which one each runtime uses by default and why'
             cand plugins 'List the plugin binaries on the CNI path and the spec versions each supports'
             cand attachments 'List what libcni''s cache holds, and whether each network namespace still exists'
@@ -104,6 +106,44 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand --cached-config 'Delete with the config the ADD used (from the cache) instead of the current one'
             cand --rm-netns 'Remove the named network namespace after a successful DEL'
             cand --force 'With --rm-netns: remove the namespace even if other cache entries still use it'
+            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'cnictl;gc'= {
+            cand --valid 'An attachment still in use, CONTAINER_ID:IFNAME (repeatable)'
+            cand --valid-from 'Read the attachments still in use from FILE, or stdin with -: a JSON array of {"containerID": .., "ifname": ..} objects, or lines "ID IFNAME"'
+            cand --conf-dir 'Directory of network configuration files'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
+            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
+            cand -o 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --output 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand --live 'Attachments whose network namespace still exists are in use (for attachments made by hand with cnictl or cnitool)'
+            cand --all 'Nothing is in use: delete every cached attachment of the network, as `cnitool gc` does (needs --yes)'
+            cand --yes 'Confirm --all'
+            cand --gc-verb 'With --live or --all, send the GC verb too: plugins free everything not in the set derived from the cache (which misses attachments being added right now)'
+            cand --dry-run 'Print what would be removed; change nothing and call no plugin'
+            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'cnictl;status'= {
+            cand --conf-dir 'Directory of network configuration files'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
+            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
+            cand -o 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --output 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand --strict 'Count a network that cannot report (cniVersion before 1.1.0, or a plugin without the network''s version) as not ready'
             cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
             cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
             cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
@@ -194,6 +234,8 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand add 'Attach a container to a network: run the chain''s ADD and cache the result'
             cand check 'Check an attachment: run the chain''s CHECK (silent on success)'
             cand del 'Detach a container from a network: run the chain''s DEL and drop the cache entry'
+            cand gc 'Delete cached attachments that are no longer in use, then send the GC verb'
+            cand status 'Report whether networks are ready: plugins found, versions, and their STATUS answer'
             cand ls 'List the networks of the config dir, and which one each runtime uses by default and why'
             cand plugins 'List the plugin binaries on the CNI path and the spec versions each supports'
             cand attachments 'List what libcni''s cache holds, and whether each network namespace still exists'
@@ -206,6 +248,10 @@ set edit:completion:arg-completer[cnictl] = {|@words|
         &'cnictl;help;check'= {
         }
         &'cnictl;help;del'= {
+        }
+        &'cnictl;help;gc'= {
+        }
+        &'cnictl;help;status'= {
         }
         &'cnictl;help;ls'= {
         }

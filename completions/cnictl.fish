@@ -41,6 +41,8 @@ complete -c cnictl -n "__fish_cnictl_needs_command" -s V -l version -d 'Print ve
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "add" -d 'Attach a container to a network: run the chain\'s ADD and cache the result'
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "check" -d 'Check an attachment: run the chain\'s CHECK (silent on success)'
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "del" -d 'Detach a container from a network: run the chain\'s DEL and drop the cache entry'
+complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "gc" -d 'Delete cached attachments that are no longer in use, then send the GC verb'
+complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "status" -d 'Report whether networks are ready: plugins found, versions, and their STATUS answer'
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "ls" -d 'List the networks of the config dir, and which one each runtime uses by default and why'
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "plugins" -d 'List the plugin binaries on the CNI path and the spec versions each supports'
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "attachments" -d 'List what libcni\'s cache holds, and whether each network namespace still exists'
@@ -105,6 +107,40 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l force -d 'With --r
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l valid -d 'An attachment still in use, CONTAINER_ID:IFNAME (repeatable)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l valid-from -d 'Read the attachments still in use from FILE, or stdin with -: a JSON array of {"containerID": .., "ifname": ..} objects, or lines "ID IFNAME"' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
+json\t'JSON'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t'Always'
+never\t'Never'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l timeout -d 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l live -d 'Attachments whose network namespace still exists are in use (for attachments made by hand with cnictl or cnitool)'
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l all -d 'Nothing is in use: delete every cached attachment of the network, as `cnitool gc` does (needs --yes)'
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l yes -d 'Confirm --all'
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l gc-verb -d 'With --live or --all, send the GC verb too: plugins free everything not in the set derived from the cache (which misses attachments being added right now)'
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l dry-run -d 'Print what would be removed; change nothing and call no plugin'
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand status" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
+json\t'JSON'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t'Always'
+never\t'Never'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l timeout -d 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l strict -d 'Count a network that cannot report (cniVersion before 1.1.0, or a plugin without the network\'s version) as not ready'
+complete -c cnictl -n "__fish_cnictl_using_subcommand status" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
+complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
+complete -c cnictl -n "__fish_cnictl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l max-conf-num -d 'containerd\'s max_conf_num: how many config files it loads (0: all)' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l default-network -d 'CRI-O\'s configured default network (cni_default_network) [default: the first file that loads and passes libcni\'s plugin check]' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l conf-dir -d 'Directory of network configuration files' -r -F
@@ -175,12 +211,14 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l timeout -
 complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
 complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
 complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "add" -d 'Attach a container to a network: run the chain\'s ADD and cache the result'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "check" -d 'Check an attachment: run the chain\'s CHECK (silent on success)'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "del" -d 'Detach a container from a network: run the chain\'s DEL and drop the cache entry'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "ls" -d 'List the networks of the config dir, and which one each runtime uses by default and why'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "plugins" -d 'List the plugin binaries on the CNI path and the spec versions each supports'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "attachments" -d 'List what libcni\'s cache holds, and whether each network namespace still exists'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "completions" -d 'Print shell completions'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "generate-man" -d 'Write man pages into a directory'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del ls plugins attachments completions generate-man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments completions generate-man help" -f -a "add" -d 'Attach a container to a network: run the chain\'s ADD and cache the result'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments completions generate-man help" -f -a "check" -d 'Check an attachment: run the chain\'s CHECK (silent on success)'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments completions generate-man help" -f -a "del" -d 'Detach a container from a network: run the chain\'s DEL and drop the cache entry'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments completions generate-man help" -f -a "gc" -d 'Delete cached attachments that are no longer in use, then send the GC verb'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments completions generate-man help" -f -a "status" -d 'Report whether networks are ready: plugins found, versions, and their STATUS answer'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments completions generate-man help" -f -a "ls" -d 'List the networks of the config dir, and which one each runtime uses by default and why'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments completions generate-man help" -f -a "plugins" -d 'List the plugin binaries on the CNI path and the spec versions each supports'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments completions generate-man help" -f -a "attachments" -d 'List what libcni\'s cache holds, and whether each network namespace still exists'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments completions generate-man help" -f -a "completions" -d 'Print shell completions'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments completions generate-man help" -f -a "generate-man" -d 'Write man pages into a directory'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments completions generate-man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -8,10 +8,12 @@ mod attach;
 mod attachments;
 mod check;
 mod del;
+mod gc;
 mod gen;
 mod ls;
 mod plugins;
 pub mod settings;
+mod status;
 
 use crate::render::{self, ColorChoice, Output};
 use clap::{Parser, Subcommand};
@@ -128,6 +130,10 @@ pub enum Commands {
     /// Detach a container from a network: run the chain's DEL and drop the cache entry
     #[command(after_long_help = EXIT_CODES_HELP)]
     Del(del::DelArgs),
+    /// Delete cached attachments that are no longer in use, then send the GC verb
+    Gc(gc::GcArgs),
+    /// Report whether networks are ready: plugins found, versions, and their STATUS answer
+    Status(status::StatusArgs),
     /// List the networks of the config dir, and which one each runtime uses by default and why
     Ls(ls::LsArgs),
     /// List the plugin binaries on the CNI path and the spec versions each supports
@@ -166,6 +172,8 @@ pub fn main() -> i32 {
         Commands::Add(a) => add::run(&settings, a),
         Commands::Check(a) => check::run(&settings, a),
         Commands::Del(a) => del::run(&settings, a),
+        Commands::Gc(a) => gc::run(&settings, a),
+        Commands::Status(a) => status::run(&settings, a),
         Commands::Ls(a) => ls::run(&settings, a),
         Commands::Plugins(a) => plugins::run(&settings, a),
         Commands::Attachments(a) => attachments::run(&settings, a),

@@ -96,7 +96,8 @@ fn plugin_fields(obj: &mut Value, e: &PluginError) {
     }
 }
 
-fn plugin_json(e: &PluginError) -> Value {
+/// A plugin failure as JSON: the CNI error fields plus plugin, command, exit, signal, stderr.
+pub fn plugin_json(e: &PluginError) -> Value {
     let mut v = json!({
         "code": e.failure.error.code,
         "msg": e.failure.error.msg,

@@ -3,9 +3,11 @@
 
 pub mod attachments;
 pub mod error;
+pub mod gc;
 pub mod ls;
 pub mod plugins;
 mod result;
+pub mod status;
 mod timeline;
 
 pub use result::result_table;

@@ -1,0 +1,116 @@
+//! `cnictl status [NETWORK]...`: is each network ready for ADDs? Every plugin and IPAM plugin
+//! is looked up and probed with VERSION; STATUS is asked where the network and the plugin
+//! support it.
+
+use super::attach::{self, PluginNs};
+use super::{exit, Settings};
+use crate::render;
+use anyhow::bail;
+use cnictl::config::{self, NetworkConfigList};
+use cnictl::invoke::VersionCache;
+use cnictl::runtime::status::NetworkState;
+
+/// Arguments of `status`.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = STATUS_HELP)]
+pub struct StatusArgs {
+    /// Networks to report on [default: every network in the config directory]
+    #[arg(value_name = "NETWORK")]
+    pub networks: Vec<String>,
+
+    /// Count a network that cannot report (cniVersion before 1.1.0, or a plugin without the
+    /// network's version) as not ready
+    #[arg(long)]
+    pub strict: bool,
+}
+
+const STATUS_HELP: &str = "\
+STATUS is a CNI 1.1.0 verb: it is asked only of networks whose cniVersion is 1.1.0 or later,
+and only of plugins that support the network's version. Other networks \"cannot report\"; a
+plugin that does not support the version is shown with the newest version it supports.
+
+Exit codes: 0 every network asked about is ready or cannot report, 1 a network is not ready
+(with --strict: or cannot report), 2 nothing was run (config not found or unreadable),
+130/143 interrupted.";
+
+/// Every network of the config dir, in priority order; a name defined twice counts once (the
+/// file a runtime would pick). Broken files are warned about and skipped.
+fn all_networks(s: &Settings) -> anyhow::Result<Vec<NetworkConfigList>> {
+    let files = config::scan(&s.conf_dir)?;
+    if files.is_empty() {
+        bail!(
+            "no network configurations found in {}",
+            s.conf_dir.display()
+        );
+    }
+    let mut lists: Vec<NetworkConfigList> = Vec::new();
+    let mut broken = 0;
+    for f in files {
+        match f.result {
+            Ok(list) => {
+                if let Some(first) = lists.iter().find(|l| l.name == list.name) {
+                    if s.verbose > 0 {
+                        s.printer.note(&format!(
+                            "{}: network \"{}\" is also defined by {}, which takes priority",
+                            f.path.display(),
+                            list.name,
+                            first
+                                .source
+                                .as_ref()
+                                .map(|p| p.display().to_string())
+                                .unwrap_or_default()
+                        ));
+                    }
+                } else {
+                    lists.push(list);
+                }
+            }
+            Err(e) => {
+                broken += 1;
+                s.printer.warning(&format!("{e} (skipped)"));
+            }
+        }
+    }
+    if lists.is_empty() {
+        bail!(
+            "none of the {broken} configuration file(s) in {} loads",
+            s.conf_dir.display()
+        );
+    }
+    Ok(lists)
+}
+
+/// Runs `status`.
+pub fn run(s: &Settings, a: StatusArgs) -> anyhow::Result<i32> {
+    let lists = if a.networks.is_empty() {
+        all_networks(s)?
+    } else {
+        let mut names: Vec<&String> = Vec::new();
+        for n in &a.networks {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+        names
+            .into_iter()
+            .map(|n| attach::load_network(s, n))
+            .collect::<anyhow::Result<Vec<_>>>()?
+    };
+    let ns = PluginNs::open(s)?;
+    let exec = ns.exec();
+    let observer = |c: &cnictl::runtime::CallRecord| render::print_call(&s.printer, s.verbose, c);
+    let rt = attach::runtime(s, &exec, &observer);
+    let versions = VersionCache::new(&exec, s.parent_env.clone(), s.limits.clone());
+    s.catch_signals()?;
+    let mut statuses = Vec::with_capacity(lists.len());
+    for list in &lists {
+        statuses.push(rt.status(list, &versions)?);
+    }
+    let ok = statuses.iter().all(|n| match n.state {
+        NetworkState::Ready => true,
+        NetworkState::NotReady { .. } => false,
+        NetworkState::CannotReport { .. } => !a.strict,
+    });
+    render::status::print(&s.printer, &statuses, ok, a.strict);
+    Ok(if ok { exit::OK } else { exit::FAILED })
+}

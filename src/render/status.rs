@@ -1,0 +1,225 @@
+//! `cnictl status`: one row per plugin (IPAM plugins included) with the network's verdict, or
+//! the same as JSON.
+
+use super::{error::plugin_json, print_json, write_stdout, Output, Printer};
+use cnictl::runtime::status::{
+    NetworkState, NetworkStatus, PluginReport, PluginStatus, StatusSkip,
+};
+use cnictl::types::version::Version;
+use cnictl::KNOWN_VERSIONS;
+use serde_json::{json, Value};
+
+/// The one-word verdict (single tokens, so piped tables split on whitespace).
+fn state_word(s: &NetworkState) -> &'static str {
+    match s {
+        NetworkState::Ready => "ready",
+        NetworkState::NotReady { .. } => "not-ready",
+        NetworkState::CannotReport { .. } => "cannot-report",
+    }
+}
+
+/// `0.1.0-1.0.0` when the versions are a run of the known ones, else the list.
+pub fn versions_text(versions: &[String]) -> String {
+    let mut sorted: Vec<&String> = versions.iter().collect();
+    sorted.sort_by_key(|v| Version::parse(v).ok());
+    let first = sorted
+        .first()
+        .and_then(|f| KNOWN_VERSIONS.iter().position(|k| k == f));
+    if let (Some(start), true) = (first, sorted.len() > 2) {
+        let run = KNOWN_VERSIONS.get(start..start + sorted.len());
+        if run.is_some_and(|r| r.iter().zip(&sorted).all(|(k, v)| k == v)) {
+            return format!("{}-{}", sorted[0], sorted[sorted.len() - 1]);
+        }
+    }
+    sorted
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// What the STATUS column says about a plugin.
+fn status_text(r: &PluginReport, network: &NetworkStatus) -> String {
+    match &r.status {
+        PluginStatus::Ready => "ready".into(),
+        PluginStatus::NotReady(e) => {
+            let err = &e.failure.error;
+            let mut s = format!("not ready: code {}", err.code);
+            if let Some(name) = err.code_name() {
+                s.push_str(&format!(" ({name})"));
+            }
+            s.push_str(&format!(": {}", err.msg));
+            if !err.details.is_empty() {
+                s.push_str(&format!("; {}", err.details));
+            }
+            s
+        }
+        PluginStatus::NotCalled(skip) => format!("not called: {}", skip_text(skip, network)),
+    }
+}
+
+fn skip_text(skip: &StatusSkip, network: &NetworkStatus) -> String {
+    match skip {
+        StatusSkip::NetworkVersion => match &network.state {
+            NetworkState::CannotReport { reason } => reason.clone(),
+            _ => format!("STATUS not supported by cniVersion {}", network.cni_version),
+        },
+        StatusSkip::Missing { binary } => format!("\"{binary}\" is not on the CNI path"),
+        StatusSkip::Unsupported { up_to } => match up_to {
+            Some(u) => format!("supports up to {u}"),
+            None => format!("does not support cniVersion {}", network.cni_version),
+        },
+        StatusSkip::IpamUnsupported { ipam, up_to } => match up_to {
+            Some(u) => format!("its IPAM plugin \"{ipam}\" supports up to {u}"),
+            None => format!(
+                "its IPAM plugin \"{ipam}\" does not support cniVersion {}",
+                network.cni_version
+            ),
+        },
+        StatusSkip::EarlierNotReady => "an earlier plugin is not ready".into(),
+        StatusSkip::Delegated { by } => {
+            format!("IPAM plugin; \"{by}\" forwards STATUS to it")
+        }
+    }
+}
+
+fn plugin_json_row(r: &PluginReport, network: &NetworkStatus) -> Value {
+    let mut v = json!({
+        "type": r.plugin,
+        "ipamOf": r.ipam_of,
+        "path": r.path.as_ref().ok().map(|p| p.display().to_string()),
+        "supportedVersions": r.versions.as_ref().and_then(|v| v.as_ref().ok()),
+    });
+    if let Err(e) = &r.path {
+        v["pathError"] = json!(e);
+    }
+    if let Some(Err(e)) = &r.versions {
+        v["versionError"] = json!(e);
+    }
+    match &r.status {
+        PluginStatus::Ready => v["status"] = json!("ready"),
+        PluginStatus::NotReady(e) => {
+            v["status"] = json!("notReady");
+            v["error"] = plugin_json(e);
+        }
+        PluginStatus::NotCalled(skip) => {
+            v["status"] = json!("notCalled");
+            v["reason"] = json!(skip_text(skip, network));
+        }
+    }
+    v
+}
+
+/// The JSON form of a report.
+pub fn status_json(statuses: &[NetworkStatus], ok: bool) -> Value {
+    let networks: Vec<Value> = statuses
+        .iter()
+        .map(|n| {
+            let (state, reason) = match &n.state {
+                NetworkState::Ready => ("ready", None),
+                NetworkState::NotReady { reason } => ("notReady", Some(reason)),
+                NetworkState::CannotReport { reason } => ("cannotReport", Some(reason)),
+            };
+            json!({
+                "network": n.network,
+                "cniVersion": n.cni_version,
+                "file": n.source.as_ref().map(|p| p.display().to_string()),
+                "state": state,
+                "reason": reason,
+                "plugins": n.plugins.iter().map(|r| plugin_json_row(r, n)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({"networks": networks, "ok": ok})
+}
+
+/// Prints the report (table or JSON on stdout, verdict notes on stderr).
+pub fn print(p: &Printer, statuses: &[NetworkStatus], ok: bool, strict: bool) {
+    if p.format(Output::Table) == Output::Json {
+        print_json(&status_json(statuses, ok));
+    } else {
+        let mut t = p.table(&[
+            "NETWORK", "VERSION", "STATE", "PLUGIN", "PATH", "SUPPORTS", "STATUS",
+        ]);
+        for n in statuses {
+            for r in &n.plugins {
+                let plugin = match &r.ipam_of {
+                    Some(_) => format!("ipam:{}", r.plugin),
+                    None => r.plugin.clone(),
+                };
+                let path = match &r.path {
+                    Ok(path) => path.display().to_string(),
+                    Err(_) => "not-found".into(),
+                };
+                let supports = match &r.versions {
+                    None => "-".into(),
+                    Some(Ok(v)) => versions_text(v),
+                    Some(Err(_)) => "unknown".into(),
+                };
+                t.add_row(vec![
+                    n.network.clone(),
+                    if n.cni_version.is_empty() {
+                        "\"\"".into()
+                    } else {
+                        n.cni_version.clone()
+                    },
+                    state_word(&n.state).into(),
+                    plugin,
+                    path,
+                    supports,
+                    status_text(r, n),
+                ]);
+            }
+        }
+        write_stdout(&format!("{t}\n"));
+    }
+    for n in statuses {
+        for r in &n.plugins {
+            if let Some(Err(e)) = &r.versions {
+                p.warning(&format!(
+                    "network \"{}\": VERSION probe of \"{}\" failed: {e}",
+                    n.network, r.plugin
+                ));
+            }
+        }
+        match &n.state {
+            NetworkState::Ready => {}
+            NetworkState::NotReady { reason } => {
+                p.error(&format!("network \"{}\" is not ready: {reason}", n.network))
+            }
+            NetworkState::CannotReport { reason } => p.note(&format!(
+                "network \"{}\" cannot report readiness: {reason}{}",
+                n.network,
+                if strict {
+                    " (--strict: counted as not ready)"
+                } else {
+                    ""
+                }
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_runs_are_shortened() {
+        let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            versions_text(&v(&["0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0"])),
+            "0.1.0-1.0.0"
+        );
+        assert_eq!(
+            versions_text(&v(&["1.1.0", "0.4.0", "1.0.0"])),
+            "0.4.0-1.1.0"
+        );
+        assert_eq!(versions_text(&v(&["0.4.0", "1.1.0"])), "0.4.0,1.1.0");
+        assert_eq!(
+            versions_text(&v(&["0.3.1", "1.0.0", "1.1.0"])),
+            "0.3.1,1.0.0,1.1.0"
+        );
+        assert_eq!(versions_text(&v(&["x", "0.4.0"])), "x,0.4.0");
+    }
+}

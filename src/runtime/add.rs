@@ -1,0 +1,232 @@
+//! ADD: the chain in order with prevResult threaded, the cache written on success, and the
+//! rollback (DEL of the whole chain in reverse) that libcni leaves to its callers.
+
+use super::{
+    prev_for_del, AddOutcome, Attachment, CallError, PluginError, Resolved, Rollback, Runtime,
+    RuntimeError,
+};
+use crate::cache::CacheEntry;
+use crate::config::NetworkConfigList;
+use crate::invoke::{self, CniArgs, Command, ExecLimits, PluginFailure};
+use crate::types::error::CniError;
+use crate::types::result::{parse_plugin_result, CniResult};
+use serde_json::Value;
+
+impl<'a> Runtime<'a> {
+    /// Fails when the cache already holds this attachment (a second ADD is forbidden).
+    pub fn refuse_existing(&self, network: &str, att: &Attachment) -> Result<(), RuntimeError> {
+        if self
+            .cache
+            .read(network, &att.container_id, &att.ifname)?
+            .is_some()
+        {
+            return Err(RuntimeError::AlreadyAttached {
+                network: network.to_string(),
+                container_id: att.container_id.clone(),
+                ifname: att.ifname.clone(),
+                path: self
+                    .cache
+                    .result_path(network, &att.container_id, &att.ifname)?,
+            });
+        }
+        Ok(())
+    }
+
+    /// ADD: runs the chain in order threading prevResult, writes the cache; on failure rolls
+    /// the chain back (DEL of every plugin in reverse) unless `no_rollback`, in which case the
+    /// cache entry is written with the last successful result so `cnictl del` can clean up.
+    pub fn add(
+        &self,
+        list: &NetworkConfigList,
+        resolved: &Resolved,
+        att: &Attachment,
+        no_rollback: bool,
+    ) -> Result<AddOutcome, RuntimeError> {
+        Self::validate_ids(&list.name, att)?;
+        let args = self.cni_args(att);
+        let mut prev: Option<Value> = None;
+        let mut typed: Option<CniResult> = None;
+        for (plugin, path) in list.plugins.iter().zip(&resolved.plugins) {
+            let stdin = invoke::build_request(
+                plugin,
+                &list.name,
+                &list.cni_version,
+                prev.as_ref(),
+                &att.capability_args,
+            );
+            let call = self.call(
+                plugin,
+                path,
+                Command::Add,
+                &args,
+                stdin,
+                &self.limits,
+                false,
+            );
+            let failure = match call {
+                Ok(out) => match parse_plugin_result(&out.stdout, &list.cni_version) {
+                    Ok((value, t)) => {
+                        prev = Some(value);
+                        typed = Some(t);
+                        continue;
+                    }
+                    Err(e) => PluginFailure {
+                        error: CniError::new(0, format!("plugin printed an invalid result: {e}")),
+                        exit_code: out.exit_code,
+                        signal: out.signal.clone(),
+                        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+                        timed_out: false,
+                    },
+                },
+                Err(CallError::Failed(f)) => f,
+                Err(CallError::Interrupted(signal)) => {
+                    let rollback =
+                        self.rollback(list, resolved, att, &args, prev.as_ref(), no_rollback);
+                    if no_rollback {
+                        self.keep_broken(list, att, prev.clone())?;
+                    }
+                    return Err(RuntimeError::Interrupted {
+                        signal,
+                        plugin: plugin.plugin_type.clone(),
+                        command: "ADD",
+                        rollback,
+                    });
+                }
+            };
+            let error = PluginError {
+                plugin: plugin.plugin_type.clone(),
+                plugin_name: plugin.name.clone(),
+                command: Command::Add,
+                failure,
+            };
+            let rollback = self.rollback(list, resolved, att, &args, prev.as_ref(), no_rollback);
+            if no_rollback {
+                self.keep_broken(list, att, prev.clone())?;
+            }
+            return Err(RuntimeError::AddFailed {
+                error,
+                rollback,
+                last_result: prev,
+            });
+        }
+        let (result, typed) = match (prev, typed) {
+            (Some(r), Some(t)) => (r, t),
+            // A list always has at least one plugin; an empty chain is a config error upstream.
+            _ => {
+                return Err(RuntimeError::Version {
+                    network: list.name.clone(),
+                    msg: "the network has no plugins".into(),
+                });
+            }
+        };
+        let entry = self.entry(list, att, Some(result.clone()));
+        match self.cache.write(&entry) {
+            Ok(cache_path) => Ok(AddOutcome {
+                result,
+                typed,
+                cache_path,
+            }),
+            Err(e) => {
+                // libcni fails the ADD when the cache cannot be written; cnictl also undoes it,
+                // since nothing would remember the attachment for a later DEL.
+                let rollback = self.rollback(list, resolved, att, &args, Some(&result), false);
+                Err(RuntimeError::AddFailed {
+                    error: PluginError {
+                        plugin: "cache".into(),
+                        plugin_name: None,
+                        command: Command::Add,
+                        failure: PluginFailure {
+                            error: CniError::new(
+                                0,
+                                format!(
+                                    "failed to set network \"{}\" cached result: {e}",
+                                    list.name
+                                ),
+                            ),
+                            exit_code: None,
+                            signal: None,
+                            stderr: String::new(),
+                            timed_out: false,
+                        },
+                    },
+                    rollback,
+                    last_result: Some(result),
+                })
+            }
+        }
+    }
+
+    fn keep_broken(
+        &self,
+        list: &NetworkConfigList,
+        att: &Attachment,
+        result: Option<Value>,
+    ) -> Result<(), RuntimeError> {
+        self.cache.write(&self.entry(list, att, result))?;
+        Ok(())
+    }
+
+    fn entry(
+        &self,
+        list: &NetworkConfigList,
+        att: &Attachment,
+        result: Option<Value>,
+    ) -> CacheEntry {
+        CacheEntry {
+            container_id: att.container_id.clone(),
+            config: Some(list.bytes.clone()),
+            if_name: att.ifname.clone(),
+            network_name: list.name.clone(),
+            netns: att.netns.clone(),
+            cni_args: att.args.clone(),
+            capability_args: att.capability_args.clone(),
+            result,
+        }
+    }
+
+    /// DEL of every plugin in reverse, past errors, with prevResult = the last good result.
+    fn rollback(
+        &self,
+        list: &NetworkConfigList,
+        resolved: &Resolved,
+        _att: &Attachment,
+        args: &CniArgs,
+        last: Option<&Value>,
+        skip: bool,
+    ) -> Rollback {
+        let mut rb = Rollback {
+            skipped: skip,
+            ..Rollback::default()
+        };
+        if skip {
+            return rb;
+        }
+        let prev = last.and_then(|v| prev_for_del(v, &list.cni_version));
+        // Rollback must finish even after SIGINT: it runs with the timeout but without the
+        // interrupt flag.
+        let limits = ExecLimits {
+            timeout: self.limits.timeout,
+            interrupt: None,
+        };
+        for (plugin, path) in list.plugins.iter().zip(&resolved.plugins).rev() {
+            let stdin = invoke::build_request(
+                plugin,
+                &list.name,
+                &list.cni_version,
+                prev.as_ref(),
+                &_att.capability_args,
+            );
+            match self.call(plugin, path, Command::Del, args, stdin, &limits, true) {
+                Ok(_) => rb.deleted.push(plugin.plugin_type.clone()),
+                Err(CallError::Failed(failure)) => rb.errors.push(PluginError {
+                    plugin: plugin.plugin_type.clone(),
+                    plugin_name: plugin.name.clone(),
+                    command: Command::Del,
+                    failure,
+                }),
+                Err(CallError::Interrupted(_)) => {}
+            }
+        }
+        rb
+    }
+}

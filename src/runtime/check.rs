@@ -1,0 +1,111 @@
+//! CHECK: the version gate, `disableCheck`, and the chain in order against the cached result.
+
+use super::{
+    convert_cached, CallError, DelRequest, Outcome, PluginError, Rollback, Runtime, RuntimeError,
+};
+use crate::cache::Cached;
+use crate::config::NetworkConfigList;
+use crate::invoke::{self, Command};
+use crate::types::version::Version;
+
+impl<'a> Runtime<'a> {
+    /// CHECK: version gate, `disableCheck`, cached result required, plugins in order.
+    pub fn check(
+        &self,
+        list: &NetworkConfigList,
+        req: &DelRequest,
+    ) -> Result<Outcome, RuntimeError> {
+        let mut out = Outcome::default();
+        let version = Version::parse(&list.cni_version).map_err(|e| RuntimeError::Version {
+            network: list.name.clone(),
+            msg: format!("invalid cniVersion: {e}"),
+        })?;
+        if version < Version::V0_4_0 {
+            return Err(RuntimeError::Version {
+                network: list.name.clone(),
+                msg: format!(
+                    "configuration version \"{}\" does not support the CHECK command",
+                    list.cni_version
+                ),
+            });
+        }
+        let cached = self
+            .cache
+            .read(&req.network, &req.container_id, &req.ifname)?;
+        let (entry, result) = match &cached {
+            Some(Cached::V1(e)) => (Some(e), e.result.clone()),
+            Some(Cached::Legacy(v)) => (None, Some(v.clone())),
+            Some(Cached::Corrupt(msg)) => {
+                return Err(RuntimeError::BadCache {
+                    network: list.name.clone(),
+                    msg: msg.clone(),
+                });
+            }
+            None => {
+                return Err(RuntimeError::NotAttached {
+                    network: list.name.clone(),
+                    container_id: req.container_id.clone(),
+                    ifname: req.ifname.clone(),
+                })
+            }
+        };
+        if list.disable_check {
+            out.skipped = true;
+            return Ok(out);
+        }
+        let att = self.effective_attachment(entry, req, &mut out.warnings);
+        Self::validate_ids(&list.name, &att)?;
+        let resolved = self.resolve(list)?;
+        let prev = match result
+            .as_ref()
+            .map(|r| convert_cached(r, &list.cni_version))
+        {
+            Some(Ok(v)) => Some(v),
+            Some(Err(msg)) => {
+                return Err(RuntimeError::BadCache {
+                    network: list.name.clone(),
+                    msg,
+                })
+            }
+            None => None,
+        };
+        let args = self.cni_args(&att);
+        for (plugin, path) in list.plugins.iter().zip(&resolved.plugins) {
+            let stdin = invoke::build_request(
+                plugin,
+                &list.name,
+                &list.cni_version,
+                prev.as_ref(),
+                &att.capability_args,
+            );
+            match self.call(
+                plugin,
+                path,
+                Command::Check,
+                &args,
+                stdin,
+                &self.limits,
+                false,
+            ) {
+                Ok(_) => {}
+                Err(CallError::Failed(failure)) => {
+                    return Err(RuntimeError::CheckFailed(PluginError {
+                        plugin: plugin.plugin_type.clone(),
+                        plugin_name: plugin.name.clone(),
+                        command: Command::Check,
+                        failure,
+                    }))
+                }
+                Err(CallError::Interrupted(signal)) => {
+                    return Err(RuntimeError::Interrupted {
+                        signal,
+                        plugin: plugin.plugin_type.clone(),
+                        command: "CHECK",
+                        rollback: Rollback::default(),
+                    })
+                }
+            }
+        }
+        Ok(out)
+    }
+}

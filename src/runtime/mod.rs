@@ -1,0 +1,476 @@
+//! The chain: ADD, DEL, CHECK, GC and STATUS over a network list (what libcni's `api.go`
+//! does), plus what libcni leaves to its callers: rollback of a failed ADD, refusing a second
+//! ADD of the same attachment, DEL/CHECK with the runtime arguments recorded at ADD time, a gc
+//! that is told which attachments are valid, and a status that says why it cannot tell.
+//!
+//! One file per verb: `add.rs`, `del.rs`, `check.rs`, [`gc`] and [`status`]; the types they
+//! share and the single place that runs a plugin ([`Runtime`]'s `call`) are here.
+
+// Errors carry the whole plugin failure (stderr, rollback report): they are built once per
+// command, so their size does not matter and boxing them would only add noise.
+#![allow(clippy::result_large_err)]
+
+mod add;
+mod check;
+mod del;
+pub mod gc;
+pub mod status;
+
+use crate::cache::{Cache, CacheError};
+use crate::config::{self, NetworkConfigList};
+use crate::invoke::{
+    self, CniArgs, Command, Exec, ExecError, ExecLimits, ExecOutput, PluginFailure,
+};
+use crate::types::error::CniError;
+use crate::types::result::CniResult;
+use crate::types::version::{self, Version};
+use serde_json::{Map, Value};
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// One container attachment: the runtime arguments of an ADD, DEL or CHECK.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Attachment {
+    /// `CNI_CONTAINERID`
+    pub container_id: String,
+    /// `CNI_NETNS`
+    pub netns: String,
+    /// `CNI_IFNAME`
+    pub ifname: String,
+    /// `CNI_ARGS` pairs.
+    pub args: Vec<(String, String)>,
+    /// Capability arguments (become `runtimeConfig` for plugins that declare them).
+    pub capability_args: Map<String, Value>,
+}
+
+/// A record of one plugin call, handed to the observer as it finishes (for timelines and
+/// `-vv` traces) and kept in outcomes.
+#[derive(Debug, Clone)]
+pub struct CallRecord {
+    /// The plugin's `type`.
+    pub plugin: String,
+    /// The binary that ran.
+    pub path: PathBuf,
+    /// The CNI command.
+    pub command: Command,
+    /// True for the DELs of a rollback.
+    pub rollback: bool,
+    /// The stdin sent.
+    pub stdin: Vec<u8>,
+    /// The `CNI_*` variables sent.
+    pub cni_env: Vec<(String, String)>,
+    /// What the process did (None when it could not be started).
+    pub output: Option<ExecOutput>,
+    /// The CNI error code when the call failed.
+    pub cni_code: Option<u64>,
+    /// True when the call succeeded.
+    pub ok: bool,
+}
+
+impl CallRecord {
+    /// Wall time of the call.
+    pub fn elapsed(&self) -> Duration {
+        self.output.as_ref().map(|o| o.elapsed).unwrap_or_default()
+    }
+}
+
+/// A failed plugin call, with everything libcni keeps and what it drops.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PluginError {
+    /// The plugin's `type`.
+    pub plugin: String,
+    /// The plugin object's own `name`, when it has one.
+    pub plugin_name: Option<String>,
+    /// The CNI command.
+    pub command: Command,
+    /// The failure: CNI error, exit status or signal, stderr.
+    pub failure: PluginFailure,
+}
+
+impl std::fmt::Display for PluginError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "plugin \"{}\"", self.plugin)?;
+        if let Some(n) = &self.plugin_name {
+            write!(f, " (name \"{n}\")")?;
+        }
+        write!(
+            f,
+            " failed ({}): {}",
+            self.command.as_str(),
+            self.failure.error
+        )?;
+        if self.failure.error.code != 0 {
+            write!(f, " [CNI code {}]", self.failure.error.code)?;
+        }
+        // libcni's text says "signal: segmentation fault" only when the plugin printed nothing;
+        // the signal's name is kept in every case. A timeout's SIGKILL is cnictl's own and
+        // already said ("timed out after ...").
+        if let (Some(sig), false) = (&self.failure.signal, self.failure.timed_out) {
+            write!(f, " (killed by {sig})")?;
+        }
+        Ok(())
+    }
+}
+
+/// What a rollback of a failed ADD did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rollback {
+    /// Plugins whose DEL succeeded, in the order they ran.
+    pub deleted: Vec<String>,
+    /// DELs that failed.
+    pub errors: Vec<PluginError>,
+    /// True when `--no-rollback` kept the broken state.
+    pub skipped: bool,
+}
+
+/// Errors of the chain operations.
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    /// A plugin (or IPAM plugin) is not on the CNI path.
+    #[error("network \"{network}\": {error}")]
+    PluginNotFound {
+        /// The network.
+        network: String,
+        /// The plugin type.
+        plugin: String,
+        /// libcni's error.
+        error: CniError,
+        /// The directories searched, joined by `:`.
+        searched: String,
+    },
+    /// An identifier failed libcni's rules.
+    #[error("{what} {value:?} is invalid: {error}")]
+    InvalidIdentifier {
+        /// What was checked.
+        what: &'static str,
+        /// The value given.
+        value: String,
+        /// The rule that failed.
+        error: CniError,
+    },
+    /// The cache already holds this attachment: a second ADD without a DEL is refused.
+    #[error("network \"{network}\" is already attached to container \"{container_id}\" as {ifname} (cache entry {path}); run `cnictl del` first")]
+    AlreadyAttached {
+        /// The network.
+        network: String,
+        /// The container.
+        container_id: String,
+        /// The interface.
+        ifname: String,
+        /// The cache entry.
+        path: PathBuf,
+    },
+    /// ADD failed in a plugin; the chain was rolled back (unless disabled).
+    #[error("{error}")]
+    AddFailed {
+        /// The failing call.
+        error: PluginError,
+        /// What was undone.
+        rollback: Rollback,
+        /// The last successful result (for `--no-rollback`).
+        last_result: Option<Value>,
+    },
+    /// ADD was interrupted by a signal; the chain was rolled back.
+    #[error("interrupted by signal {signal} while running plugin \"{plugin}\" ({command})")]
+    Interrupted {
+        /// The signal number.
+        signal: i32,
+        /// The plugin that was running.
+        plugin: String,
+        /// Its command.
+        command: &'static str,
+        /// What was undone.
+        rollback: Rollback,
+    },
+    /// DEL ran every plugin but some failed; the cache entry is kept for a retry.
+    #[error("{}", join_errors(.errors))]
+    DelFailed {
+        /// Every failed DEL.
+        errors: Vec<PluginError>,
+    },
+    /// CHECK failed in a plugin.
+    #[error("{0}")]
+    CheckFailed(PluginError),
+    /// The network's cniVersion is unusable for the command.
+    #[error("network \"{network}\": {msg}")]
+    Version {
+        /// The network.
+        network: String,
+        /// What is wrong.
+        msg: String,
+    },
+    /// CHECK of an attachment the cache does not know.
+    #[error("network \"{network}\" has no cached attachment for container \"{container_id}\" and interface {ifname}: CHECK is only allowed after ADD (is the container ID or netns spelled as at ADD? `cnictl attachments` lists what the cache holds)")]
+    NotAttached {
+        /// The network.
+        network: String,
+        /// The container.
+        container_id: String,
+        /// The interface.
+        ifname: String,
+    },
+    /// The cached entry cannot be used.
+    #[error("network \"{network}\": cached result is unusable: {msg}")]
+    BadCache {
+        /// The network.
+        network: String,
+        /// Why.
+        msg: String,
+    },
+    /// `--cached-config` without a cached config, or a cached config that does not parse.
+    #[error("network \"{network}\": {msg}")]
+    CachedConfig {
+        /// The network.
+        network: String,
+        /// Why.
+        msg: String,
+    },
+    /// The cache could not be read or written.
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+}
+
+fn join_errors(errors: &[PluginError]) -> String {
+    errors
+        .iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl RuntimeError {
+    /// True when nothing was run (cnictl's exit code 2) rather than a failed operation (1).
+    pub fn nothing_ran(&self) -> bool {
+        matches!(
+            self,
+            RuntimeError::PluginNotFound { .. }
+                | RuntimeError::InvalidIdentifier { .. }
+                | RuntimeError::AlreadyAttached { .. }
+                | RuntimeError::Version { .. }
+                | RuntimeError::NotAttached { .. }
+                | RuntimeError::CachedConfig { .. }
+        )
+    }
+}
+
+/// The successful outcome of an ADD.
+#[derive(Debug, Clone)]
+pub struct AddOutcome {
+    /// The final result JSON exactly as the last plugin printed it (cniVersion fixed up).
+    pub result: Value,
+    /// The same, typed.
+    pub typed: CniResult,
+    /// The cache file written.
+    pub cache_path: PathBuf,
+}
+
+/// The outcome of a DEL or CHECK: warnings to show.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Things worth telling the user (cached args differ, config changed, corrupt cache ...).
+    pub warnings: Vec<String>,
+    /// True when nothing was run (CHECK with disableCheck).
+    pub skipped: bool,
+}
+
+/// Runs chains of plugins. Holds everything a call needs so commands pass no globals.
+pub struct Runtime<'a> {
+    /// Runs the plugin binaries.
+    pub exec: &'a dyn Exec,
+    /// The CNI path.
+    pub cni_path: Vec<PathBuf>,
+    /// The results cache.
+    pub cache: Cache,
+    /// The environment plugins inherit (before the CNI_* variables are set).
+    pub parent_env: Vec<(OsString, OsString)>,
+    /// Timeout and interrupt flag of each call.
+    pub limits: ExecLimits,
+    /// Called after every plugin call.
+    pub observer: Option<&'a dyn Fn(&CallRecord)>,
+}
+
+/// The binaries a chain needs, resolved before anything runs.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The binary of each plugin, in chain order.
+    pub plugins: Vec<PathBuf>,
+}
+
+impl<'a> Runtime<'a> {
+    /// Resolves every `type` and `ipam.type` of the chain on the CNI path.
+    pub fn resolve(&self, list: &NetworkConfigList) -> Result<Resolved, RuntimeError> {
+        let mut plugins = Vec::with_capacity(list.plugins.len());
+        for p in &list.plugins {
+            plugins.push(self.find(&list.name, &p.plugin_type)?);
+            if let Some(ipam) = p.ipam_type.as_deref().filter(|t| !t.is_empty()) {
+                self.find(&list.name, ipam)?;
+            }
+        }
+        Ok(Resolved { plugins })
+    }
+
+    fn find(&self, network: &str, name: &str) -> Result<PathBuf, RuntimeError> {
+        invoke::find_in_path(name, &self.cni_path).map_err(|error| RuntimeError::PluginNotFound {
+            network: network.to_string(),
+            plugin: name.to_string(),
+            error,
+            searched: self
+                .cni_path
+                .iter()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(":"),
+        })
+    }
+
+    /// Checks the container ID, network name and interface name (digest §4).
+    pub fn validate_ids(network: &str, att: &Attachment) -> Result<(), RuntimeError> {
+        use crate::types::ident::*;
+        validate_container_id(&att.container_id).map_err(|error| {
+            RuntimeError::InvalidIdentifier {
+                what: "container ID",
+                value: att.container_id.clone(),
+                error,
+            }
+        })?;
+        validate_network_name(network).map_err(|error| RuntimeError::InvalidIdentifier {
+            what: "network name",
+            value: network.to_string(),
+            error,
+        })?;
+        validate_ifname(&att.ifname).map_err(|error| RuntimeError::InvalidIdentifier {
+            what: "interface name",
+            value: att.ifname.clone(),
+            error,
+        })
+    }
+
+    fn cni_args(&self, att: &Attachment) -> CniArgs {
+        CniArgs {
+            container_id: att.container_id.clone(),
+            netns: att.netns.clone(),
+            ifname: att.ifname.clone(),
+            args: att.args.clone(),
+            path: self.cni_path.clone(),
+        }
+    }
+
+    /// Runs one plugin and reports the call to the observer.
+    #[allow(clippy::too_many_arguments)]
+    fn call(
+        &self,
+        plugin: &config::PluginConfig,
+        path: &std::path::Path,
+        command: Command,
+        args: &CniArgs,
+        stdin: Vec<u8>,
+        limits: &ExecLimits,
+        rollback: bool,
+    ) -> Result<ExecOutput, CallError> {
+        let env = invoke::build_env(&self.parent_env, command, args);
+        let cni_env = env
+            .iter()
+            .filter_map(|(k, v)| {
+                let k = k.to_string_lossy();
+                k.starts_with("CNI_")
+                    .then(|| (k.into_owned(), v.to_string_lossy().into_owned()))
+            })
+            .collect();
+        let res = self.exec.exec(path, &stdin, &env, limits);
+        let mut record = CallRecord {
+            plugin: plugin.plugin_type.clone(),
+            path: path.to_path_buf(),
+            command,
+            rollback,
+            stdin,
+            cni_env,
+            output: None,
+            cni_code: None,
+            ok: false,
+        };
+        let outcome = match res {
+            Ok(out) => {
+                let ok = out.exit_code == Some(0);
+                record.output = Some(out.clone());
+                if ok {
+                    record.ok = true;
+                    Ok(out)
+                } else {
+                    let f = invoke::plugin_failure(&out);
+                    record.cni_code = Some(f.error.code);
+                    Err(CallError::Failed(f))
+                }
+            }
+            Err(ExecError::Interrupted(sig)) => Err(CallError::Interrupted(sig)),
+            Err(e) => {
+                let f = PluginFailure {
+                    error: CniError::new(0, e.to_string()),
+                    exit_code: None,
+                    signal: None,
+                    stderr: String::new(),
+                    timed_out: false,
+                };
+                record.cni_code = Some(0);
+                Err(CallError::Failed(f))
+            }
+        };
+        if let Some(obs) = self.observer {
+            obs(&record);
+        }
+        outcome
+    }
+}
+
+enum CallError {
+    Failed(PluginFailure),
+    Interrupted(i32),
+}
+
+/// What identifies an attachment for DEL and CHECK, and what the user gave explicitly.
+#[derive(Debug, Clone, Default)]
+pub struct DelRequest {
+    /// The network name.
+    pub network: String,
+    /// The container ID.
+    pub container_id: String,
+    /// The netns path.
+    pub netns: String,
+    /// The interface name.
+    pub ifname: String,
+    /// CNI_ARGS given on the command line or in the environment.
+    pub explicit_args: Option<Vec<(String, String)>>,
+    /// Capability args given on the command line or in the environment.
+    pub explicit_caps: Option<Map<String, Value>>,
+    /// Delete with the config the ADD used.
+    pub cached_config: bool,
+}
+
+fn fmt_args(args: &[(String, String)]) -> String {
+    if args.is_empty() {
+        return "none".into();
+    }
+    args.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// A cached result converted to the list version, as libcni does for DEL and CHECK.
+fn convert_cached(result: &Value, to: &str) -> Result<Value, String> {
+    let parsed = CniResult::from_value(result).map_err(|e| e.to_string())?;
+    let converted = parsed
+        .convert_to(to)
+        .map_err(|e| format!("failed to convert cached result to config version {to:?}: {e}"))?;
+    Ok(converted.to_value())
+}
+
+/// The prevResult a rollback DEL gets: the last good result in the list's version, when the
+/// list's version sends prevResult on DEL at all (0.4.0 and later).
+fn prev_for_del(last: &Value, list_version: &str) -> Option<Value> {
+    if !version::at_least(list_version, Version::V0_4_0) {
+        return None;
+    }
+    Some(convert_cached(last, list_version).unwrap_or_else(|_| last.clone()))
+}

@@ -45,7 +45,12 @@ pub fn run(s: &Settings, a: DelArgs) -> anyhow::Result<i32> {
             Err(e) => {
                 // The network may have been removed from the config dir since ADD: the cache
                 // still has the config ADD used.
-                if s.cache.read(&t.network, &t.container_id, &t.ifname).ok().flatten().is_some() {
+                if s.cache
+                    .read(&t.network, &t.container_id, &t.ifname)
+                    .ok()
+                    .flatten()
+                    .is_some()
+                {
                     return Err(e.context(format!(
                         "cannot load network \"{}\" (the cache holds its attachment: `--cached-config` deletes with the config ADD used)",
                         t.network

@@ -156,7 +156,11 @@ pub fn details(e: &anyhow::Error) -> Vec<String> {
             _ => None,
         };
         if let Some(how) = how {
-            out.push(format!("plugin \"{}\" ({}) {how}", pe.plugin, pe.command.as_str()));
+            out.push(format!(
+                "plugin \"{}\" ({}) {how}",
+                pe.plugin,
+                pe.command.as_str()
+            ));
         }
         let s = pe.failure.stderr.trim_end();
         if !s.is_empty() {

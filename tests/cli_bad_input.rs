@@ -114,7 +114,7 @@ fn missing_conf_dir() {
             .conf_dir(&absent_s)
             .args(&["add", "n1", &name.0]),
         2,
-        &[&absent_s],
+        &[&absent_s, "does not exist"],
     );
     assert!(!name.exists(), "a netns was created");
 }

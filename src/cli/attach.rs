@@ -69,6 +69,12 @@ impl Target {
 
 /// Loads the network from the config directory, printing load warnings.
 pub fn load_network(s: &Settings, name: &str) -> anyhow::Result<NetworkConfigList> {
+    if !s.conf_dir.exists() {
+        bail!(
+            "config directory {} does not exist (set it with --conf-dir or NETCONFPATH)",
+            s.conf_dir.display()
+        );
+    }
     let Loaded { list, warnings } = config::load(
         &s.conf_dir,
         name,

@@ -38,7 +38,8 @@ pub mod exit {
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0    success
-  1    the operation ran and failed (a plugin error, a failed check)
+  1    the operation ran and failed (a plugin error, a failed check, a network
+       not ready, a partial gc)
   2    cnictl could not start the operation (usage, config not found, plugin not on
        the path, bad identifiers, no permission): nothing was run
   130  interrupted by SIGINT (after rollback)

@@ -6,6 +6,20 @@
 //! It never prints, never exits and never reads environment variables: callers pass every
 //! input explicitly and get data and typed errors back. The command-line front end lives in
 //! `src/cli` and `src/render`, which are compiled into the binary only.
+//!
+//! ```
+//! // A conflist parsed as libcni would, with each plugin's JSON kept verbatim.
+//! let list = cnictl::config::list_from_bytes(br#"{
+//!     "cniVersion": "1.0.0", "name": "mynet",
+//!     "plugins": [{"type": "bridge", "ipam": {"type": "host-local"}}, {"type": "portmap"}]
+//! }"#).unwrap();
+//! assert_eq!(list.name, "mynet");
+//! assert_eq!(list.plugins[0].ipam_type.as_deref(), Some("host-local"));
+//!
+//! // cnitool's default container ID for a netns path.
+//! let id = cnictl::netns::default_container_id(std::path::Path::new("/var/run/netns/testing"));
+//! assert_eq!(id, "cnitool-77383ca0a0715733ca6f");
+//! ```
 
 pub mod cache;
 pub mod config;

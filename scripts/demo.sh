@@ -18,7 +18,7 @@ if [ ! -x /usr/lib/cni/bridge ] || ! command -v ip >/dev/null || ! command -v ip
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q containernetworking-plugins iproute2 iptables
 fi
 cargo build --release --locked --quiet
-cnictl=$PWD/target/release/cnictl
+cnictl=${CARGO_TARGET_DIR:-$PWD/target}/release/cnictl
 
 token="$$-$RANDOM"
 host="cnictl-demo-host-$token"

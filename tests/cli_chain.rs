@@ -478,14 +478,23 @@ fn failed_add_is_rolled_back_in_reverse_with_the_add_inputs() {
                 .map(|(_, cmd)| cmd.to_string())
         })
         .unwrap_or_else(|| panic!("no cleanup command printed:\n{}", r.stderr));
+    // the printed command repeats the global options that differ from their defaults, so that
+    // it targets the same config, plugins and cache
     let want = format!(
-        "cnictl del {NET} {} --container-id {ID} -i {IFNAME}",
+        "cnictl --conf-dir {} --cni-path {} --cache-dir {} del {NET} {} --container-id {ID} -i {IFNAME}",
+        sb.conf_dir().display(),
+        sb.bin().display(),
+        sb.cache_dir().display(),
         sb.ns()
     );
     assert_eq!(hint, want);
-    // the printed command cleans up, with the cached args and result
+    // the printed command, as printed, cleans up with the cached args and result
     let words: Vec<&str> = hint.split_whitespace().skip(1).collect();
-    sb.cnictl().args(&words).run().expect(0, "the printed del");
+    sb.cnictl()
+        .without_dirs()
+        .args(&words)
+        .run()
+        .expect(0, "the printed del");
     let calls = sb.take_calls();
     assert_eq!(tags(&calls), ["p3 DEL", "p2 DEL", "p1 DEL"]);
     for c in &calls {

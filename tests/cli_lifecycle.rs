@@ -227,3 +227,37 @@ fn disable_check_succeeds_without_calling_a_plugin() {
     sb.run(&["check", "dis", &ns]).expect(0, "check");
     assert_eq!(tags(&sb.take_calls()), ["p1 CHECK", "p2 CHECK", "p3 CHECK"]);
 }
+
+#[test]
+fn a_failing_del_still_prints_the_warnings_that_explain_it() {
+    let sb = sandbox("1.0.0");
+    let ns = sb.ns().to_string();
+    sb.run(&["add", NET, &ns, "--arg", "A=1"]).expect(0, "add");
+    // the config changes after ADD (p3 gets a new key) and a DEL is given other CNI_ARGS
+    sb.conflist(
+        NET,
+        "1.0.0",
+        json!([{"type": "p1"}, {"type": "p2"}, {"type": "p3", "x": 1}]),
+    );
+    sb.rules(json!([{"plugin": "p2", "command": "DEL", "action": "error", "code": 11, "msg": "try again"}, result_rule()]));
+    let r = sb
+        .run(&["del", NET, &ns, "--arg", "A=2"])
+        .expect(1, "del with a failing p2");
+    assert!(
+        r.stderr
+            .contains("warning: the config of network \"life\" changed since ADD"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("warning: CNI_ARGS differ from the ones cached at ADD"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("plugin \"p2\" failed (DEL)"),
+        "{}",
+        r.stderr
+    );
+}

@@ -321,3 +321,44 @@ fn netns_spelled_differently_finds_the_cached_attachment() {
     lab.cnictl(&["del", "spell", &ctr, "--rm-netns"])
         .expect(0, "rm");
 }
+
+#[test]
+#[ignore = "needs root, network namespaces and the reference plugins"]
+fn add_of_another_network_on_a_taken_interface_is_refused_and_harms_nothing() {
+    let lab = Lab::new();
+    lab.write_conf(
+        "10-one.conflist",
+        &lab.standard_conf("one", "1.0.0", "net.core.somaxconn", "10.240.0.0/24"),
+    );
+    let mut two = lab.standard_conf("two", "1.0.0", "net.core.somaxconn", "10.241.0.0/24");
+    two["plugins"][0]["bridge"] = serde_json::json!(format!("cc{}", lab.token));
+    lab.write_conf("20-two.conflist", &two);
+    let ctr = lab.container("o");
+    lab.cnictl(&["add", "one", &ctr]).expect(0, "add one");
+    // Same container (same netns, so the same default ID) and the same eth0: libcni would run
+    // bridge, which fails on the existing eth0, and a rollback DEL would then delete network
+    // one's healthy eth0. cnictl refuses before running anything.
+    let r = lab
+        .cnictl(&["add", "two", &ctr, "-v"])
+        .expect(2, "add two on the same interface");
+    assert!(
+        r.stderr.contains("already attached to network \"one\""),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("ADD"), "a plugin ran: {}", r.stderr);
+    let a = lab
+        .ip(&ctr, &["-o", "addr", "show", "dev", "eth0"])
+        .expect(0, "eth0 still there");
+    assert!(a.stdout.contains("10.240.0."), "{}", a.stdout);
+    lab.cnictl(&["check", "one", &ctr])
+        .expect(0, "network one still passes check");
+    // another interface name is fine
+    lab.cnictl(&["add", "two", &ctr, "-i", "net1"])
+        .expect(0, "add two as net1");
+    lab.cnictl(&["del", "two", &ctr, "-i", "net1"])
+        .expect(0, "del two");
+    lab.cnictl(&["del", "one", &ctr, "--rm-netns"])
+        .expect(0, "del one");
+    assert!(lab.cache_files().is_empty());
+}

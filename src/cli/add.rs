@@ -32,7 +32,7 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
     let rt = attach::runtime(s, &exec, &observer);
     // Every binary is found before anything is created or run.
     let resolved = rt.resolve(&list)?;
-    let _lock = s.cache.lock_container(&t.container_id)?;
+    let _lock = attach::lock_container(s, &t.container_id)?;
     let att = t.attachment_with(args, caps);
     rt.refuse_existing(&list.name, &att)?;
 
@@ -55,13 +55,29 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
             }
             if keep {
                 if let RuntimeError::AddFailed { .. } | RuntimeError::Interrupted { .. } = e {
+                    let netns = t
+                        .netns_name
+                        .clone()
+                        .unwrap_or_else(|| t.netns.display().to_string());
+                    let mut words: Vec<String> = vec!["cnictl".into()];
+                    words.extend(s.replay.iter().cloned());
+                    words.extend(["del".into(), t.network.clone(), netns]);
+                    words.extend([
+                        "--container-id".into(),
+                        t.container_id.clone(),
+                        "-i".into(),
+                        t.ifname.clone(),
+                    ]);
+                    if created.is_some() {
+                        words.push("--rm-netns".into());
+                    }
+                    let cmd: Vec<String> = words
+                        .iter()
+                        .map(|w| super::settings::shell_word(w))
+                        .collect();
                     s.printer.note(&format!(
-                        "kept the partial attachment; clean up with: cnictl del {} {} --container-id {} -i {}{}",
-                        t.network,
-                        t.netns_name.clone().unwrap_or_else(|| t.netns.display().to_string()),
-                        t.container_id,
-                        t.ifname,
-                        if created.is_some() { " --rm-netns" } else { "" }
+                        "kept the partial attachment; clean up with: {}",
+                        cmd.join(" ")
                     ));
                 }
             }

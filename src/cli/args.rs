@@ -101,7 +101,7 @@ pub fn parse_pair(pair: &str) -> anyhow::Result<(String, String)> {
     match parts.as_slice() {
         [k, v] if !k.is_empty() && !v.is_empty() => Ok((k.to_string(), v.to_string())),
         _ => {
-            bail!("invalid CNI_ARGS pair {pair:?}: expected KEY=VALUE with no '=' or ';' in either")
+            bail!("invalid CNI_ARGS pair {pair:?} (from --arg or CNI_ARGS): expected KEY=VALUE with no '=' or ';' in either")
         }
     }
 }

@@ -198,3 +198,19 @@ pub fn netns_users(s: &Settings, id: Option<NsId>) -> anyhow::Result<Vec<String>
     }
     Ok(users)
 }
+
+/// Takes the container's lock, saying so when another cnictl (or gc) holds it and this one
+/// has to wait.
+pub fn lock_container(s: &Settings, id: &str) -> anyhow::Result<cnictl::cache::LockGuard> {
+    match s.cache.try_lock_container(id) {
+        Ok(g) => Ok(g),
+        Err(cnictl::cache::CacheError::Busy { path }) => {
+            s.printer.note(&format!(
+                "waiting for another cnictl working on container \"{id}\" (lock {})",
+                path.display()
+            ));
+            Ok(s.cache.lock_container(id)?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -20,7 +20,7 @@ pub fn run(s: &Settings, a: AttachmentArgs) -> anyhow::Result<i32> {
     let exec = ns.exec();
     let observer = |c: &cnictl::runtime::CallRecord| render::print_call(&s.printer, s.verbose, c);
     let rt = attach::runtime(s, &exec, &observer);
-    let _lock = s.cache.lock_container(&t.container_id)?;
+    let _lock = attach::lock_container(s, &t.container_id)?;
     s.catch_signals()?;
     let req = DelRequest {
         network: t.network.clone(),

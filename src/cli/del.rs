@@ -74,7 +74,7 @@ pub fn run(s: &Settings, a: DelArgs) -> anyhow::Result<i32> {
     let exec = ns.exec();
     let observer = |c: &cnictl::runtime::CallRecord| render::print_call(&s.printer, s.verbose, c);
     let rt = attach::runtime(s, &exec, &observer);
-    let lock = s.cache.lock_container(&t.container_id)?;
+    let lock = attach::lock_container(s, &t.container_id)?;
     s.catch_signals()?;
     let req = DelRequest {
         network: t.network.clone(),

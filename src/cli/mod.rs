@@ -35,6 +35,13 @@ pub mod exit {
     pub const SIGTERM: i32 = 143;
 }
 
+/// Default of --conf-dir.
+pub const DEFAULT_CONF_DIR: &str = "/etc/cni/net.d";
+/// Default of --cni-path.
+pub const DEFAULT_CNI_PATH: &str = "/opt/cni/bin:/usr/lib/cni";
+/// Default of --cache-dir.
+pub const DEFAULT_CACHE_DIR: &str = "/var/lib/cni";
+
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0    success
@@ -64,7 +71,7 @@ pub struct GlobalArgs {
         global = true,
         env = "NETCONFPATH",
         value_name = "DIR",
-        default_value = "/etc/cni/net.d",
+        default_value = DEFAULT_CONF_DIR,
         hide_env_values = true
     )]
     pub conf_dir: PathBuf,
@@ -75,7 +82,7 @@ pub struct GlobalArgs {
         global = true,
         env = "CNI_PATH",
         value_name = "DIRS",
-        default_value = "/opt/cni/bin:/usr/lib/cni",
+        default_value = DEFAULT_CNI_PATH,
         hide_env_values = true
     )]
     pub cni_path: String,
@@ -85,7 +92,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         value_name = "DIR",
-        default_value = "/var/lib/cni"
+        default_value = DEFAULT_CACHE_DIR
     )]
     pub cache_dir: PathBuf,
 

@@ -61,6 +61,9 @@ pub struct Settings {
     pub cache: Cache,
     /// The namespace plugins run in, when not cnictl's own.
     pub host_netns: Option<PathBuf>,
+    /// The global options that differ from their defaults, as command-line words, so a printed
+    /// follow-up command (e.g. the cleanup after `add --no-rollback`) targets the same setup.
+    pub replay: Vec<String>,
     /// Where messages go, with colour decided.
     pub printer: Printer,
     /// Timeout and interrupt flag for every plugin call.
@@ -80,7 +83,7 @@ pub struct Settings {
 impl Settings {
     /// Resolves the global options.
     pub fn resolve(g: &GlobalArgs) -> anyhow::Result<Settings> {
-        let printer = Printer::new(g.color, g.output);
+        let printer = Printer::new(g.color, g.output, g.verbose);
         let cni_path: Vec<PathBuf> = g
             .cni_path
             .split(':')
@@ -98,6 +101,7 @@ impl Settings {
             conf_dir: g.conf_dir.clone(),
             cni_path,
             cache: Cache::new(g.cache_dir.clone()),
+            replay: replay_flags(g),
             host_netns,
             printer,
             limits: ExecLimits {
@@ -120,5 +124,35 @@ impl Settings {
                 .context("cannot install the signal handlers")?;
         }
         Ok(())
+    }
+}
+
+/// The global options of `g` that differ from their defaults.
+fn replay_flags(g: &GlobalArgs) -> Vec<String> {
+    let mut out = Vec::new();
+    if g.conf_dir != std::path::Path::new(super::DEFAULT_CONF_DIR) {
+        out.extend(["--conf-dir".to_string(), g.conf_dir.display().to_string()]);
+    }
+    if g.cni_path != super::DEFAULT_CNI_PATH {
+        out.extend(["--cni-path".to_string(), g.cni_path.clone()]);
+    }
+    if g.cache_dir != std::path::Path::new(super::DEFAULT_CACHE_DIR) {
+        out.extend(["--cache-dir".to_string(), g.cache_dir.display().to_string()]);
+    }
+    if let Some(h) = &g.host_netns {
+        out.extend(["--host-netns".to_string(), h.clone()]);
+    }
+    out
+}
+
+/// Quotes a word for a POSIX shell when it needs it.
+pub fn shell_word(w: &str) -> String {
+    if !w.is_empty()
+        && w.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=,@%+".contains(&b))
+    {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
     }
 }

@@ -263,11 +263,11 @@ mod tests {
         assert_eq!(f.stderr, "err");
         let big = vec![b'y'; 100_000];
         let f = plugin_failure(&ExecOutput::exited(2, big, ""));
-        assert!(f.error.msg.len() < 5_000, "{}", f.error.msg.len());
+        assert!(f.error.msg.len() < 1_000, "{}", f.error.msg.len());
         assert!(f
             .error
             .msg
-            .contains("(truncated, 4096 of 100000 bytes shown)"));
+            .contains("(truncated, 512 of 100000 bytes shown)"));
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub mod request;
 pub mod version;
 
 pub use env::{build_env, join_cni_args, version_env, DEFAULT_PATH};
-pub use error::{plugin_failure, ExecError, PluginFailure};
+pub use error::{plugin_failure, signal_name, ExecError, PluginFailure};
 pub use exec::{RawExec, SpawnJob, Spawner, DEFAULT_STDERR_CAP, DEFAULT_STDOUT_CAP};
 pub use find::{find_in_path, find_plugin, FindError};
 pub use request::{

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 /// How many bytes of plugin output an error message quotes.
-pub(crate) const MESSAGE_QUOTE_CAP: usize = 4096;
+pub(crate) const MESSAGE_QUOTE_CAP: usize = 512;
 
 /// Quotes `bytes` like Go's `%q`, keeping at most `cap` bytes and noting how many were left out.
 pub(crate) fn quote_capped(bytes: &[u8], cap: usize) -> String {

@@ -16,7 +16,20 @@ fn runtime(e: &anyhow::Error) -> Option<&RuntimeError> {
 
 /// The message on one line: the context chain joined with ": ".
 pub fn one_line(e: &anyhow::Error) -> String {
-    format!("{e:#}")
+    // Like `{:#}`, but a cause that its parent's message already quotes (errors that print
+    // their source themselves) is not repeated.
+    let mut msg = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if msg.contains(&text) {
+            continue;
+        }
+        if !msg.is_empty() {
+            msg.push_str(": ");
+        }
+        msg.push_str(&text);
+    }
+    msg
 }
 
 /// The exit code and the JSON error object for an error.
@@ -28,7 +41,7 @@ pub fn classify(e: &anyhow::Error) -> (i32, Value) {
         } else {
             exit::USAGE
         };
-        return (code, json!({"code": 0, "msg": msg}));
+        return (code, base_json(&msg));
     };
     let code = match rt {
         RuntimeError::Interrupted { signal, .. } => match *signal {
@@ -39,7 +52,7 @@ pub fn classify(e: &anyhow::Error) -> (i32, Value) {
         r if r.nothing_ran() => exit::USAGE,
         _ => exit::FAILED,
     };
-    let mut obj = json!({"code": 0, "msg": msg});
+    let mut obj = base_json(&msg);
     match rt {
         RuntimeError::AddFailed {
             error, rollback, ..
@@ -48,7 +61,7 @@ pub fn classify(e: &anyhow::Error) -> (i32, Value) {
             obj["rollback"] = rollback_json(rollback);
         }
         RuntimeError::CheckFailed(error) => plugin_fields(&mut obj, error),
-        RuntimeError::DelFailed { errors } => {
+        RuntimeError::DelFailed { errors, .. } => {
             if let Some(first) = errors.first() {
                 plugin_fields(&mut obj, first);
             }
@@ -64,7 +77,9 @@ pub fn classify(e: &anyhow::Error) -> (i32, Value) {
             obj["plugin"] = json!(plugin);
             obj["command"] = json!(command);
             obj["signal"] = json!(signal_name(*signal));
-            obj["rollback"] = rollback_json(rollback);
+            if *command == "ADD" {
+                obj["rollback"] = rollback_json(rollback);
+            }
         }
         RuntimeError::InvalidIdentifier { error, .. }
         | RuntimeError::PluginNotFound { error, .. } => {
@@ -76,6 +91,21 @@ pub fn classify(e: &anyhow::Error) -> (i32, Value) {
         _ => {}
     }
     (code, obj)
+}
+
+/// The JSON error object with every field of design.md; those that do not apply are null.
+fn base_json(msg: &str) -> Value {
+    json!({
+        "code": 0,
+        "msg": msg,
+        "details": null,
+        "plugin": null,
+        "command": null,
+        "exit": null,
+        "signal": null,
+        "stderr": null,
+        "rollback": null,
+    })
 }
 
 fn signal_name(sig: i32) -> String {
@@ -126,6 +156,14 @@ fn rollback_json(r: &Rollback) -> Value {
 
 const INSTALL_HINT: &str = "install the reference plugins (apt-get install containernetworking-plugins puts them in /usr/lib/cni) or point --cni-path / CNI_PATH at the plugin directory";
 
+/// Warnings that belong to the failure (printed before the error line).
+pub fn warnings(e: &anyhow::Error) -> Vec<String> {
+    match runtime(e) {
+        Some(RuntimeError::DelFailed { warnings, .. }) => warnings.clone(),
+        _ => Vec::new(),
+    }
+}
+
 /// Hints printed under the error.
 pub fn hints(e: &anyhow::Error) -> Vec<String> {
     let mut out = Vec::new();
@@ -145,7 +183,7 @@ pub fn hints(e: &anyhow::Error) -> Vec<String> {
 }
 
 /// Detail lines printed under the error (plugin stderr, rollback).
-pub fn details(e: &anyhow::Error) -> Vec<String> {
+pub fn details(e: &anyhow::Error, full: bool) -> Vec<String> {
     let mut out = Vec::new();
     let stderr_lines = |out: &mut Vec<String>, pe: &PluginError| {
         let f = &pe.failure;
@@ -164,8 +202,16 @@ pub fn details(e: &anyhow::Error) -> Vec<String> {
         }
         let s = pe.failure.stderr.trim_end();
         if !s.is_empty() {
-            out.push(format!("stderr of plugin \"{}\":", pe.plugin));
-            out.extend(s.lines().map(|l| format!("  {l}")));
+            let (tail, cut) = if full { (s, 0) } else { stderr_tail(s) };
+            if cut > 0 {
+                out.push(format!(
+                    "stderr of plugin \"{}\" (last lines; {cut} bytes before them not shown, -vv shows all):",
+                    pe.plugin
+                ));
+            } else {
+                out.push(format!("stderr of plugin \"{}\":", pe.plugin));
+            }
+            out.extend(tail.lines().map(|l| format!("  {l}")));
         }
     };
     match runtime(e) {
@@ -177,7 +223,7 @@ pub fn details(e: &anyhow::Error) -> Vec<String> {
         }
         Some(RuntimeError::Interrupted { rollback, .. }) => rollback_lines(&mut out, rollback),
         Some(RuntimeError::CheckFailed(error)) => stderr_lines(&mut out, error),
-        Some(RuntimeError::DelFailed { errors }) => {
+        Some(RuntimeError::DelFailed { errors, .. }) => {
             for pe in errors {
                 stderr_lines(&mut out, pe);
             }
@@ -186,6 +232,31 @@ pub fn details(e: &anyhow::Error) -> Vec<String> {
         _ => {}
     }
     out
+}
+
+/// The end of a plugin's stderr: at most 20 lines and 2 KiB, cut at a line start; and how
+/// many bytes come before it.
+fn stderr_tail(s: &str) -> (&str, usize) {
+    const MAX_LINES: usize = 20;
+    const MAX_BYTES: usize = 2048;
+    let mut start = s.len().saturating_sub(MAX_BYTES);
+    while !s.is_char_boundary(start) {
+        start += 1;
+    }
+    if start > 0 {
+        // begin at the next full line when there is one
+        if let Some(nl) = s[start..].find('\n') {
+            if start + nl + 1 < s.len() {
+                start += nl + 1;
+            }
+        }
+    }
+    let tail = &s[start..];
+    let lines: Vec<usize> = tail.match_indices('\n').map(|(i, _)| i).collect();
+    if lines.len() >= MAX_LINES {
+        start += lines[lines.len() - MAX_LINES] + 1;
+    }
+    (&s[start..], start)
 }
 
 fn rollback_lines(out: &mut Vec<String>, r: &Rollback) {
@@ -197,5 +268,43 @@ fn rollback_lines(out: &mut Vec<String>, r: &Rollback) {
     }
     for pe in &r.errors {
         out.push(format!("rollback: {pe}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_already_in_the_message_is_not_repeated() {
+        let io = std::io::Error::from_raw_os_error(13);
+        let e = anyhow::Error::new(cnictl::netns::NetnsError::Io {
+            action: "cannot inspect",
+            path: "/x".into(),
+            source: io,
+        })
+        .context("NETNS must be an existing network namespace");
+        let line = one_line(&e);
+        assert_eq!(line.matches("os error 13").count(), 1, "{line}");
+        assert!(
+            line.starts_with("NETNS must be an existing network namespace: cannot inspect"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn stderr_tail_keeps_the_last_lines() {
+        let short = "a\nb\n";
+        assert_eq!(stderr_tail(short), (short, 0));
+        // (callers pass the stderr with its trailing newline trimmed)
+        let long: String = (0..100).map(|i| format!("line {i}\n")).collect();
+        let long = long.trim_end();
+        let (tail, cut) = stderr_tail(long);
+        assert_eq!(tail.lines().count(), 20);
+        assert!(tail.starts_with("line 80\n"), "{tail}");
+        assert_eq!(cut + tail.len(), long.len());
+        let flood = "x".repeat(100_000);
+        let (tail, cut) = stderr_tail(&flood);
+        assert!(tail.len() <= 2048 && cut >= 97_000);
     }
 }

@@ -73,7 +73,7 @@ fn pairs_json(pairs: &[(String, String)]) -> Value {
 fn runtime_error_json(e: &RuntimeError) -> Value {
     let mut v = json!({"msg": e.to_string()});
     match e {
-        RuntimeError::DelFailed { errors } => {
+        RuntimeError::DelFailed { errors, .. } => {
             v["errors"] = errors.iter().map(plugin_json).collect();
         }
         RuntimeError::PluginNotFound { plugin, .. } => v["plugin"] = json!(plugin),
@@ -327,7 +327,7 @@ pub fn print_outcome(p: &Printer, out: &GcOutcome, valid: &ValidSet, failed: boo
                 }
                 StaleResult::Failed(e) => {
                     p.error(&format!("{who}: DEL failed: {e}"));
-                    if let RuntimeError::DelFailed { errors } = e {
+                    if let RuntimeError::DelFailed { errors, .. } = e {
                         for pe in errors {
                             stderr_lines(pe);
                         }

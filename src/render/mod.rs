@@ -45,12 +45,13 @@ pub struct Printer {
     color_err: bool,
     stdout_tty: bool,
     output: Option<Output>,
+    verbose: u8,
 }
 
 impl Printer {
     /// Decides colour for stdout and stderr: --color, then NO_COLOR, then whether each
     /// stream is a terminal.
-    pub fn new(choice: ColorChoice, output: Option<Output>) -> Self {
+    pub fn new(choice: ColorChoice, output: Option<Output>, verbose: u8) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let decide = |tty: bool| match choice {
             ColorChoice::Always => true,
@@ -63,6 +64,7 @@ impl Printer {
             color_err: decide(std::io::stderr().is_terminal()),
             stdout_tty,
             output,
+            verbose,
         }
     }
 
@@ -73,6 +75,7 @@ impl Printer {
             color_err: false,
             stdout_tty: false,
             output: None,
+            verbose: 0,
         }
     }
 
@@ -137,11 +140,14 @@ impl Printer {
         if self.output == Some(Output::Json) {
             print_json(&json);
         }
+        for w in error::warnings(e) {
+            self.warning(&w);
+        }
         self.error(&error::one_line(e));
         for hint in error::hints(e) {
             self.hint(&hint);
         }
-        for extra in error::details(e) {
+        for extra in error::details(e, self.verbose >= 2) {
             eprintln!("  {extra}");
         }
         code
@@ -151,8 +157,15 @@ impl Printer {
     pub fn table(&self, header: &[&str]) -> Table {
         let mut t = Table::new();
         if self.stdout_tty {
-            t.load_preset(UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Dynamic);
+            t.load_preset(UTF8_FULL_CONDENSED);
+            // Wrap to the terminal's width only when it is known and wide enough to be
+            // useful; otherwise (a pty of width 0, `script`) print unwrapped rather than one
+            // character per line.
+            let arrangement = match t.width() {
+                Some(w) if w >= 40 => ContentArrangement::Dynamic,
+                _ => ContentArrangement::Disabled,
+            };
+            t.set_content_arrangement(arrangement);
         } else {
             t.load_preset(NOTHING)
                 .set_content_arrangement(ContentArrangement::Disabled);

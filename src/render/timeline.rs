@@ -10,7 +10,10 @@ pub fn print_call(p: &Printer, verbose: u8, c: &CallRecord) {
         return;
     }
     let status = match &c.output {
-        None => "not started".to_string(),
+        None => match c.interrupted {
+            Some(sig) => format!("interrupted by {}", cnictl::invoke::signal_name(sig)),
+            None => "not started".to_string(),
+        },
         Some(o) if o.timed_out => "timed out".to_string(),
         Some(o) => match (&o.exit_code, &o.signal) {
             (Some(code), _) => format!("exit {code}"),

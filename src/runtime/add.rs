@@ -13,21 +13,34 @@ use crate::types::result::{parse_plugin_result, CniResult};
 use serde_json::Value;
 
 impl<'a> Runtime<'a> {
-    /// Fails when the cache already holds this attachment (a second ADD is forbidden).
+    /// Fails when the cache already holds an attachment with this container ID and interface:
+    /// of this network (a second ADD is forbidden), or of another one (the container's
+    /// interface of that name is taken; the ADD would fail and its rollback DEL would remove
+    /// the other network's healthy interface).
     pub fn refuse_existing(&self, network: &str, att: &Attachment) -> Result<(), RuntimeError> {
+        let taken = |net: &str| RuntimeError::AlreadyAttached {
+            network: net.to_string(),
+            container_id: att.container_id.clone(),
+            ifname: att.ifname.clone(),
+            path: self
+                .cache
+                .result_path(net, &att.container_id, &att.ifname)
+                .unwrap_or_default(),
+        };
         if self
             .cache
             .read(network, &att.container_id, &att.ifname)?
             .is_some()
         {
-            return Err(RuntimeError::AlreadyAttached {
-                network: network.to_string(),
-                container_id: att.container_id.clone(),
-                ifname: att.ifname.clone(),
-                path: self
-                    .cache
-                    .result_path(network, &att.container_id, &att.ifname)?,
-            });
+            return Err(taken(network));
+        }
+        if let Some(other) = self
+            .cache
+            .attachments(Some(&att.container_id))?
+            .into_iter()
+            .find(|e| e.if_name == att.ifname)
+        {
+            return Err(taken(&other.network_name));
         }
         Ok(())
     }

@@ -38,6 +38,9 @@ impl<'a> Runtime<'a> {
             Some(Cached::Corrupt(msg)) => {
                 return Err(RuntimeError::BadCache {
                     network: list.name.clone(),
+                    path: self
+                        .cache
+                        .result_path(&req.network, &req.container_id, &req.ifname)?,
                     msg: msg.clone(),
                 });
             }
@@ -64,6 +67,9 @@ impl<'a> Runtime<'a> {
             Some(Err(msg)) => {
                 return Err(RuntimeError::BadCache {
                     network: list.name.clone(),
+                    path: self
+                        .cache
+                        .result_path(&req.network, &req.container_id, &req.ifname)?,
                     msg,
                 })
             }

@@ -150,7 +150,10 @@ impl<'a> Runtime<'a> {
             }
         }
         if !errors.is_empty() {
-            return Err(RuntimeError::DelFailed { errors });
+            return Err(RuntimeError::DelFailed {
+                errors,
+                warnings: out.warnings,
+            });
         }
         if cached.is_some() {
             self.cache

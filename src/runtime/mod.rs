@@ -66,6 +66,8 @@ pub struct CallRecord {
     pub cni_code: Option<u64>,
     /// True when the call succeeded.
     pub ok: bool,
+    /// The signal that interrupted the call (the plugin was killed; its output is lost).
+    pub interrupted: Option<i32>,
 }
 
 impl CallRecord {
@@ -128,7 +130,7 @@ pub struct Rollback {
 #[derive(Debug, thiserror::Error)]
 pub enum RuntimeError {
     /// A plugin (or IPAM plugin) is not on the CNI path.
-    #[error("network \"{network}\": {error}")]
+    #[error("network \"{network}\": {error}{}", .ipam_of.as_ref().map(|p| format!(" (the IPAM plugin of \"{p}\")")).unwrap_or_default())]
     PluginNotFound {
         /// The network.
         network: String,
@@ -138,6 +140,8 @@ pub enum RuntimeError {
         error: CniError,
         /// The directories searched, joined by `:`.
         searched: String,
+        /// For an IPAM plugin: the `type` of the plugin whose `ipam` names it.
+        ipam_of: Option<String>,
     },
     /// An identifier failed libcni's rules.
     #[error("{what} {value:?} is invalid: {error}")]
@@ -150,7 +154,7 @@ pub enum RuntimeError {
         error: CniError,
     },
     /// The cache already holds this attachment: a second ADD without a DEL is refused.
-    #[error("network \"{network}\" is already attached to container \"{container_id}\" as {ifname} (cache entry {path}); run `cnictl del` first")]
+    #[error("interface {ifname} of container \"{container_id}\" is already attached to network \"{network}\" (cache entry {}); delete that attachment first (cnictl del), or choose another interface with -i", .path.display())]
     AlreadyAttached {
         /// The network.
         network: String,
@@ -172,7 +176,7 @@ pub enum RuntimeError {
         last_result: Option<Value>,
     },
     /// ADD was interrupted by a signal; the chain was rolled back.
-    #[error("interrupted by signal {signal} while running plugin \"{plugin}\" ({command})")]
+    #[error("interrupted by {} while running plugin \"{plugin}\" ({command})", crate::invoke::signal_name(*.signal))]
     Interrupted {
         /// The signal number.
         signal: i32,
@@ -188,6 +192,9 @@ pub enum RuntimeError {
     DelFailed {
         /// Every failed DEL.
         errors: Vec<PluginError>,
+        /// What was worth saying before the failure (config changed since ADD, arguments
+        /// differ from the cached ones, corrupt cache entry): it often explains the failure.
+        warnings: Vec<String>,
     },
     /// CHECK failed in a plugin.
     #[error("{0}")]
@@ -211,10 +218,12 @@ pub enum RuntimeError {
         ifname: String,
     },
     /// The cached entry cannot be used.
-    #[error("network \"{network}\": cached result is unusable: {msg}")]
+    #[error("network \"{network}\": the cache entry {} is unusable: {msg}", .path.display())]
     BadCache {
         /// The network.
         network: String,
+        /// The cache file.
+        path: PathBuf,
         /// Why.
         msg: String,
     },
@@ -250,6 +259,10 @@ impl RuntimeError {
                 | RuntimeError::Version { .. }
                 | RuntimeError::NotAttached { .. }
                 | RuntimeError::CachedConfig { .. }
+                | RuntimeError::BadCache { .. }
+                // The cache is read before any plugin runs; a failure to remove an entry
+                // after a successful DEL is the only cache error that comes later.
+                | RuntimeError::Cache(_)
         )
     }
 }
@@ -302,15 +315,20 @@ impl<'a> Runtime<'a> {
     pub fn resolve(&self, list: &NetworkConfigList) -> Result<Resolved, RuntimeError> {
         let mut plugins = Vec::with_capacity(list.plugins.len());
         for p in &list.plugins {
-            plugins.push(self.find(&list.name, &p.plugin_type)?);
+            plugins.push(self.find(&list.name, &p.plugin_type, None)?);
             if let Some(ipam) = p.ipam_type.as_deref().filter(|t| !t.is_empty()) {
-                self.find(&list.name, ipam)?;
+                self.find(&list.name, ipam, Some(&p.plugin_type))?;
             }
         }
         Ok(Resolved { plugins })
     }
 
-    fn find(&self, network: &str, name: &str) -> Result<PathBuf, RuntimeError> {
+    fn find(
+        &self,
+        network: &str,
+        name: &str,
+        ipam_of: Option<&str>,
+    ) -> Result<PathBuf, RuntimeError> {
         invoke::find_in_path(name, &self.cni_path).map_err(|error| RuntimeError::PluginNotFound {
             network: network.to_string(),
             plugin: name.to_string(),
@@ -322,6 +340,7 @@ impl<'a> Runtime<'a> {
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
                 .join(":"),
+            ipam_of: ipam_of.map(str::to_string),
         })
     }
 
@@ -389,6 +408,7 @@ impl<'a> Runtime<'a> {
             output: None,
             cni_code: None,
             ok: false,
+            interrupted: None,
         };
         let outcome = match res {
             Ok(out) => {
@@ -403,7 +423,10 @@ impl<'a> Runtime<'a> {
                     Err(CallError::Failed(f))
                 }
             }
-            Err(ExecError::Interrupted(sig)) => Err(CallError::Interrupted(sig)),
+            Err(ExecError::Interrupted(sig)) => {
+                record.interrupted = Some(sig);
+                Err(CallError::Interrupted(sig))
+            }
             Err(e) => {
                 let f = PluginFailure {
                     error: CniError::new(0, e.to_string()),

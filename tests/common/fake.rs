@@ -339,6 +339,7 @@ impl Sandbox {
             args: Vec::new(),
             env: Vec::new(),
             dirs_as_env: false,
+            no_dirs: false,
             wrapper: Vec::new(),
             conf_dir: None,
             cni_path: None,
@@ -419,6 +420,7 @@ pub struct Cnictl<'a> {
     args: Vec<OsString>,
     env: Vec<(String, String)>,
     dirs_as_env: bool,
+    no_dirs: bool,
     wrapper: Vec<String>,
     conf_dir: Option<String>,
     cni_path: Option<String>,
@@ -442,6 +444,12 @@ impl<'a> Cnictl<'a> {
     /// Passes the config dir and the plugin dir as NETCONFPATH and CNI_PATH instead of flags.
     pub fn dirs_as_env(mut self) -> Self {
         self.dirs_as_env = true;
+        self
+    }
+
+    /// Passes no directory at all: the arguments must name them (e.g. a command cnictl printed).
+    pub fn without_dirs(mut self) -> Self {
+        self.no_dirs = true;
         self
     }
 
@@ -494,15 +502,18 @@ impl<'a> Cnictl<'a> {
             Some(p) => p.into(),
             None => self.sb.bin().into(),
         };
-        if self.dirs_as_env {
+        if self.no_dirs {
+            // the arguments carry them
+        } else if self.dirs_as_env {
             cmd.env("NETCONFPATH", conf_dir).env("CNI_PATH", cni_path);
+            cmd.arg("--cache-dir").arg(self.sb.cache_dir());
         } else {
             cmd.arg("--conf-dir")
                 .arg(conf_dir)
                 .arg("--cni-path")
                 .arg(cni_path);
+            cmd.arg("--cache-dir").arg(self.sb.cache_dir());
         }
-        cmd.arg("--cache-dir").arg(self.sb.cache_dir());
         cmd.args(&self.args);
         for (k, v) in &self.env {
             cmd.env(k, v);

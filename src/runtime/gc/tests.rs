@@ -331,7 +331,7 @@ fn best_effort_failures_are_recorded_and_the_rest_goes_on() {
     assert_eq!(n.stale.len(), 2);
     for r in &n.stale {
         match r {
-            StaleResult::Failed(RuntimeError::DelFailed { errors }) => {
+            StaleResult::Failed(RuntimeError::DelFailed { errors, .. }) => {
                 assert_eq!(errors[0].plugin, "p2");
                 assert_eq!(errors[0].failure.error.code, 11);
             }

@@ -655,6 +655,40 @@ fn status_of_a_missing_plugin_is_not_ready() {
 }
 
 #[test]
+fn status_counts_a_config_file_that_cannot_be_loaded_as_not_ready() {
+    let f = Fake::new(&["p1", "p2", "p3", "ipx"]);
+    status_conf(&f);
+    // containerd reads the first file and fails the whole load on it: the node is NotReady
+    std::fs::write(
+        f.path("net.d").join("00-broken.conflist"),
+        "{\"cniVersion\": \"1.1.0\",\n",
+    )
+    .unwrap();
+    let r = f.cnictl(&["status"]).expect(1, "status with a broken file");
+    assert!(
+        r.stderr.contains("00-broken.conflist cannot be loaded"),
+        "{}",
+        r.stderr
+    );
+    let j = f
+        .cnictl(&["status", "-o", "json"])
+        .expect(1, "status -o json")
+        .json();
+    assert_eq!(j["ok"], false);
+    assert!(
+        j["invalid"][0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("00-broken.conflist"),
+        "{j}"
+    );
+    assert_eq!(
+        j["networks"][0]["state"], "ready",
+        "the good network is still reported"
+    );
+}
+
+#[test]
 fn gc_waits_for_the_shared_lock_that_add_del_and_check_hold() {
     let f = Fake::new(&["p1", "p2"]);
     f.conf("10-gc.conflist", net("1.1.0", json!({})));

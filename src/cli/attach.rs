@@ -67,14 +67,20 @@ impl Target {
     }
 }
 
-/// Loads the network from the config directory, printing load warnings.
-pub fn load_network(s: &Settings, name: &str) -> anyhow::Result<NetworkConfigList> {
+/// Fails with a clear message when the config directory does not exist.
+pub fn require_conf_dir(s: &Settings) -> anyhow::Result<()> {
     if !s.conf_dir.exists() {
         bail!(
             "config directory {} does not exist (set it with --conf-dir or NETCONFPATH)",
             s.conf_dir.display()
         );
     }
+    Ok(())
+}
+
+/// Loads the network from the config directory, printing load warnings.
+pub fn load_network(s: &Settings, name: &str) -> anyhow::Result<NetworkConfigList> {
+    require_conf_dir(s)?;
     let Loaded { list, warnings } = config::load(
         &s.conf_dir,
         name,
@@ -206,7 +212,7 @@ pub fn lock_container(s: &Settings, id: &str) -> anyhow::Result<cnictl::cache::L
         Ok(g) => Ok(g),
         Err(cnictl::cache::CacheError::Busy { path }) => {
             s.printer.note(&format!(
-                "waiting for another cnictl working on container \"{id}\" (lock {})",
+                "waiting for another cnictl (an add, check or del of container \"{id}\", or a gc) to finish (lock {})",
                 path.display()
             ));
             Ok(s.cache.lock_container(id)?)

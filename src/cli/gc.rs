@@ -147,6 +147,13 @@ pub fn run(s: &Settings, a: GcArgs) -> anyhow::Result<i32> {
             networks.push((name.clone(), current_config(s, name)?));
         }
     }
+    if networks.len() > 1 && matches!(valid, ValidSet::Explicit(_)) {
+        s.printer.note(&format!(
+            "the same valid set applies to each of {} networks: an attachment of one network that is \
+             valid only under another interface name (eth1, ...) counts as stale",
+            networks.len()
+        ));
+    }
     let ns = PluginNs::open(s)?;
     let exec = ns.exec();
     let observer = |c: &cnictl::runtime::CallRecord| render::print_call(&s.printer, s.verbose, c);

@@ -34,8 +34,10 @@ Exit codes: 0 every network asked about is ready or cannot report, 1 a network i
 130/143 interrupted.";
 
 /// Every network of the config dir, in priority order; a name defined twice counts once (the
-/// file a runtime would pick). Broken files are warned about and skipped.
-fn all_networks(s: &Settings) -> anyhow::Result<Vec<NetworkConfigList>> {
+/// file a runtime would pick). Files that cannot be loaded are returned beside them: a
+/// runtime that reads one first reports the node NotReady, so they count as not ready.
+fn all_networks(s: &Settings) -> anyhow::Result<(Vec<NetworkConfigList>, Vec<(String, String)>)> {
+    attach::require_conf_dir(s)?;
     let files = config::scan(&s.conf_dir)?;
     if files.is_empty() {
         bail!(
@@ -44,7 +46,7 @@ fn all_networks(s: &Settings) -> anyhow::Result<Vec<NetworkConfigList>> {
         );
     }
     let mut lists: Vec<NetworkConfigList> = Vec::new();
-    let mut broken = 0;
+    let mut broken = Vec::new();
     for f in files {
         match f.result {
             Ok(list) => {
@@ -65,24 +67,25 @@ fn all_networks(s: &Settings) -> anyhow::Result<Vec<NetworkConfigList>> {
                     lists.push(list);
                 }
             }
-            Err(e) => {
-                broken += 1;
-                s.printer.warning(&format!("{e} (skipped)"));
-            }
+            Err(e) => broken.push((f.path.display().to_string(), e.to_string())),
         }
     }
     if lists.is_empty() {
+        for (file, error) in &broken {
+            s.printer.warning(&format!("{file}: {error}"));
+        }
         bail!(
-            "none of the {broken} configuration file(s) in {} loads",
+            "none of the {} configuration file(s) in {} loads",
+            broken.len(),
             s.conf_dir.display()
         );
     }
-    Ok(lists)
+    Ok((lists, broken))
 }
 
 /// Runs `status`.
 pub fn run(s: &Settings, a: StatusArgs) -> anyhow::Result<i32> {
-    let lists = if a.networks.is_empty() {
+    let (lists, invalid) = if a.networks.is_empty() {
         all_networks(s)?
     } else {
         let mut names: Vec<&String> = Vec::new();
@@ -91,10 +94,11 @@ pub fn run(s: &Settings, a: StatusArgs) -> anyhow::Result<i32> {
                 names.push(n);
             }
         }
-        names
+        let lists = names
             .into_iter()
             .map(|n| attach::load_network(s, n))
-            .collect::<anyhow::Result<Vec<_>>>()?
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        (lists, Vec::new())
     };
     let ns = PluginNs::open(s)?;
     let exec = ns.exec();
@@ -106,11 +110,12 @@ pub fn run(s: &Settings, a: StatusArgs) -> anyhow::Result<i32> {
     for list in &lists {
         statuses.push(rt.status(list, &versions)?);
     }
-    let ok = statuses.iter().all(|n| match n.state {
-        NetworkState::Ready => true,
-        NetworkState::NotReady { .. } => false,
-        NetworkState::CannotReport { .. } => !a.strict,
-    });
-    render::status::print(&s.printer, &statuses, ok, a.strict);
+    let ok = invalid.is_empty()
+        && statuses.iter().all(|n| match n.state {
+            NetworkState::Ready => true,
+            NetworkState::NotReady { .. } => false,
+            NetworkState::CannotReport { .. } => !a.strict,
+        });
+    render::status::print(&s.printer, &statuses, &invalid, ok, a.strict);
     Ok(if ok { exit::OK } else { exit::FAILED })
 }

@@ -48,11 +48,20 @@ pub fn list_from_file(path: &Path) -> Result<NetworkConfigList, ConfigError> {
     })?;
     list.source = Some(path.to_path_buf());
     if !list.load_only_inlined_plugins {
-        validate_network_name(&list.name).map_err(|cause| ConfigError::BadNetworkName {
-            file: path.to_path_buf(),
-            name: list.name.clone(),
-            cause,
-        })?;
+        // libcni joins the name to the directory unchecked. A name that is not one safe path
+        // component ("", ".", "..", anything with "/") would make another directory the
+        // plugin directory: refused. Other names that break the network-name rule (e.g.
+        // "x y") load as in libcni; only ADD refuses them.
+        if !is_one_path_component(&list.name) {
+            let cause = validate_network_name(&list.name)
+                .err()
+                .unwrap_or_else(|| crate::CniError::new(7, "not a single path component"));
+            return Err(ConfigError::BadNetworkName {
+                file: path.to_path_buf(),
+                name: list.name.clone(),
+                cause,
+            });
+        }
         let sub = path.parent().unwrap_or(Path::new("")).join(&list.name);
         list.plugins.extend(subdir_plugins(&sub)?);
     }
@@ -204,4 +213,9 @@ fn parse_list(bytes: &[u8], source: &Path) -> Result<NetworkConfigList, ListErro
         list.plugins.push(plugin);
     }
     Ok(list)
+}
+
+/// True when `name` names exactly one entry of a directory.
+fn is_one_path_component(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\0'])
 }

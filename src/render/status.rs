@@ -111,7 +111,7 @@ fn plugin_json_row(r: &PluginReport, network: &NetworkStatus) -> Value {
 }
 
 /// The JSON form of a report.
-pub fn status_json(statuses: &[NetworkStatus], ok: bool) -> Value {
+pub fn status_json(statuses: &[NetworkStatus], invalid: &[(String, String)], ok: bool) -> Value {
     let networks: Vec<Value> = statuses
         .iter()
         .map(|n| {
@@ -130,13 +130,28 @@ pub fn status_json(statuses: &[NetworkStatus], ok: bool) -> Value {
             })
         })
         .collect();
-    json!({"networks": networks, "ok": ok})
+    let invalid: Vec<Value> = invalid
+        .iter()
+        .map(|(file, error)| json!({"file": file, "error": error}))
+        .collect();
+    json!({"networks": networks, "invalid": invalid, "ok": ok})
 }
 
 /// Prints the report (table or JSON on stdout, verdict notes on stderr).
-pub fn print(p: &Printer, statuses: &[NetworkStatus], ok: bool, strict: bool) {
+pub fn print(
+    p: &Printer,
+    statuses: &[NetworkStatus],
+    invalid: &[(String, String)],
+    ok: bool,
+    strict: bool,
+) {
+    for (file, error) in invalid {
+        p.error(&format!(
+            "{file} cannot be loaded, so the node is not ready for a runtime that reads it: {error}"
+        ));
+    }
     if p.format(Output::Table) == Output::Json {
-        print_json(&status_json(statuses, ok));
+        print_json(&status_json(statuses, invalid, ok));
     } else {
         let mut t = p.table(&[
             "NETWORK", "VERSION", "STATE", "PLUGIN", "PATH", "SUPPORTS", "STATUS",

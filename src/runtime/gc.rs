@@ -73,8 +73,11 @@ impl NetnsState {
     pub fn exists(&self) -> Option<bool> {
         match self {
             NetnsState::Exists | NetnsState::PluginNamespace => Some(true),
-            NetnsState::Missing | NetnsState::NotANetns(_) => Some(false),
-            NetnsState::Unknown(_) | NetnsState::Unrecorded => None,
+            NetnsState::Missing => Some(false),
+            // A file that is there but is no namespace is what a container with a private
+            // bind mount of /run/netns sees for every namespace created after it started
+            // (an empty placeholder): it proves nothing, so `--live` keeps such entries.
+            NetnsState::NotANetns(_) | NetnsState::Unknown(_) | NetnsState::Unrecorded => None,
         }
     }
 }

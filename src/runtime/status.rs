@@ -116,12 +116,13 @@ pub fn newest_version(versions: &[String]) -> Option<String> {
         .map(|(_, v)| v.clone())
 }
 
-/// True when a probe answer lists `version`; an unknown answer (failed probe) counts as yes,
-/// so the plugin is asked and its own answer decides.
+/// True when a probe answer lists `version`. A failed probe counts as no: STATUS is asked only
+/// of plugins known to support the network's version, and such a plugin "cannot report".
 fn supports(versions: &Option<Result<Vec<String>, String>>, version: &str) -> bool {
     match versions {
         Some(Ok(v)) => v.iter().any(|s| s == version),
-        _ => true,
+        Some(Err(_)) => false,
+        None => true,
     }
 }
 
@@ -183,7 +184,7 @@ impl<'a> Runtime<'a> {
                     format!(
                         "plugin \"{}\" {}",
                         main.plugin,
-                        describe_unsupported(up_to.as_deref(), &list.cni_version)
+                        describe_unsupported(&main.versions, up_to.as_deref(), &list.cni_version)
                     )
                 });
                 PluginStatus::NotCalled(StatusSkip::Unsupported { up_to })
@@ -197,7 +198,7 @@ impl<'a> Runtime<'a> {
                         "IPAM plugin \"{}\" of \"{}\" {}",
                         r.plugin,
                         main.plugin,
-                        describe_unsupported(up_to.as_deref(), &list.cni_version)
+                        describe_unsupported(&r.versions, up_to.as_deref(), &list.cni_version)
                     )
                 });
                 PluginStatus::NotCalled(StatusSkip::IpamUnsupported {
@@ -299,7 +300,14 @@ fn shown_version(v: &str) -> String {
     }
 }
 
-fn describe_unsupported(up_to: Option<&str>, version: &str) -> String {
+fn describe_unsupported(
+    versions: &Option<Result<Vec<String>, String>>,
+    up_to: Option<&str>,
+    version: &str,
+) -> String {
+    if let Some(Err(e)) = versions {
+        return format!("could not be asked which versions it supports (VERSION failed: {e})");
+    }
     match up_to {
         Some(u) => format!("supports up to {u}, not cniVersion {version}"),
         None => format!("does not support cniVersion {version}"),

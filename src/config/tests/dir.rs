@@ -170,6 +170,15 @@ fn subdirectory_errors() {
             f.display()
         )
     );
+    // A name that breaks the network-name rule but is one path component loads as in libcni
+    // (only ADD refuses it), with its subdirectory.
+    write(d.path(), "conf/x y/extra.conf", r#"{"type":"extra"}"#);
+    let f = write(
+        d.path(),
+        "conf/e.conflist",
+        r#"{"name":"x y","plugins":[{"type":"x"}]}"#,
+    );
+    assert_eq!(list_from_file(&f).unwrap().plugins.len(), 2);
     // ...unless no subdirectory is read.
     let f = write(
         d.path(),

@@ -231,6 +231,9 @@ fn live_keeps_attachments_whose_netns_exists_and_sends_gc_only_when_asked() {
     e.add(&l, "alive", "/proc/self/ns/net");
     e.add(&l, "dead", nsdir.join("dead").to_str().unwrap());
     e.add(&l, "nonetns", "");
+    // an empty placeholder file (what a private bind mount of /run/netns shows for namespaces
+    // created later) proves nothing: kept
+    e.add(&l, "placeholder", nsdir.join("other").to_str().unwrap());
     let rt = e.rt();
     let plan = rt
         .gc_plan("gcnet", Some(l.clone()), &ValidSet::Live, false, None)
@@ -250,7 +253,8 @@ fn live_keeps_attachments_whose_netns_exists_and_sends_gc_only_when_asked() {
         kept,
         vec![
             ("alive", &KeepReason::Live),
-            ("nonetns", &KeepReason::NetnsUnknown)
+            ("nonetns", &KeepReason::NetnsUnknown),
+            ("placeholder", &KeepReason::NetnsUnknown)
         ]
     );
     assert_eq!(plan.gc_verb, GcVerb::Skip(GcVerbSkip::NotExplicit));
@@ -260,7 +264,11 @@ fn live_keeps_attachments_whose_netns_exists_and_sends_gc_only_when_asked() {
         .unwrap();
     assert_eq!(
         plan.gc_verb,
-        GcVerb::Send(vec![pair("alive", "eth0"), pair("nonetns", "eth0")])
+        GcVerb::Send(vec![
+            pair("alive", "eth0"),
+            pair("nonetns", "eth0"),
+            pair("placeholder", "eth0")
+        ])
     );
 }
 

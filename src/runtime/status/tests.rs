@@ -272,3 +272,30 @@ fn newest_version_ignores_unparseable_entries() {
     assert_eq!(newest_version(&v(&["x", "0.2.0"])), Some("0.2.0".into()));
     assert_eq!(newest_version(&v(&["x"])), None);
 }
+
+#[test]
+fn a_plugin_whose_version_probe_fails_is_not_asked_and_cannot_report() {
+    let dir = cni_dir(&["p1", "p2"]);
+    let exec = RecordingExec::new(|c| {
+        Ok(match (c.command(), c.plugin().as_str()) {
+            (Some("VERSION"), "p2") => ExecOutput::exited(0, "garbage", ""),
+            (Some("VERSION"), _) => version_answer(ALL),
+            _ => ExecOutput::exited(0, "", ""),
+        })
+    });
+    let rt = runtime(&exec, &dir);
+    let versions = VersionCache::new(&exec, Vec::new(), ExecLimits::default());
+    let l =
+        list(json!({"cniVersion":"1.1.0","name":"net","plugins":[{"type":"p1"},{"type":"p2"}]}));
+    let st = rt.status(&l, &versions).unwrap();
+    assert_eq!(commands(&exec, "STATUS"), vec!["p1"]);
+    match &st.state {
+        NetworkState::CannotReport { reason } => {
+            assert!(
+                reason.contains("plugin \"p2\"") && reason.contains("VERSION failed"),
+                "{reason}"
+            )
+        }
+        other => panic!("want cannot report, got {other:?}"),
+    }
+}

@@ -9,6 +9,7 @@ mod check;
 mod del;
 mod gen;
 pub mod settings;
+mod validate;
 
 use crate::render::{self, ColorChoice, Output};
 use clap::{Parser, Subcommand};
@@ -38,6 +39,14 @@ Exit codes:
        the path, bad identifiers, no permission): nothing was run
   130  interrupted by SIGINT (after rollback)
   143  interrupted by SIGTERM (after rollback)";
+
+const VALIDATE_EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  no errors (warnings allowed, unless --deny-warnings)
+  1  errors found (or warnings, with --deny-warnings)
+  2  could not run: bad usage, a path that does not exist or cannot be read
+
+Rules, with an example each: docs/rules.md";
 
 /// A command-line CNI runtime: run, check and delete CNI networks by hand, safely.
 #[derive(Debug, Parser)]
@@ -125,6 +134,9 @@ pub enum Commands {
     /// Detach a container from a network: run the chain's DEL and drop the cache entry
     #[command(after_long_help = EXIT_CODES_HELP)]
     Del(del::DelArgs),
+    /// Lint network configuration files: spec rules, chains, plugin schemas, plugin versions
+    #[command(after_long_help = VALIDATE_EXIT_CODES_HELP)]
+    Validate(validate::ValidateArgs),
     /// Print shell completions
     Completions(gen::CompletionsArgs),
     /// Write man pages into a directory
@@ -153,10 +165,17 @@ pub fn main() -> i32 {
             return exit::USAGE;
         }
     };
+    if cli.global.output == Some(Output::Github) && !matches!(cli.command, Commands::Validate(_)) {
+        settings
+            .printer
+            .error("-o github is only for validate; use table or json");
+        return exit::USAGE;
+    }
     let result = match cli.command {
         Commands::Add(a) => add::run(&settings, a),
         Commands::Check(a) => check::run(&settings, a),
         Commands::Del(a) => del::run(&settings, a),
+        Commands::Validate(a) => validate::run(&settings, a),
         Commands::Completions(a) => gen::completions(a),
         Commands::GenerateMan(a) => gen::man(a),
     };

@@ -4,6 +4,7 @@
 pub mod error;
 mod result;
 mod timeline;
+pub mod validate;
 
 pub use result::result_table;
 pub use timeline::print_call;
@@ -20,6 +21,8 @@ pub enum Output {
     Table,
     /// JSON
     Json,
+    /// GitHub Actions workflow commands (validate only)
+    Github,
 }
 
 /// When to colour.

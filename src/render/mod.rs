@@ -56,6 +56,9 @@ impl Printer {
             ColorChoice::Auto => tty && !no_color,
         };
         let stdout_tty = std::io::stdout().is_terminal();
+        // The printer decides when to style; without the override the colored crate would
+        // drop the styles whenever stdout is not a terminal, even with --color always.
+        colored::control::set_override(true);
         Printer {
             color_out: decide(stdout_tty),
             color_err: decide(std::io::stderr().is_terminal()),

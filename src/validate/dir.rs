@@ -199,3 +199,140 @@ fn overlaps(nets: &[&NetworkFacts], sink: &mut Sink) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::net::Cidr;
+    use crate::validate::SubnetUse;
+
+    fn net(name: &str, file: &str, kind: FileKind, subnets: &[(&str, usize)]) -> NetworkFacts {
+        let pos = |line| Pos {
+            file: PathBuf::from(file),
+            line,
+            column: 1,
+        };
+        NetworkFacts {
+            file: PathBuf::from(file),
+            kind,
+            group: Some(PathBuf::from("d")),
+            name: Some(name.to_string()),
+            name_pos: pos(1),
+            version: Some("1.0.0".into()),
+            version_from_list: false,
+            version_pos: pos(1),
+            binaries: Vec::new(),
+            subnets: subnets
+                .iter()
+                .map(|(c, line)| SubnetUse {
+                    cidr: Cidr::parse(c).unwrap(),
+                    pos: pos(*line),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn libcni_and_containerd_winners() {
+        let nets = [
+            net("a", "d/10-a.conf", FileKind::Single, &[]),
+            net("a", "d/20-a.conflist", FileKind::List, &[]),
+            net("a", "d/30-a.conflist", FileKind::List, &[]),
+            net("b", "d/40-b.conf", FileKind::Single, &[]),
+            net("b", "d/50-b.json", FileKind::Single, &[]),
+        ];
+        let mut sink = Sink::default();
+        check(&nets, &mut sink);
+        let got: Vec<(&str, String)> = sink
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule, d.file.display().to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("conflist-shadows-conf", "d/10-a.conf".to_string()),
+                ("duplicate-network", "d/30-a.conflist".to_string()),
+                ("duplicate-network", "d/50-b.json".to_string()),
+            ]
+        );
+        // 10-a.conf sorts first: containerd and CRI-O pick it, libcni does not.
+        assert!(sink.diagnostics[0].message.contains("20-a.conflist"));
+        assert!(sink.diagnostics[0].message.contains("containerd"));
+        assert!(!sink.diagnostics[1].message.contains("containerd"));
+    }
+
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+    }
+
+    /// The sweep against comparing every pair: each finding is a real overlap with another
+    /// network, and every overlapping pair of networks gets at least one finding.
+    #[test]
+    fn overlap_sweep_agrees_with_all_pairs() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        for _ in 0..200 {
+            let mut cidrs = Vec::new();
+            for i in 0..40 {
+                let prefix = 8 + rng.below(17) as u32;
+                let addr = (10u32 << 24) | ((rng.below(1 << 20) as u32) << 4);
+                let mask = u32::MAX << (32 - prefix);
+                let c = format!("{}/{prefix}", std::net::Ipv4Addr::from(addr & mask));
+                cidrs.push((format!("n{}", rng.below(8)), c, i + 1));
+            }
+            let nets: Vec<NetworkFacts> = cidrs
+                .iter()
+                .map(|(n, c, line)| {
+                    net(n, &format!("d/{n}.conflist"), FileKind::List, &[(c, *line)])
+                })
+                .collect();
+            let mut sink = Sink::default();
+            overlaps(&nets.iter().collect::<Vec<_>>(), &mut sink);
+            let flagged: Vec<usize> = sink.diagnostics.iter().map(|d| d.line).collect();
+            let parsed: Vec<(String, Cidr)> = cidrs
+                .iter()
+                .map(|(n, c, _)| (n.clone(), Cidr::parse(c).unwrap()))
+                .collect();
+            let meets = |a: &Cidr, b: &Cidr| a.contains(b.network()) || b.contains(a.network());
+            for (i, (na, a)) in parsed.iter().enumerate() {
+                let has_other = parsed.iter().any(|(nb, b)| nb != na && meets(a, b));
+                assert!(!flagged.contains(&(i + 1)) || has_other, "{cidrs:?}");
+                for (j, (nb, b)) in parsed.iter().enumerate().skip(i + 1) {
+                    if na != nb && meets(a, b) {
+                        assert!(
+                            flagged.contains(&(i + 1)) || flagged.contains(&(j + 1)),
+                            "{} and {} overlap, neither reported: {cidrs:?}",
+                            cidrs[i].1,
+                            cidrs[j].1
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn many_networks_sharing_one_subnet_stay_fast() {
+        let nets: Vec<NetworkFacts> = (0..20_000)
+            .map(|i| {
+                let n = format!("n{}", i % 2);
+                net(&n, "d/x.conflist", FileKind::List, &[("10.0.0.0/8", i + 1)])
+            })
+            .collect();
+        let start = std::time::Instant::now();
+        let mut sink = Sink::default();
+        overlaps(&nets.iter().collect::<Vec<_>>(), &mut sink);
+        assert_eq!(sink.diagnostics.len(), 19_999);
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+}

@@ -107,7 +107,12 @@ fn sets<'a>(
         }
     }
     if let Some(items) = go_field(ipam, "ranges").and_then(|m| m.value.items()) {
-        for (i, set) in items.iter().enumerate() {
+        // A set that is not an array is a wrong type, reported by the schema check.
+        for (i, set) in items
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.items().is_some() || s.is_null())
+        {
             let ranges = set
                 .items()
                 .unwrap_or(&[])
@@ -146,7 +151,14 @@ pub(crate) fn check(
     sink: &mut Sink,
 ) -> Vec<SubnetUse> {
     let sets = sets(file, ipam, Some(sink));
-    if sets.is_empty() && !ip_ranges {
+    // Ranges of the wrong type, or a subnet that does not parse, are reported elsewhere.
+    let written = |key: &str| go_field(ipam, key).is_some_and(|m| !m.value.is_null());
+    let ranges_written = go_field(ipam, "ranges").is_some_and(|m| {
+        m.value
+            .items()
+            .map_or(!m.value.is_null(), |i| !i.is_empty())
+    });
+    if sets.is_empty() && !ip_ranges && !written("subnet") && !ranges_written {
         sink.emit_hint(
             &HOSTLOCAL_NO_RANGE,
             file,
@@ -191,8 +203,9 @@ pub(crate) fn check(
             );
             continue;
         }
-        per_family[usize::from(first.family == Family::V6)] += 1;
-        if per_family.iter().any(|&n| n > 1) {
+        let family = usize::from(first.family == Family::V6);
+        per_family[family] += 1;
+        if per_family[family] > 1 {
             if let Some(v) = version.filter(|v| v.parsed.is_some_and(|p| p < Version::new(0, 3, 0)))
             {
                 sink.emit_hint(
@@ -386,3 +399,7 @@ fn check_range(file: &FileCtx, r: &Range, sink: &mut Sink) -> Option<Span> {
         last: r.end.map_or(last_default, |e| e.0.value),
     })
 }
+
+#[cfg(test)]
+#[path = "hostlocal_tests.rs"]
+mod tests;

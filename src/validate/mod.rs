@@ -273,7 +273,7 @@ fn sort(report: &mut Report) {
             )
         })
         .collect();
-    keyed.sort_by_key(|(i, d)| (*i, d.line, d.column));
+    keyed.sort_by_key(|(i, d)| (*i, d.line, d.column, d.severity));
     report.diagnostics = keyed.into_iter().map(|(_, d)| d).collect();
 }
 

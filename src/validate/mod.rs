@@ -1,11 +1,13 @@
 //! `cnictl validate`: findings about network configuration files, each with a severity, a
 //! stable rule id, the file, line and column, a message and often a hint.
 //!
-//! The checks come in families, one file each: [`syntax`](self) (JSON, duplicate keys), spec
-//! structure and versions (`spec`, `versions`), chains (`chain`), the directory as a whole
-//! (`dir`), the plugin binaries and the versions they support (`plugins`, skipped with
-//! `--static`), and the schemas of the reference plugins (`schema`, `reference`, `hostlocal`).
-//! [`diag::RULES`] lists every rule; `docs/rules.md` documents them.
+//! [`json`] reads files keeping the position of every key and value. The checks come in
+//! families, a file or two each: `syntax` (JSON, duplicate keys, numbers), `list` and `spec`
+//! (the keys of a configuration list and of a plugin object), `versions` (cniVersion and the
+//! selection from cniVersions), `chain`, `dir` (the directory as a whole), `plugins` (binaries
+//! on the CNI path and the versions they support; skipped with `--static`), and the reference
+//! plugins' schemas (`schema` is the engine, `reference` the tables, `values` and `hostlocal`
+//! the values they reject). [`diag::RULES`] lists every rule; `docs/rules.md` documents them.
 //!
 //! An error means a runtime or the plugin would reject the config; a warning that it works but
 //! is probably not what the author meant. The severities were checked against Debian's
@@ -18,12 +20,14 @@ pub mod diag;
 mod dir;
 mod hostlocal;
 pub mod json;
+mod list;
 mod net;
 mod plugins;
 mod reference;
 mod schema;
 mod spec;
 mod syntax;
+mod values;
 mod versions;
 
 pub use diag::{rule, Diagnostic, Rule, Severity, RULES};
@@ -373,7 +377,8 @@ fn run_jobs(jobs: &[Job]) -> Result<Vec<Outcome>, ValidateError> {
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Ok(Vec::new())))
+            // A checking thread that panicked is a bug: re-raise it rather than lose files.
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
     let mut out = Vec::with_capacity(jobs.len());
@@ -472,7 +477,7 @@ fn check_list_file(
     sink: &mut Sink,
     files: &mut Vec<PathBuf>,
 ) -> Result<Option<NetworkFacts>, ValidateError> {
-    let info = spec::check_list(file, root, sink);
+    let info = list::check_list(file, root, sink);
     let selected = versions::check(file, root, true, sink);
     let mut sub = Vec::new();
     if let (false, Some(dir), Some((name, _))) = (info.only_inlined, dir, &info.name) {
@@ -482,7 +487,7 @@ fn check_list_file(
         }
     }
     if !info.has_plugins_key && sub.is_empty() {
-        spec::no_plugins(file, root, &info, root.get("type").is_some(), sink);
+        list::no_plugins(file, root, &info, root.get("type").is_some(), sink);
     }
     let mut plugins: Vec<PluginRef> = info
         .plugins
@@ -521,7 +526,7 @@ fn check_list_file(
 }
 
 fn check_single_file(file: &FileCtx, root: &Node, sink: &mut Sink) -> Option<NetworkFacts> {
-    if !spec::check_single(file, root, sink) {
+    if !list::check_single(file, root, sink) {
         return None;
     }
     let selected = versions::check(file, root, false, sink);

@@ -48,6 +48,8 @@ const WHY: &[(&str, &str)] = &[
     ("mark-bit-40", "MasqMarkBit must be between 0 and 31"),
     ("ingress-closed", "unknown ingress policy"),
     ("version-1.0", "incompatible CNI versions"),
+    ("tuning-mtu", "invalid argument"),
+    ("long-bridge-name", "numerical result out of range"),
 ];
 
 fn list(name: &str, version: &str, plugins: Value) -> Value {

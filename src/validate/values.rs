@@ -52,16 +52,31 @@ impl Ctx<'_> {
 
 pub(crate) fn no_check(_: &Ctx, _: &mut Sink) {}
 
+/// A negative `mtu`: macvlan and vlan check the range and fail, tuning's netlink call fails
+/// ("invalid argument"); bridge, ptp and tap 1.1.1 ADD without complaint (checked against
+/// Debian's plugins), so for them it is only odd.
 pub(crate) fn check_mtu(c: &Ctx, sink: &mut Sink) {
-    if let Some((v, at)) = c.int("mtu") {
-        if v < 0 {
-            c.invalid(
-                sink,
-                at,
-                format!("mtu {v} is negative: {} rejects it", c.name),
-                "leave mtu out for the default",
-            );
-        }
+    let Some((v, at)) = c.int("mtu").filter(|(v, _)| *v < 0) else {
+        return;
+    };
+    if matches!(c.name, "macvlan" | "vlan" | "tuning") {
+        c.invalid(
+            sink,
+            at,
+            format!("mtu {v} is negative: {} rejects it", c.name),
+            "leave mtu out for the default",
+        );
+    } else {
+        sink.emit_hint(
+            &ODD_VALUE,
+            c.file,
+            at,
+            format!(
+                "mtu {v} is negative: {} does not reject it, but it is no MTU",
+                c.name
+            ),
+            Some("leave mtu out for the default"),
+        );
     }
 }
 
@@ -72,7 +87,7 @@ pub(crate) fn check_ip_masq_backend(c: &Ctx, sink: &mut Sink) {
                 sink,
                 at,
                 format!(
-                    "ipMasqBackend {b:?} is neither iptables nor nftables: {} rejects it",
+                    "ipMasqBackend {b:?} is neither iptables nor nftables: {} 1.6 and later rejects it (older releases ignore the key)",
                     c.name
                 ),
                 "write \"iptables\" or \"nftables\"",
@@ -210,7 +225,7 @@ pub(crate) fn check_portmap(c: &Ctx, sink: &mut Sink) {
             c.invalid(
                 sink,
                 at,
-                format!("portmap backend {b:?} is unknown: portmap (1.5 and later) rejects it"),
+                format!("portmap backend {b:?} is unknown: portmap 1.6 and later rejects it (older releases ignore the key)"),
                 "write \"iptables\" or \"nftables\"",
             );
         }

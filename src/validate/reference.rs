@@ -56,7 +56,7 @@ static VLAN: &[Field] = &[
 ];
 static HOST_DEVICE: &[Field] = &[
     f("device", Str),
-    f("hwaddr", Mac),
+    f("hwaddr", Str),
     f("DPDKMode", Bool),
     f("kernelpath", Str),
     f("pciBusID", Str),

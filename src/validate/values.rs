@@ -5,9 +5,10 @@
 
 use crate::types::ident::validate_ifname;
 
-use super::diag::{FileCtx, Sink, INVALID_VALUE, ODD_VALUE, REQUIRED_KEY};
+use super::diag::{FileCtx, Sink, INVALID_ADDRESS, INVALID_VALUE, ODD_VALUE, REQUIRED_KEY};
 use super::go_field;
 use super::json::{Json, Node};
+use super::net::is_mac;
 
 /// The context of a plugin's own checks.
 pub(crate) struct Ctx<'a> {
@@ -107,7 +108,9 @@ pub(crate) fn check_bridge(c: &Ctx, sink: &mut Sink) {
             );
         }
     }
-    if let Some((name, at)) = c.str("bridge") {
+    // An empty name is left alone: the default cni0 only applies when the key is absent, and
+    // what the kernel makes of an empty name was not checked.
+    if let Some((name, at)) = c.str("bridge").filter(|(n, _)| !n.is_empty()) {
         if let Err(e) = validate_ifname(name) {
             c.invalid(
                 sink,
@@ -187,6 +190,32 @@ pub(crate) fn check_host_device(c: &Ctx, sink: &mut Sink) {
         .is_some_and(|m| m.value.as_bool() == Some(true));
     if !any && !from_runtime {
         c.required(sink, "host-device names no device: it fails (specify either \"device\", \"hwaddr\", \"kernelpath\" or \"pciBusID\")".into(), "set device to the host interface to move into the container");
+    }
+    // host-device looks the device up by the first of device, hwaddr, kernelpath that is set,
+    // and parses only that one.
+    let set = |k: &str| c.str(k).filter(|(v, _)| !v.is_empty());
+    if set("device").is_some() {
+        return;
+    }
+    if let Some((mac, at)) = set("hwaddr") {
+        if !is_mac(mac) {
+            sink.emit_hint(
+                &INVALID_ADDRESS,
+                c.file,
+                at,
+                format!("hwaddr {mac:?} is not a MAC address: host-device fails (\"failed to parse MAC address\")"),
+                Some("write a MAC address such as c2:11:22:33:44:55"),
+            );
+        }
+    } else if let Some((path, at)) = set("kernelpath") {
+        if !path.starts_with("/sys/devices/") {
+            c.invalid(
+                sink,
+                at,
+                format!("kernelpath {path:?} is not under /sys/devices/: host-device rejects it"),
+                "write the device's absolute path under /sys/devices/",
+            );
+        }
     }
 }
 

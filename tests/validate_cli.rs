@@ -187,6 +187,20 @@ fn exit_codes() {
         r.stderr
     );
 
+    // Unreadable: a file where a directory is expected (root reads anything else).
+    let r = cnictl(
+        clean.path(),
+        &["validate", "--static", "net.d/20-lo.conflist/x"],
+        &[],
+        "",
+    );
+    let r = r.expect(2, "a path under a file");
+    assert!(
+        r.stderr.contains("cannot read net.d/20-lo.conflist/x"),
+        "{}",
+        r.stderr
+    );
+
     let r = cnictl(
         clean.path(),
         &["-o", "github", "check", "net", "ns"],
@@ -202,6 +216,23 @@ fn exit_codes() {
 
     let r = cnictl(clean.path(), &["validate", "-", "-"], &[], "{}");
     assert!(r.expect(2, "stdin twice").stderr.contains("only once"));
+}
+
+#[test]
+fn a_file_named_twice_is_checked_once() {
+    let dir = lab(&[("10-mynet.conflist", MYNET), ("20-lo.conflist", CLEAN)]);
+    let args = [
+        "validate",
+        "--static",
+        "-o",
+        "json",
+        "net.d",
+        "net.d/10-mynet.conflist",
+        "net.d",
+    ];
+    let v = cnictl(dir.path(), &args, &[], "").expect(1, "twice").json();
+    assert_eq!(v["summary"]["errors"], 1, "{v:#}");
+    assert_eq!(v["summary"]["files"], 2, "{v:#}");
 }
 
 #[test]

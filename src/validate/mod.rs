@@ -239,6 +239,9 @@ pub fn validate(inputs: &[Input], opts: &Options) -> Result<Report, ValidateErro
             Input::Path(p) => add_path(p, &mut jobs, &mut sink)?,
         }
     }
+    // A file named twice (or inside a directory also named) is checked once.
+    let mut seen = HashSet::new();
+    jobs.retain(|j| seen.insert(j.display.clone()));
     let outcomes = run_jobs(&jobs)?;
     let mut report = Report::default();
     let mut facts = Vec::new();

@@ -24,7 +24,8 @@ pub struct ValidateArgs {
     /// Skip the plugin checks: no binary is looked up or run
     ///
     /// Without it, every plugin and IPAM type must be on the CNI path and executable, and a
-    /// VERSION call (one per binary) must show it supports the network's cniVersion.
+    /// VERSION call (one per binary, bounded by --timeout, 10s when not given) must show it
+    /// supports the network's cniVersion.
     #[arg(long = "static")]
     pub static_only: bool,
 

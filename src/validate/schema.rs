@@ -331,7 +331,18 @@ pub(crate) fn check_value(
         }
         Ty::ObjListList(fields) => {
             check_list(file, node, what, plugin, sink, |file, item, path, sink| {
-                check_value(file, item, Ty::ObjList(fields), path, plugin, sink)
+                if item.members().is_some() {
+                    // The usual slip: one level of brackets instead of two.
+                    sink.emit_hint(
+                        &WRONG_TYPE,
+                        file,
+                        item.start,
+                        format!("{path} must be an array of objects, not an object: {plugin} fails to decode its config"),
+                        Some("each entry is a set of alternatives: write [[{...}]], not [{...}]"),
+                    );
+                } else {
+                    check_value(file, item, Ty::ObjList(fields), path, plugin, sink)
+                }
             })
         }
         Ty::Routes => check_list(file, node, what, plugin, sink, |file, item, path, sink| {

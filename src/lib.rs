@@ -28,6 +28,7 @@ pub mod invoke;
 pub mod netns;
 pub mod runtime;
 pub mod types;
+pub mod validate;
 
 pub use types::error::CniError;
 pub use types::version::{Version, CURRENT_VERSION, KNOWN_VERSIONS};

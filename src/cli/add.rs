@@ -85,7 +85,7 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
         }
     };
     match s.printer.format(Output::Json) {
-        Output::Json => {
+        Output::Json | Output::Github => {
             // cnitool prints the result with 4-space indentation.
             let mut buf = Vec::new();
             let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");

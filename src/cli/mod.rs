@@ -14,6 +14,7 @@ mod ls;
 mod plugins;
 pub mod settings;
 mod status;
+mod validate;
 
 use crate::render::{self, ColorChoice, Output};
 use clap::{Parser, Subcommand};
@@ -51,6 +52,14 @@ Exit codes:
        the path, bad identifiers, no permission): nothing was run
   130  interrupted by SIGINT (after rollback)
   143  interrupted by SIGTERM (after rollback)";
+
+const VALIDATE_EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  no errors (warnings allowed, unless --deny-warnings)
+  1  errors found (or warnings, with --deny-warnings)
+  2  could not run: bad usage, a path that does not exist or cannot be read
+
+Rules, with an example each: docs/rules.md";
 
 /// A command-line CNI runtime: run, check and delete CNI networks by hand, safely.
 #[derive(Debug, Parser)]
@@ -148,6 +157,9 @@ pub enum Commands {
     Plugins(plugins::PluginsArgs),
     /// List what libcni's cache holds, and whether each network namespace still exists
     Attachments(attachments::AttachmentsArgs),
+    /// Lint network configuration files: spec rules, chains, plugin schemas, plugin versions
+    #[command(after_long_help = VALIDATE_EXIT_CODES_HELP)]
+    Validate(validate::ValidateArgs),
     /// Print shell completions
     Completions(gen::CompletionsArgs),
     /// Write man pages into a directory
@@ -176,6 +188,12 @@ pub fn main() -> i32 {
             return exit::USAGE;
         }
     };
+    if cli.global.output == Some(Output::Github) && !matches!(cli.command, Commands::Validate(_)) {
+        settings
+            .printer
+            .error("-o github is only for validate; use table or json");
+        return exit::USAGE;
+    }
     let result = match cli.command {
         Commands::Add(a) => add::run(&settings, a),
         Commands::Check(a) => check::run(&settings, a),
@@ -185,6 +203,7 @@ pub fn main() -> i32 {
         Commands::Ls(a) => ls::run(&settings, a),
         Commands::Plugins(a) => plugins::run(&settings, a),
         Commands::Attachments(a) => attachments::run(&settings, a),
+        Commands::Validate(a) => validate::run(&settings, a),
         Commands::Completions(a) => gen::completions(a),
         Commands::GenerateMan(a) => gen::man(a),
     };

@@ -33,10 +33,13 @@ Exit codes: 0 every network asked about is ready or cannot report, 1 a network i
 (with --strict: or cannot report), 2 nothing was run (config not found or unreadable),
 130/143 interrupted.";
 
+/// A config file that cannot be loaded: its path and why.
+type Invalid = (String, String);
+
 /// Every network of the config dir, in priority order; a name defined twice counts once (the
 /// file a runtime would pick). Files that cannot be loaded are returned beside them: a
 /// runtime that reads one first reports the node NotReady, so they count as not ready.
-fn all_networks(s: &Settings) -> anyhow::Result<(Vec<NetworkConfigList>, Vec<(String, String)>)> {
+fn all_networks(s: &Settings) -> anyhow::Result<(Vec<NetworkConfigList>, Vec<Invalid>)> {
     attach::require_conf_dir(s)?;
     let files = config::scan(&s.conf_dir)?;
     if files.is_empty() {

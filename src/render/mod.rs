@@ -9,6 +9,7 @@ pub mod plugins;
 mod result;
 pub mod status;
 mod timeline;
+pub mod validate;
 
 pub use result::result_table;
 pub use timeline::print_call;
@@ -25,6 +26,8 @@ pub enum Output {
     Table,
     /// JSON
     Json,
+    /// GitHub Actions workflow commands (validate only)
+    Github,
 }
 
 /// When to colour.
@@ -59,6 +62,9 @@ impl Printer {
             ColorChoice::Auto => tty && !no_color,
         };
         let stdout_tty = std::io::stdout().is_terminal();
+        // The printer decides when to style; without the override the colored crate would
+        // drop the styles whenever stdout is not a terminal, even with --color always.
+        colored::control::set_override(true);
         Printer {
             color_out: decide(stdout_tty),
             color_err: decide(std::io::stderr().is_terminal()),

@@ -1,0 +1,82 @@
+//! `cnictl validate [PATH]...`: lint network configuration files, directories or stdin; the
+//! findings go to stdout as a report grouped by file, JSON, or GitHub workflow commands.
+
+use super::{exit, Settings};
+use crate::render::{self, Output};
+use anyhow::{bail, Context};
+use cnictl::invoke::{ExecLimits, RawExec, VersionCache};
+use cnictl::validate::{self, Input, Options};
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How long a VERSION probe may take when --timeout is not given.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Arguments of `validate`.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Files, directories (their config files, as a runtime scans them) or - for stdin
+    /// [default: the config dir]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Skip the plugin checks: no binary is looked up or run
+    ///
+    /// Without it, every plugin and IPAM type must be on the CNI path and executable, and a
+    /// VERSION call (one per binary, bounded by --timeout, 10s when not given) must show it
+    /// supports the network's cniVersion.
+    #[arg(long = "static")]
+    pub static_only: bool,
+
+    /// Exit 1 when there are warnings, not only errors
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// Runs `validate`.
+pub fn run(s: &Settings, a: ValidateArgs) -> anyhow::Result<i32> {
+    let mut inputs = Vec::new();
+    let mut stdin_used = false;
+    for p in &a.paths {
+        if p.as_os_str() == "-" {
+            if stdin_used {
+                bail!("- (stdin) can be given only once");
+            }
+            stdin_used = true;
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .context("cannot read stdin")?;
+            inputs.push(Input::Stdin(bytes));
+        } else {
+            inputs.push(Input::Path(p.clone()));
+        }
+    }
+    if inputs.is_empty() {
+        inputs.push(Input::Path(s.conf_dir.clone()));
+    }
+    let exec = RawExec::new();
+    let limits = ExecLimits {
+        timeout: Some(s.limits.timeout.unwrap_or(PROBE_TIMEOUT)),
+        interrupt: None,
+    };
+    let cache = VersionCache::new(&exec, s.parent_env.clone(), limits);
+    let opts = Options {
+        cni_path: s.cni_path.clone(),
+        versions: (!a.static_only).then_some(&cache),
+    };
+    let report = validate::validate(&inputs, &opts)?;
+    match s.printer.format(Output::Table) {
+        Output::Json => render::print_json(&render::validate::json(&report)),
+        Output::Github => render::write_stdout(&render::validate::github(&report)),
+        Output::Table => {
+            for n in &report.notices {
+                s.printer.note(n);
+            }
+            render::write_stdout(&render::validate::human(&s.printer, &report));
+        }
+    }
+    let failed = report.errors() > 0 || (a.deny_warnings && report.warnings() > 0);
+    Ok(if failed { exit::FAILED } else { exit::OK })
+}

@@ -1,0 +1,153 @@
+//! The three forms of a validate report: a readable report grouped by file (colour on a
+//! terminal, counts at the end), JSON (schema in docs/rules.md), and GitHub Actions workflow
+//! commands (one line per finding, with GitHub's escaping).
+
+use super::Printer;
+use cnictl::validate::{Report, Severity};
+use colored::Colorize;
+use serde_json::{json, Value};
+use std::fmt::Write;
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The summary line: counts of errors, warnings and files.
+pub fn summary(report: &Report) -> String {
+    let files = plural(report.files.len(), "file");
+    if report.diagnostics.is_empty() {
+        format!("{files} checked: no errors, no warnings")
+    } else {
+        format!(
+            "{}, {} ({files} checked)",
+            plural(report.errors(), "error"),
+            plural(report.warnings(), "warning")
+        )
+    }
+}
+
+/// The report for people: findings grouped by file, each `line:column  severity  message
+/// [rule]` with its hint below, then the counts.
+pub fn human(p: &Printer, report: &Report) -> String {
+    let mut out = String::new();
+    let width = report
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}:{}", d.line, d.column).len())
+        .max()
+        .unwrap_or(0);
+    let mut current = None;
+    for d in &report.diagnostics {
+        if current != Some(&d.file) {
+            if current.is_some() {
+                out.push('\n');
+            }
+            let _ = writeln!(
+                out,
+                "{}",
+                p.out_style(&d.file.display().to_string(), |s| s.bold().underline())
+            );
+            current = Some(&d.file);
+        }
+        let pos = format!("{}:{}", d.line, d.column);
+        let sev = format!("{:<7}", d.severity.as_str());
+        let sev = match d.severity {
+            Severity::Error => p.out_style(&sev, |s| s.red().bold()),
+            Severity::Warning => p.out_style(&sev, |s| s.yellow().bold()),
+        };
+        let rule = p.out_style(&format!("[{}]", d.rule), |s| s.dimmed());
+        let _ = writeln!(out, "  {pos:>width$}  {sev}  {}  {rule}", d.message);
+        if let Some(h) = &d.hint {
+            let label = p.out_style("hint:", |s| s.green().bold());
+            let _ = writeln!(out, "  {:width$}           {label} {h}", "");
+        }
+    }
+    if !report.diagnostics.is_empty() {
+        out.push('\n');
+    }
+    let line = summary(report);
+    let line = if report.errors() > 0 {
+        p.out_style(&line, |s| s.red().bold())
+    } else if report.warnings() > 0 {
+        p.out_style(&line, |s| s.yellow().bold())
+    } else {
+        p.out_style(&line, |s| s.green().bold())
+    };
+    let _ = writeln!(out, "{line}");
+    out
+}
+
+/// The report as JSON (the schema is documented in docs/rules.md).
+pub fn json(report: &Report) -> Value {
+    json!({
+        "version": 1,
+        "diagnostics": report.diagnostics.iter().map(|d| json!({
+            "file": d.file.display().to_string(),
+            "line": d.line,
+            "column": d.column,
+            "severity": d.severity.as_str(),
+            "rule": d.rule,
+            "message": d.message,
+            "hint": d.hint,
+        })).collect::<Vec<_>>(),
+        "notices": report.notices,
+        "summary": {
+            "files": report.files.len(),
+            "errors": report.errors(),
+            "warnings": report.warnings(),
+        },
+    })
+}
+
+/// Escapes the data (message) of a workflow command: `%`, CR and LF.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value of a workflow command: as data, plus `:` and `,`.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The report as GitHub Actions workflow commands, one line per finding, notices included.
+pub fn github(report: &Report) -> String {
+    let mut out = String::new();
+    for n in &report.notices {
+        let _ = writeln!(out, "::notice title=cnictl validate::{}", escape_data(n));
+    }
+    for d in &report.diagnostics {
+        let mut message = d.message.clone();
+        if let Some(h) = &d.hint {
+            message.push_str("\nhint: ");
+            message.push_str(h);
+        }
+        let _ = writeln!(
+            out,
+            "::{} file={},line={},col={},title={}::{}",
+            d.severity.as_str(),
+            escape_property(&d.file.display().to_string()),
+            d.line,
+            d.column,
+            escape_property(&format!("cnictl {}", d.rule)),
+            escape_data(&message)
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escaping() {
+        assert_eq!(escape_data("50% a\r\nb: c, d"), "50%25 a%0D%0Ab: c, d");
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+}

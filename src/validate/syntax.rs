@@ -1,0 +1,126 @@
+//! File-level rules: empty files, JSON syntax, a top level that is not an object, repeated
+//! keys, and numbers Go cannot hold.
+
+use std::collections::HashMap;
+
+use super::diag::{
+    FileCtx, Sink, DUPLICATE_KEY, EMPTY_FILE, JSON_SYNTAX, NOT_AN_OBJECT, NUMBER_OUT_OF_RANGE,
+};
+use super::json::{self, Json, Node};
+
+/// Parses a file's bytes, reporting what keeps it from being a JSON object. Returns the root
+/// object when there is one; repeated keys and out-of-range numbers are reported but do not
+/// stop the other checks.
+pub(crate) fn check(file: &FileCtx, bytes: &[u8], sink: &mut Sink) -> Option<Node> {
+    if bytes
+        .iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        sink.emit_hint(
+            &EMPTY_FILE,
+            file,
+            0,
+            "the file is empty".into(),
+            Some("runtimes fail to load it (\"unexpected end of JSON input\"); delete it or give it a network"),
+        );
+        return None;
+    }
+    let root = match json::parse(bytes) {
+        Ok(root) => root,
+        Err(e) => {
+            let hint = syntax_hint(&e.message);
+            sink.emit_hint(&JSON_SYNTAX, file, e.offset, e.message, hint);
+            return None;
+        }
+    };
+    walk(file, &root, sink);
+    if root.members().is_none() {
+        sink.emit(
+            &NOT_AN_OBJECT,
+            file,
+            root.start,
+            format!(
+                "the top level is {} {}; a network configuration is a JSON object",
+                article(root.kind()),
+                root.kind()
+            ),
+        );
+        return None;
+    }
+    Some(root)
+}
+
+/// "a" or "an" before a JSON kind.
+pub(crate) fn article(kind: &str) -> &'static str {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+fn syntax_hint(message: &str) -> Option<String> {
+    let hint = if message.starts_with("trailing comma") {
+        "JSON allows no comma after the last element"
+    } else if message.starts_with("key must be a string") {
+        "keys are written in double quotes"
+    } else if message.starts_with("control character") {
+        "write a newline or tab inside a string as \\n or \\t"
+    } else if message.starts_with("expected `,` or") {
+        "a comma is probably missing at the end of the previous line"
+    } else {
+        return None;
+    };
+    Some(hint.to_string())
+}
+
+/// Reports repeated keys and numbers outside float64's range anywhere in the document.
+fn walk(file: &FileCtx, node: &Node, sink: &mut Sink) {
+    match &node.value {
+        Json::Object(members) => {
+            duplicates(file, members, sink);
+            for m in members {
+                walk(file, &m.value, sink);
+            }
+        }
+        Json::Array(items) => {
+            for item in items {
+                walk(file, item, sink);
+            }
+        }
+        // Go decodes numbers of a generic map as float64 and fails on overflow (underflow to
+        // zero is accepted).
+        Json::Number(text) if text.parse::<f64>().map_or(true, f64::is_infinite) => {
+            let message = format!(
+                "the number {text} is beyond float64's range: libcni and Go plugins fail to decode the file"
+            );
+            let hint = Some("write a smaller number, or a string if the plugin expects one");
+            sink.emit_hint(&NUMBER_OUT_OF_RANGE, file, node.start, message, hint);
+        }
+        _ => {}
+    }
+}
+
+fn duplicates(file: &FileCtx, members: &[json::Member], sink: &mut Sink) {
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(members.len());
+    for m in members {
+        match first.get(m.key.as_str()) {
+            Some(&at) => {
+                let (line, col) = file.index.position(at);
+                sink.emit_hint(
+                    &DUPLICATE_KEY,
+                    file,
+                    m.key_start,
+                    format!(
+                        "key {:?} is repeated (first at line {line}, column {col}); runtimes silently use this last value",
+                        m.key
+                    ),
+                    Some("remove one of the two"),
+                );
+            }
+            None => {
+                first.insert(&m.key, m.key_start);
+            }
+        }
+    }
+}

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::cache::CacheEntry;
 use crate::config::NetworkConfigList;
-use crate::invoke::{self, CniArgs, Command, ExecLimits, PluginFailure};
+use crate::invoke::{Command, ExecLimits, PluginFailure};
 use crate::types::error::CniError;
 use crate::types::result::{parse_plugin_result, CniResult};
 use serde_json::Value;
@@ -56,63 +56,56 @@ impl<'a> Runtime<'a> {
         no_rollback: bool,
     ) -> Result<AddOutcome, RuntimeError> {
         Self::validate_ids(&list.name, att)?;
-        let args = self.cni_args(att);
         let mut prev: Option<Value> = None;
         let mut typed: Option<CniResult> = None;
         for (plugin, path) in list.plugins.iter().zip(&resolved.plugins) {
-            let stdin = invoke::build_request(
-                plugin,
-                &list.name,
-                &list.cni_version,
-                prev.as_ref(),
-                &att.capability_args,
-            );
-            let call = self.call(
+            let call = self.call_in_chain(
+                list,
                 plugin,
                 path,
                 Command::Add,
-                &args,
-                stdin,
+                att,
+                prev.as_ref(),
                 &self.limits,
                 false,
             );
-            let failure = match call {
+            let error = match call {
                 Ok(out) => match parse_plugin_result(&out.stdout, &list.cni_version) {
                     Ok((value, t)) => {
                         prev = Some(value);
                         typed = Some(t);
                         continue;
                     }
-                    Err(e) => PluginFailure {
-                        error: CniError::new(0, format!("plugin printed an invalid result: {e}")),
-                        exit_code: out.exit_code,
-                        signal: out.signal.clone(),
-                        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-                        timed_out: false,
-                    },
+                    Err(e) => PluginError::new(
+                        plugin,
+                        Command::Add,
+                        PluginFailure {
+                            error: CniError::new(
+                                0,
+                                format!("plugin printed an invalid result: {e}"),
+                            ),
+                            exit_code: out.exit_code,
+                            signal: out.signal.clone(),
+                            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+                            timed_out: false,
+                        },
+                    ),
                 },
-                Err(CallError::Failed(f)) => f,
+                Err(CallError::Failed(e)) => e,
                 Err(CallError::Interrupted(signal)) => {
-                    let rollback =
-                        self.rollback(list, resolved, att, &args, prev.as_ref(), no_rollback);
+                    let rollback = self.rollback(list, resolved, att, prev.as_ref(), no_rollback);
                     if no_rollback {
                         self.keep_broken(list, att, prev.clone())?;
                     }
-                    return Err(RuntimeError::Interrupted {
+                    return Err(RuntimeError::interrupted(
                         signal,
-                        plugin: plugin.plugin_type.clone(),
-                        command: "ADD",
+                        plugin,
+                        Command::Add,
                         rollback,
-                    });
+                    ));
                 }
             };
-            let error = PluginError {
-                plugin: plugin.plugin_type.clone(),
-                plugin_name: plugin.name.clone(),
-                command: Command::Add,
-                failure,
-            };
-            let rollback = self.rollback(list, resolved, att, &args, prev.as_ref(), no_rollback);
+            let rollback = self.rollback(list, resolved, att, prev.as_ref(), no_rollback);
             if no_rollback {
                 self.keep_broken(list, att, prev.clone())?;
             }
@@ -142,7 +135,7 @@ impl<'a> Runtime<'a> {
             Err(e) => {
                 // libcni fails the ADD when the cache cannot be written; cnictl also undoes it,
                 // since nothing would remember the attachment for a later DEL.
-                let rollback = self.rollback(list, resolved, att, &args, Some(&result), false);
+                let rollback = self.rollback(list, resolved, att, Some(&result), false);
                 Err(RuntimeError::AddFailed {
                     error: PluginError {
                         plugin: "cache".into(),
@@ -202,8 +195,7 @@ impl<'a> Runtime<'a> {
         &self,
         list: &NetworkConfigList,
         resolved: &Resolved,
-        _att: &Attachment,
-        args: &CniArgs,
+        att: &Attachment,
         last: Option<&Value>,
         skip: bool,
     ) -> Rollback {
@@ -222,21 +214,18 @@ impl<'a> Runtime<'a> {
             interrupt: None,
         };
         for (plugin, path) in list.plugins.iter().zip(&resolved.plugins).rev() {
-            let stdin = invoke::build_request(
+            match self.call_in_chain(
+                list,
                 plugin,
-                &list.name,
-                &list.cni_version,
+                path,
+                Command::Del,
+                att,
                 prev.as_ref(),
-                &_att.capability_args,
-            );
-            match self.call(plugin, path, Command::Del, args, stdin, &limits, true) {
+                &limits,
+                true,
+            ) {
                 Ok(_) => rb.deleted.push(plugin.plugin_type.clone()),
-                Err(CallError::Failed(failure)) => rb.errors.push(PluginError {
-                    plugin: plugin.plugin_type.clone(),
-                    plugin_name: plugin.name.clone(),
-                    command: Command::Del,
-                    failure,
-                }),
+                Err(CallError::Failed(e)) => rb.errors.push(e),
                 Err(CallError::Interrupted(_)) => {}
             }
         }

@@ -1,11 +1,9 @@
 //! CHECK: the version gate, `disableCheck`, and the chain in order against the cached result.
 
-use super::{
-    convert_cached, CallError, DelRequest, Outcome, PluginError, Rollback, Runtime, RuntimeError,
-};
+use super::{convert_cached, CallError, DelRequest, Outcome, Rollback, Runtime, RuntimeError};
 use crate::cache::Cached;
 use crate::config::NetworkConfigList;
-use crate::invoke::{self, Command};
+use crate::invoke::Command;
 use crate::types::version::Version;
 
 impl<'a> Runtime<'a> {
@@ -75,40 +73,26 @@ impl<'a> Runtime<'a> {
             }
             None => None,
         };
-        let args = self.cni_args(&att);
         for (plugin, path) in list.plugins.iter().zip(&resolved.plugins) {
-            let stdin = invoke::build_request(
-                plugin,
-                &list.name,
-                &list.cni_version,
-                prev.as_ref(),
-                &att.capability_args,
-            );
-            match self.call(
+            match self.call_in_chain(
+                list,
                 plugin,
                 path,
                 Command::Check,
-                &args,
-                stdin,
+                &att,
+                prev.as_ref(),
                 &self.limits,
                 false,
             ) {
                 Ok(_) => {}
-                Err(CallError::Failed(failure)) => {
-                    return Err(RuntimeError::CheckFailed(PluginError {
-                        plugin: plugin.plugin_type.clone(),
-                        plugin_name: plugin.name.clone(),
-                        command: Command::Check,
-                        failure,
-                    }))
-                }
+                Err(CallError::Failed(e)) => return Err(RuntimeError::CheckFailed(e)),
                 Err(CallError::Interrupted(signal)) => {
-                    return Err(RuntimeError::Interrupted {
+                    return Err(RuntimeError::interrupted(
                         signal,
-                        plugin: plugin.plugin_type.clone(),
-                        command: "CHECK",
-                        rollback: Rollback::default(),
-                    })
+                        plugin,
+                        Command::Check,
+                        Rollback::default(),
+                    ))
                 }
             }
         }

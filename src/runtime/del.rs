@@ -1,12 +1,12 @@
 //! DEL: the chain in reverse with the cached result and the runtime args recorded at ADD.
 
 use super::{
-    convert_cached, fmt_args, Attachment, CallError, DelRequest, Outcome, PluginError, Rollback,
-    Runtime, RuntimeError,
+    convert_cached, fmt_args, Attachment, CallError, DelRequest, Outcome, Rollback, Runtime,
+    RuntimeError,
 };
 use crate::cache::{CacheEntry, Cached};
 use crate::config::{self, NetworkConfigList};
-use crate::invoke::{self, Command};
+use crate::invoke::Command;
 use crate::types::version::Version;
 use serde_json::Value;
 
@@ -113,39 +113,27 @@ impl<'a> Runtime<'a> {
         } else {
             None
         };
-        let args = self.cni_args(&att);
         let mut errors = Vec::new();
         for (plugin, path) in list.plugins.iter().zip(&resolved.plugins).rev() {
-            let stdin = invoke::build_request(
-                plugin,
-                &list.name,
-                &list.cni_version,
-                prev.as_ref(),
-                &att.capability_args,
-            );
-            match self.call(
+            match self.call_in_chain(
+                list,
                 plugin,
                 path,
                 Command::Del,
-                &args,
-                stdin,
+                &att,
+                prev.as_ref(),
                 &self.limits,
                 false,
             ) {
                 Ok(_) => {}
-                Err(CallError::Failed(failure)) => errors.push(PluginError {
-                    plugin: plugin.plugin_type.clone(),
-                    plugin_name: plugin.name.clone(),
-                    command: Command::Del,
-                    failure,
-                }),
+                Err(CallError::Failed(e)) => errors.push(e),
                 Err(CallError::Interrupted(signal)) => {
-                    return Err(RuntimeError::Interrupted {
+                    return Err(RuntimeError::interrupted(
                         signal,
-                        plugin: plugin.plugin_type.clone(),
-                        command: "DEL",
-                        rollback: Rollback::default(),
-                    })
+                        plugin,
+                        Command::Del,
+                        Rollback::default(),
+                    ))
                 }
             }
         }

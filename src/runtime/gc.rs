@@ -554,12 +554,7 @@ impl<'a> Runtime<'a> {
                 false,
             ) {
                 Ok(_) => GcCall::Ok,
-                Err(CallError::Failed(failure)) => GcCall::Failed(PluginError {
-                    plugin: name.clone(),
-                    plugin_name: plugin.name.clone(),
-                    command: Command::Gc,
-                    failure,
-                }),
+                Err(CallError::Failed(e)) => GcCall::Failed(e),
                 Err(CallError::Interrupted(signal)) => {
                     outcome.interrupted = Some((signal, name.clone(), "GC"));
                     GcCall::NotRun

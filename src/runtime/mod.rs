@@ -376,6 +376,38 @@ impl<'a> Runtime<'a> {
         }
     }
 
+    /// Runs one plugin of a chain for ADD, DEL or CHECK: its request built as libcni builds it
+    /// (name, cniVersion, prevResult, runtimeConfig from the capability args).
+    #[allow(clippy::too_many_arguments)]
+    fn call_in_chain(
+        &self,
+        list: &NetworkConfigList,
+        plugin: &config::PluginConfig,
+        path: &std::path::Path,
+        command: Command,
+        att: &Attachment,
+        prev: Option<&Value>,
+        limits: &ExecLimits,
+        rollback: bool,
+    ) -> Result<ExecOutput, CallError> {
+        let stdin = invoke::build_request(
+            plugin,
+            &list.name,
+            &list.cni_version,
+            prev,
+            &att.capability_args,
+        );
+        self.call(
+            plugin,
+            path,
+            command,
+            &self.cni_args(att),
+            stdin,
+            limits,
+            rollback,
+        )
+    }
+
     /// Runs one plugin and reports the call to the observer.
     #[allow(clippy::too_many_arguments)]
     fn call(
@@ -420,7 +452,7 @@ impl<'a> Runtime<'a> {
                 } else {
                     let f = invoke::plugin_failure(&out);
                     record.cni_code = Some(f.error.code);
-                    Err(CallError::Failed(f))
+                    Err(CallError::Failed(PluginError::new(plugin, command, f)))
                 }
             }
             Err(ExecError::Interrupted(sig)) => {
@@ -436,7 +468,7 @@ impl<'a> Runtime<'a> {
                     timed_out: false,
                 };
                 record.cni_code = Some(0);
-                Err(CallError::Failed(f))
+                Err(CallError::Failed(PluginError::new(plugin, command, f)))
             }
         };
         if let Some(obs) = self.observer {
@@ -446,9 +478,39 @@ impl<'a> Runtime<'a> {
     }
 }
 
+/// Why a plugin call did not succeed.
 enum CallError {
-    Failed(PluginFailure),
+    /// The plugin ran (or could not be started) and failed.
+    Failed(PluginError),
+    /// A signal stopped it; the caller decides what to undo.
     Interrupted(i32),
+}
+
+impl PluginError {
+    fn new(plugin: &config::PluginConfig, command: Command, failure: PluginFailure) -> Self {
+        PluginError {
+            plugin: plugin.plugin_type.clone(),
+            plugin_name: plugin.name.clone(),
+            command,
+            failure,
+        }
+    }
+}
+
+impl RuntimeError {
+    fn interrupted(
+        signal: i32,
+        plugin: &config::PluginConfig,
+        command: Command,
+        rollback: Rollback,
+    ) -> Self {
+        RuntimeError::Interrupted {
+            signal,
+            plugin: plugin.plugin_type.clone(),
+            command: command.as_str(),
+            rollback,
+        }
+    }
 }
 
 /// What identifies an attachment for DEL and CHECK, and what the user gave explicitly.

@@ -218,23 +218,17 @@ impl<'a> Runtime<'a> {
                     false,
                 ) {
                     Ok(_) => PluginStatus::Ready,
-                    Err(CallError::Failed(failure)) => {
-                        let error = PluginError {
-                            plugin: plugin.plugin_type.clone(),
-                            plugin_name: plugin.name.clone(),
-                            command: Command::Status,
-                            failure,
-                        };
+                    Err(CallError::Failed(error)) => {
                         not_ready = Some(error.to_string());
                         PluginStatus::NotReady(error)
                     }
                     Err(CallError::Interrupted(signal)) => {
-                        return Err(RuntimeError::Interrupted {
+                        return Err(RuntimeError::interrupted(
                             signal,
-                            plugin: plugin.plugin_type.clone(),
-                            command: "STATUS",
-                            rollback: Rollback::default(),
-                        })
+                            plugin,
+                            Command::Status,
+                            Rollback::default(),
+                        ))
                     }
                 }
             };

@@ -126,7 +126,7 @@ pub fn scan(dir: &Path) -> Result<Vec<ScannedFile>, ConfigError> {
 /// The network name a broken file meant to define: its top-level `name` string if it is a
 /// JSON object, or what a lenient scan of broken JSON finds.
 fn recover_name(path: &Path) -> Option<String> {
-    let bytes = fs::read(path).ok()?;
+    let bytes = super::list::read_regular_file(path).ok()?;
     match parse_verbatim(&bytes) {
         Ok(serde_json::Value::Object(m)) => {
             m.get("name").and_then(|n| n.as_str()).map(str::to_string)

@@ -31,7 +31,7 @@ pub use dir::{conf_files, config_files, load, read_file, scan, FileKind, Scanned
 pub use error::{ConfigError, FoundNetwork, JsonSyntax, ListError, PluginError};
 pub use list::{
     conf_from_bytes, conf_from_file, list_from_bytes, list_from_file, plugin_from_bytes,
-    plugin_from_file,
+    plugin_from_file, read_regular_file, MAX_CONFIG_FILE,
 };
 
 /// One plugin of a chain. `raw` is the plugin object exactly as written (key order, unknown keys

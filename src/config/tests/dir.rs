@@ -261,3 +261,29 @@ fn scan_lists_every_file_in_priority_order() {
         ConfigError::NotADirectory { .. }
     ));
 }
+
+#[test]
+fn a_fifo_named_like_a_config_is_an_error_not_a_hang() {
+    let d = tempdir();
+    write(
+        d.path(),
+        "20-good.conflist",
+        r#"{"name":"good","plugins":[{"type":"x"}]}"#,
+    );
+    let fifo = d.path().join("10-pipe.conflist");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("run mkfifo");
+    assert!(made.success(), "mkfifo failed");
+    // the FIFO sorts first: reading it must fail at once, never wait for a writer
+    let start = std::time::Instant::now();
+    let e = crate::config::load(d.path(), "good", &LoadOptions::default()).unwrap_err();
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    assert!(e.to_string().contains("not a regular file (a FIFO)"), "{e}");
+    // with --skip-broken it is skipped and the good network loads
+    let opts = LoadOptions { skip_broken: true };
+    let loaded = crate::config::load(d.path(), "good", &opts).unwrap();
+    assert_eq!(loaded.list.name, "good");
+    assert!(crate::config::read_regular_file(std::path::Path::new("/dev/zero")).is_err());
+}

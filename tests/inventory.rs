@@ -603,7 +603,7 @@ fn attachments_table_json_and_warnings() {
     assert_eq!(list[0]["containerId"], "c1");
     assert_eq!(list[0]["netnsState"], "exists");
     assert_eq!(list[0]["ips"], json!(["10.1.0.5/24", "fd00::5/64"]));
-    assert_eq!(list[1]["netnsState"], "missing");
+    assert_eq!(list[1]["netnsState"], "gone");
     assert_eq!(list[1]["resultVersion"], "0.2.0");
     assert_eq!(
         v["skipped"],

@@ -27,12 +27,13 @@ pub enum NetnsState {
 }
 
 impl NetnsState {
-    /// A stable short name: `none`, `exists`, `missing`, `not-netns`, `unknown`.
+    /// A stable short name: `none`, `exists`, `gone`, `not-netns`, `unknown` (the words
+    /// `gc` uses too).
     pub fn kind(&self) -> &'static str {
         match self {
             NetnsState::NotRecorded => "none",
             NetnsState::Exists => "exists",
-            NetnsState::Missing => "missing",
+            NetnsState::Missing => "gone",
             NetnsState::NotANamespace(_) => "not-netns",
             NetnsState::Unknown(_) => "unknown",
         }

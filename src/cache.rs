@@ -20,7 +20,7 @@ use std::ffi::OsString;
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{DirBuilderExt, FileTypeExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -205,6 +205,17 @@ pub struct Cache {
 pub struct LockGuard {
     // Released in order: the per-container lock before the cache-wide one.
     _locks: Vec<Flock<File>>,
+    // The per-container lock file, removed while still locked so lock files do not pile up
+    // (a waiter that locked the removed file sees that and locks the new one).
+    remove: Option<PathBuf>,
+}
+
+impl Drop for LockGuard {
+    fn drop(&mut self) {
+        if let Some(path) = self.remove.take() {
+            let _ = fs::remove_file(path);
+        }
+    }
 }
 
 /// Makes temp file names unique within the process.
@@ -364,6 +375,7 @@ impl Cache {
         let global = lock_file(&self.global_lock_path(), FlockArg::LockExclusive)?;
         Ok(LockGuard {
             _locks: vec![global],
+            remove: None,
         })
     }
 
@@ -372,6 +384,7 @@ impl Cache {
         let global = lock_file(&self.global_lock_path(), FlockArg::LockExclusiveNonblock)?;
         Ok(LockGuard {
             _locks: vec![global],
+            remove: None,
         })
     }
 
@@ -391,13 +404,20 @@ impl Cache {
             (FlockArg::LockShared, FlockArg::LockExclusive)
         };
         let global = lock_file(&self.global_lock_path(), shared)?;
-        let own = lock_file(
-            &self.cnictl_dir().join("locks").join(format!("{id}.lock")),
-            exclusive,
-        )?;
-        Ok(LockGuard {
-            _locks: vec![own, global],
-        })
+        let path = self.cnictl_dir().join("locks").join(format!("{id}.lock"));
+        loop {
+            let own = lock_file(&path, exclusive)?;
+            // The holder before us may have removed the file after we opened it: only a lock on
+            // the file that is at the path now counts.
+            let held = own.metadata().map(|m| (m.dev(), m.ino())).ok();
+            let current = fs::symlink_metadata(&path).map(|m| (m.dev(), m.ino())).ok();
+            if held.is_some() && held == current {
+                return Ok(LockGuard {
+                    _locks: vec![own, global],
+                    remove: Some(path),
+                });
+            }
+        }
     }
 }
 

@@ -513,3 +513,42 @@ fn lock_dir_that_is_a_file_is_an_error() {
         Err(CacheError::NotADirectory { .. })
     ));
 }
+
+#[test]
+fn container_lock_files_are_removed_and_a_waiter_locks_the_new_file() {
+    let tmp = TempDir::new().unwrap();
+    let cache = Cache::new(tmp.path().join("cache"));
+    let lock = cache.cnictl_dir().join("locks/a.lock");
+    let a = cache.lock_container("a").unwrap();
+    assert!(lock.exists());
+    // a waiter opens the same file and blocks on it
+    let (tx, rx) = mpsc::channel();
+    let other = cache.clone();
+    let waiter = std::thread::spawn(move || {
+        let guard = other.lock_container("a").unwrap();
+        tx.send(()).unwrap();
+        // hold it until told
+        std::thread::sleep(Duration::from_millis(300));
+        drop(guard);
+    });
+    assert!(
+        rx.recv_timeout(Duration::from_millis(200)).is_err(),
+        "must wait"
+    );
+    drop(a);
+    rx.recv_timeout(Duration::from_secs(5))
+        .expect("the waiter gets the lock");
+    // while the waiter holds it, the lock is on the file at the path: nobody else gets it
+    assert!(matches!(
+        cache.try_lock_container("a"),
+        Err(CacheError::Busy { .. })
+    ));
+    waiter.join().unwrap();
+    assert!(!lock.exists(), "the lock file is removed when released");
+    assert_eq!(
+        std::fs::read_dir(cache.cnictl_dir().join("locks"))
+            .unwrap()
+            .count(),
+        0
+    );
+}

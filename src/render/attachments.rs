@@ -46,7 +46,7 @@ pub fn attachments_table(p: &Printer, list: &AttachmentList) -> String {
             },
         ]);
     }
-    format!("{t}\n")
+    format!("{}\n", super::table_text(&t))
 }
 
 /// The JSON document.

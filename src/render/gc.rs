@@ -171,7 +171,7 @@ fn table_rows(p: &Printer, rows: &mut Vec<Vec<String>>) {
     for r in rows.drain(..) {
         t.add_row(r);
     }
-    write_stdout(&format!("{t}\n"));
+    write_stdout(&format!("{}\n", super::table_text(&t)));
 }
 
 fn row(plan: &NetworkPlan, g: &GcEntry, action: &str) -> Vec<String> {

@@ -129,7 +129,7 @@ pub fn ls_table(p: &Printer, r: &LsReport<'_>) -> String {
                 status,
             ]);
         }
-        out.push_str(&format!("{t}\n"));
+        out.push_str(&format!("{}\n", super::table_text(&t)));
     }
     let mut t = p.table(&["RUNTIME", "NETWORK", "FILE", "WHY"]);
     containerd_rows(&mut t, r.containerd);
@@ -158,7 +158,7 @@ pub fn ls_table(p: &Printer, r: &LsReport<'_>) -> String {
     if !out.is_empty() {
         out.push('\n');
     }
-    out.push_str(&format!("{t}\n"));
+    out.push_str(&format!("{}\n", super::table_text(&t)));
     out
 }
 

@@ -182,6 +182,12 @@ impl Printer {
                 .map(|h| self.out_style(h, |s| s.bold()))
                 .collect::<Vec<_>>(),
         );
+        if !self.stdout_tty {
+            // Piped: columns start at the left edge, two spaces apart.
+            for c in t.column_iter_mut() {
+                c.set_padding((0, 2));
+            }
+        }
         t
     }
 }
@@ -200,4 +206,13 @@ pub fn write_stdout(s: &str) {
             std::process::exit(0);
         }
     }
+}
+
+/// A table as text, without the padding comfy-table leaves at the end of each line.
+pub fn table_text(t: &Table) -> String {
+    t.to_string()
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
 }

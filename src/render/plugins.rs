@@ -55,7 +55,7 @@ pub fn plugins_table(p: &Printer, scan: &PluginScan) -> String {
                 note(b),
             ]);
         }
-        out.push_str(&format!("{t}\n"));
+        out.push_str(&format!("{}\n", super::table_text(&t)));
     }
     out
 }

@@ -41,7 +41,7 @@ pub fn result_table(p: &Printer, result: &CniResult) -> String {
                 s(i.get("sandbox")),
             ]);
         }
-        out.push_str(&format!("{t}\n"));
+        out.push_str(&format!("{}\n", super::table_text(&t)));
     }
     let ips = v.get("ips").and_then(Value::as_array).unwrap_or(&empty);
     if !ips.is_empty() {
@@ -56,7 +56,7 @@ pub fn result_table(p: &Printer, result: &CniResult) -> String {
             };
             t.add_row(vec![s(ip.get("address")), s(ip.get("gateway")), iface]);
         }
-        out.push_str(&format!("\n{t}\n"));
+        out.push_str(&format!("\n{}\n", super::table_text(&t)));
     }
     let routes = v.get("routes").and_then(Value::as_array).unwrap_or(&empty);
     if !routes.is_empty() {
@@ -64,7 +64,7 @@ pub fn result_table(p: &Printer, result: &CniResult) -> String {
         for r in routes {
             t.add_row(vec![s(r.get("dst")), s(r.get("gw"))]);
         }
-        out.push_str(&format!("\n{t}\n"));
+        out.push_str(&format!("\n{}\n", super::table_text(&t)));
     }
     if let Some(dns) = v
         .get("dns")
@@ -86,7 +86,7 @@ pub fn result_table(p: &Printer, result: &CniResult) -> String {
         if !opts.is_empty() {
             t.add_row(vec!["options".to_string(), opts.join(", ")]);
         }
-        out.push_str(&format!("\n{t}\n"));
+        out.push_str(&format!("\n{}\n", super::table_text(&t)));
     }
     if out.is_empty() {
         out.push_str("(the result has no interfaces, addresses, routes or DNS)\n");

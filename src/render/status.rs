@@ -186,7 +186,7 @@ pub fn print(
                 ]);
             }
         }
-        write_stdout(&format!("{t}\n"));
+        write_stdout(&format!("{}\n", super::table_text(&t)));
     }
     for n in statuses {
         for r in &n.plugins {

@@ -406,3 +406,296 @@ fn help_lists_the_exit_codes_and_the_rules_page() {
     assert!(r.stdout.contains("docs/rules.md"), "{}", r.stdout);
     assert!(r.stdout.contains("2  could not run"), "{}", r.stdout);
 }
+
+/// Runs cnictl in `cwd` like `cnictl`, but kills it and fails the test when it has not
+/// finished within `secs` (a hang must fail the test, not stall the suite).
+fn cnictl_within(cwd: &Path, args: &[&str], secs: u64) -> Run {
+    let mut child = Command::new(cnictl_bin())
+        .current_dir(cwd)
+        .env_clear()
+        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run cnictl");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if child.try_wait().expect("wait for cnictl").is_some() {
+            return Run::from(child.wait_with_output().expect("collect output"));
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("collect output");
+            panic!(
+                "cnictl {args:?} still ran after {secs}s; killed. stdout:\n{}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+fn rules_and_files(v: &serde_json::Value) -> Vec<(String, String)> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["file"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_fifo_in_a_scanned_directory_is_a_finding_not_a_hang() {
+    let dir = lab(&[("10-mynet.conflist", MYNET), ("30-lo.conflist", CLEAN)]);
+    let status = Command::new("mkfifo")
+        .arg(dir.path().join("net.d/20-pipe.conflist"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let r = cnictl_within(
+        dir.path(),
+        &["validate", "--static", "-o", "json", "net.d"],
+        30,
+    );
+    let v = r.expect(1, "a FIFO in the directory").json();
+    assert_eq!(
+        rules_and_files(&v),
+        [
+            (
+                "chained-only-first".into(),
+                "net.d/10-mynet.conflist".into()
+            ),
+            ("unknown-key".into(), "net.d/10-mynet.conflist".into()),
+            ("unreadable-file".into(), "net.d/20-pipe.conflist".into()),
+        ],
+        "{v:#}"
+    );
+    assert_eq!(v["summary"]["files"], 3, "{v:#}");
+}
+
+#[test]
+fn dev_zero_on_the_command_line_is_a_finding_not_a_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = cnictl_within(
+        dir.path(),
+        &["validate", "--static", "-o", "json", "/dev/zero"],
+        30,
+    );
+    let v = r.expect(1, "/dev/zero").json();
+    assert_eq!(
+        rules_and_files(&v),
+        [("unreadable-file".into(), "/dev/zero".into())],
+        "{v:#}"
+    );
+    let msg = v["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("character device"), "{msg}");
+}
+
+#[test]
+fn one_bad_entry_does_not_lose_the_other_files_findings() {
+    let dir = lab(&[("10-mynet.conflist", MYNET)]);
+    let d = dir.path().join("net.d");
+    std::os::unix::fs::symlink("gone.conflist", d.join("20-dangling.conflist")).unwrap();
+    std::os::unix::fs::symlink("30-loop.conflist", d.join("30-loop.conflist")).unwrap();
+    std::fs::create_dir(dir.path().join("elsewhere")).unwrap();
+    std::os::unix::fs::symlink("../elsewhere", d.join("40-dir.conflist")).unwrap();
+    // A real directory named like a config is skipped, as runtimes skip it.
+    std::fs::create_dir(d.join("50-real-dir.conflist")).unwrap();
+    let r = cnictl_within(
+        dir.path(),
+        &["validate", "--static", "-o", "json", "net.d"],
+        30,
+    );
+    let v = r.expect(1, "broken entries").json();
+    assert_eq!(
+        rules_and_files(&v),
+        [
+            (
+                "chained-only-first".into(),
+                "net.d/10-mynet.conflist".into()
+            ),
+            ("unknown-key".into(), "net.d/10-mynet.conflist".into()),
+            (
+                "unreadable-file".into(),
+                "net.d/20-dangling.conflist".into()
+            ),
+            ("unreadable-file".into(), "net.d/30-loop.conflist".into()),
+            ("unreadable-file".into(), "net.d/40-dir.conflist".into()),
+        ],
+        "{v:#}"
+    );
+    // Named on the command line, a dangling symlink is a path that does not exist: exit 2.
+    let r = cnictl_within(
+        dir.path(),
+        &["validate", "--static", "net.d/20-dangling.conflist"],
+        30,
+    );
+    let r = r.expect(2, "a dangling symlink named on the command line");
+    assert!(
+        r.stderr
+            .contains("net.d/20-dangling.conflist: no such file or directory"),
+        "{}",
+        r.stderr
+    );
+    // A symlink loop named there exists, but cannot be read: a finding.
+    let r = cnictl_within(
+        dir.path(),
+        &[
+            "validate",
+            "--static",
+            "-o",
+            "json",
+            "net.d/30-loop.conflist",
+        ],
+        30,
+    );
+    let v = r
+        .expect(1, "a symlink loop named on the command line")
+        .json();
+    assert_eq!(
+        rules_and_files(&v),
+        [("unreadable-file".into(), "net.d/30-loop.conflist".into())]
+    );
+}
+
+#[test]
+fn the_table_escapes_control_characters_of_file_names() {
+    let name = "10-a\x1b[31mred\nb.conflist";
+    let dir = lab(&[(name, &CLEAN.replace("1.0.0", "0.3.1"))]);
+    let r = cnictl(
+        dir.path(),
+        &["validate", "--static", "--color", "never", "net.d"],
+        &[],
+        "",
+    );
+    let r = r.expect(0, "warnings only");
+    assert!(!r.stdout.contains('\x1b'), "{:?}", r.stdout);
+    assert!(
+        r.stdout
+            .starts_with("net.d/10-a\\u001b[31mred\\nb.conflist\n  1:16  warning"),
+        "{:?}",
+        r.stdout
+    );
+    // JSON escapes the name as JSON does; GitHub's workflow commands escape the newline.
+    let r = cnictl(
+        dir.path(),
+        &["validate", "--static", "-o", "json", "net.d"],
+        &[],
+        "",
+    );
+    assert_eq!(
+        r.expect(0, "json").json()["diagnostics"][0]["file"],
+        format!("net.d/{name}")
+    );
+    let r = cnictl(
+        dir.path(),
+        &["validate", "--static", "-o", "github", "net.d"],
+        &[],
+        "",
+    );
+    let r = r.expect(0, "github");
+    assert!(
+        r.stdout.starts_with("::warning file=net.d/10-a")
+            && r.stdout.contains("red%0Ab.conflist,line=1,col=16,"),
+        "{:?}",
+        r.stdout
+    );
+}
+
+#[test]
+fn hints_for_a_missing_version_and_a_missing_comma() {
+    let dir = lab(&[
+        (
+            "10-noversion.conflist",
+            r#"{"name": "a", "plugins": [{"type": "loopback"}]}"#,
+        ),
+        (
+            "20-typo.conflist",
+            "{\n  \"cniVerison\": \"1.0.0\",\n  \"name\": \"b\",\n  \"plugin\": [{\"type\": \"loopback\"}]\n}\n",
+        ),
+        (
+            "30-comma.conflist",
+            r#"{"cniVersion": "1.0.0" "name": "c", "plugins": [{"type": "loopback"}]}"#,
+        ),
+    ]);
+    let r = cnictl(
+        dir.path(),
+        &["validate", "--static", "-o", "json", "net.d"],
+        &[],
+        "",
+    );
+    let v = r.expect(1, "hints").json();
+    let got: Vec<(String, String, u64, u64, String)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("net.d/")
+                    .to_string(),
+                d["rule"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["hint"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String, u64, u64, String)> = [
+        (
+            "10-noversion.conflist",
+            "cni-version-missing",
+            1,
+            1,
+            "add \"cniVersion\": \"1.0.0\" (or the version your plugins support)",
+        ),
+        (
+            "20-typo.conflist",
+            "no-plugins",
+            1,
+            1,
+            "\"plugin\" (line 4, column 3) looks like a misspelling of \"plugins\"",
+        ),
+        (
+            "20-typo.conflist",
+            "cni-version-missing",
+            1,
+            1,
+            "\"cniVerison\" (line 2, column 3) looks like a misspelling of \"cniVersion\"",
+        ),
+        (
+            "20-typo.conflist",
+            "unknown-key",
+            2,
+            3,
+            "did you mean \"cniVersion\"?",
+        ),
+        (
+            "20-typo.conflist",
+            "unknown-key",
+            4,
+            3,
+            "did you mean \"plugins\"?",
+        ),
+        (
+            "30-comma.conflist",
+            "json-syntax",
+            1,
+            24,
+            "a comma is probably missing just before this point",
+        ),
+    ]
+    .into_iter()
+    .map(|(f, r, l, c, h)| (f.to_string(), r.to_string(), l, c, h.to_string()))
+    .collect();
+    assert_eq!(got, want, "{v:#}");
+}

@@ -1,9 +1,10 @@
-//! Every rule of `cnictl validate` has a documented entry in docs/rules.md, a fixture that
-//! triggers it (asserting rule, severity, file, line and column of every finding) and a
-//! near-miss fixture that stays clean. Fixtures live in tests/fixtures/validate/<rule>/:
-//! `bad/` and `good/` are config directories, `expect.json` lists the findings of `bad/` and,
-//! for plugin rules, the fake plugins on the CNI path (answered by a recording fake, so no
-//! binary runs).
+//! Every rule of `cnictl validate` has a documented entry in docs/rules.md with an example, a
+//! fixture that triggers it (asserting rule, severity, file, line and column of every
+//! finding) and a near-miss fixture that stays clean. Fixtures live in
+//! tests/fixtures/validate/<rule>/: `bad/` and `good/` are config directories, `expect.json`
+//! lists the findings of `bad/` and, for plugin rules, the fake plugins on the CNI path
+//! (answered by a recording fake, so no binary runs). What git cannot hold (a FIFO, a socket,
+//! a device) is made at run time by `unreadable_files_git_cannot_hold`.
 
 use cnictl::invoke::fake::RecordingExec;
 use cnictl::invoke::{ExecLimits, ExecOutput, VersionCache};
@@ -105,12 +106,21 @@ fn describe(report: &Report) -> String {
         .collect()
 }
 
-/// The rule ids and severities of docs/rules.md: each rule is a `### \`id\`` heading followed
-/// by a line `Severity: **error**` or `Severity: **warning**`.
-fn documented() -> Vec<(String, String)> {
+/// A rule's section of docs/rules.md.
+struct Section {
+    id: String,
+    severity: String,
+    /// The section's text after the severity line, up to the next heading.
+    body: String,
+}
+
+/// The rule sections of docs/rules.md: each rule is a `### \`id\`` heading followed by a
+/// line `Severity: **error**` or `Severity: **warning**`.
+fn sections() -> Vec<Section> {
     let text = std::fs::read_to_string(root().join("docs/rules.md")).expect("docs/rules.md");
-    let mut out = Vec::new();
+    let mut out: Vec<Section> = Vec::new();
     let mut lines = text.lines();
+    let mut in_rule = false;
     while let Some(l) = lines.next() {
         if let Some(id) = l.strip_prefix("### `").and_then(|r| r.strip_suffix('`')) {
             let sev = lines
@@ -119,10 +129,52 @@ fn documented() -> Vec<(String, String)> {
                 .and_then(|l| l.strip_prefix("Severity: **"))
                 .and_then(|l| l.split("**").next())
                 .unwrap_or_else(|| panic!("docs/rules.md: no severity line under {id}"));
-            out.push((id.to_string(), sev.to_string()));
+            out.push(Section {
+                id: id.to_string(),
+                severity: sev.to_string(),
+                body: String::new(),
+            });
+            in_rule = true;
+        } else if l.starts_with('#') && !l.starts_with("#!") {
+            // Any other heading ends the rule's section (code blocks hold no `#` lines).
+            in_rule = false;
+        } else if in_rule {
+            let body = &mut out.last_mut().unwrap().body;
+            body.push_str(l);
+            body.push('\n');
         }
     }
     out
+}
+
+fn documented() -> Vec<(String, String)> {
+    sections().into_iter().map(|s| (s.id, s.severity)).collect()
+}
+
+/// True when `body` holds a fenced code block with something in it.
+fn has_example(body: &str) -> bool {
+    let mut parts = body.split("```").skip(1).step_by(2);
+    parts.any(|block| {
+        // The block's first line is its language tag.
+        block.lines().skip(1).any(|l| !l.trim().is_empty())
+    })
+}
+
+#[test]
+fn every_documented_rule_has_an_example() {
+    let missing: Vec<String> = sections()
+        .into_iter()
+        .filter(|s| !has_example(&s.body))
+        .map(|s| s.id)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/rules.md: no example (a fenced code block) for {missing:?}"
+    );
+    // The check itself: a section without a block, or with an empty one, has no example.
+    assert!(!has_example("Text only.\n"));
+    assert!(!has_example("```json\n```\n"));
+    assert!(has_example("Text.\n\n```json\n{}\n```\n"));
 }
 
 #[test]
@@ -185,6 +237,63 @@ fn every_documented_rule_has_a_trigger_and_a_near_miss() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A FIFO, a socket, a device and an oversized file named like configs: each is a finding on
+/// its file, nothing is opened that could block, and the other files are still checked. Runs
+/// on a thread with a deadline, so that a hang fails the test instead of stalling it.
+#[test]
+fn unreadable_files_git_cannot_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    let status = std::process::Command::new("mkfifo")
+        .arg(p("20-pipe.conflist"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo failed");
+    let _socket = std::os::unix::net::UnixListener::bind(p("30-socket.conf")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", p("40-zero.conflist")).unwrap();
+    std::fs::File::create(p("50-huge.json"))
+        .unwrap()
+        .set_len(16 * 1024 * 1024 + 1)
+        .unwrap();
+    std::fs::write(
+        p("10-net.conflist"),
+        r#"{"cniVersion": "0.3.1", "name": "net", "plugins": [{"type": "loopback"}]}"#,
+    )
+    .unwrap();
+    let path = dir.path().to_path_buf();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(run(&path, None));
+    });
+    let report = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("validate did not finish within 60s: it blocked on a file");
+    let got = findings(dir.path(), &report);
+    let want: BTreeSet<Finding> = [
+        ("cni-version-old", "warning", "10-net.conflist", 1, 16),
+        ("unreadable-file", "error", "20-pipe.conflist", 1, 1),
+        ("unreadable-file", "error", "40-zero.conflist", 1, 1),
+        ("unreadable-file", "error", "30-socket.conf", 1, 1),
+        ("unreadable-file", "error", "50-huge.json", 1, 1),
+    ]
+    .into_iter()
+    .map(|(r, s, f, l, c)| (r.into(), s.into(), f.into(), l, c))
+    .collect();
+    assert_eq!(got, want, "{}", describe(&report));
+    let message = |file: &str| {
+        report
+            .diagnostics
+            .iter()
+            .find(|d| d.file.ends_with(file))
+            .map(|d| d.message.clone())
+            .unwrap_or_default()
+    };
+    assert!(message("20-pipe.conflist").contains("FIFO"));
+    assert!(message("30-socket.conf").contains("socket"));
+    assert!(message("40-zero.conflist").contains("character device"));
+    assert!(message("50-huge.json").contains("16 MiB"));
 }
 
 #[test]

@@ -6,7 +6,30 @@ use super::Printer;
 use cnictl::validate::{Report, Severity};
 use colored::Colorize;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::fmt::Write;
+
+/// Text for the terminal: control characters (of file names, mostly: a name may hold an
+/// escape sequence or a newline) written as escapes, the way JSON writes them (`\n`, `\t`,
+/// `\u001b`), so that a name can neither forge report lines nor drive the terminal.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
 
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {
@@ -49,7 +72,9 @@ pub fn human(p: &Printer, report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "{}",
-                p.out_style(&d.file.display().to_string(), |s| s.bold().underline())
+                p.out_style(&printable(&d.file.display().to_string()), |s| s
+                    .bold()
+                    .underline())
             );
             current = Some(&d.file);
         }
@@ -60,10 +85,14 @@ pub fn human(p: &Printer, report: &Report) -> String {
             Severity::Warning => p.out_style(&sev, |s| s.yellow().bold()),
         };
         let rule = p.out_style(&format!("[{}]", d.rule), |s| s.dimmed());
-        let _ = writeln!(out, "  {pos:>width$}  {sev}  {}  {rule}", d.message);
+        let _ = writeln!(
+            out,
+            "  {pos:>width$}  {sev}  {}  {rule}",
+            printable(&d.message)
+        );
         if let Some(h) = &d.hint {
             let label = p.out_style("hint:", |s| s.green().bold());
-            let _ = writeln!(out, "  {:width$}           {label} {h}", "");
+            let _ = writeln!(out, "  {:width$}           {label} {}", "", printable(h));
         }
     }
     if !report.diagnostics.is_empty() {
@@ -144,6 +173,16 @@ pub fn github(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_for_the_terminal() {
+        assert_eq!(printable("net.d/10-a.conflist"), "net.d/10-a.conflist");
+        assert_eq!(
+            printable("a\x1b[31mred\nb\tc\rd\u{7f}e\u{9b}f"),
+            "a\\u001b[31mred\\nb\\tc\\rd\\u007fe\\u009bf"
+        );
+        assert_eq!(printable("café ✓"), "café ✓");
+    }
 
     #[test]
     fn github_escaping() {

@@ -176,6 +176,8 @@ macro_rules! rules {
 }
 
 rules! {
+    /// A file that cannot be read as a config (not a regular file, a dangling symlink, ...).
+    UNREADABLE_FILE = ("unreadable-file", Error, "syntax", "a config file cannot be read: not a regular file, a dangling symlink or loop, no permission, or larger than 16 MiB");
     /// The file is not JSON.
     JSON_SYNTAX = ("json-syntax", Error, "syntax", "the file is not valid JSON");
     /// The file is empty.
@@ -251,8 +253,8 @@ rules! {
     /// A binary whose VERSION answer is unusable.
     PLUGIN_VERSION_UNKNOWN = ("plugin-version-unknown", Warning, "plugins", "a plugin's VERSION call failed, so its versions are unknown");
 
-    /// A key a reference plugin does not read.
-    UNKNOWN_KEY = ("unknown-key", Warning, "schema", "a key a reference plugin does not read");
+    /// A key a reference plugin does not read (or a misspelt list key).
+    UNKNOWN_KEY = ("unknown-key", Warning, "schema", "a key a reference plugin does not read, or a list key misspelt at the top of a conflist");
     /// A capability a reference plugin does not consume.
     UNKNOWN_CAPABILITY = ("unknown-capability", Warning, "schema", "a capability the reference plugin (or its IPAM) never consumes");
     /// A bad IP, CIDR or MAC.
@@ -264,7 +266,7 @@ rules! {
     /// A key the plugin requires.
     REQUIRED_KEY = ("required-key", Error, "schema", "a key a reference plugin requires is missing");
     /// A route the kernel or the plugin rejects.
-    INVALID_ROUTE = ("invalid-route", Error, "schema", "a route without dst, or whose dst has host bits set");
+    INVALID_ROUTE = ("invalid-route", Error, "schema", "a route the kernel refuses: no dst, host bits in dst, or a gateway outside the interface's subnets");
 
     /// host-local without any range.
     HOSTLOCAL_NO_RANGE = ("hostlocal-no-range", Error, "host-local", "host-local has no subnet or ranges (and no ipRanges capability)");

@@ -6,7 +6,8 @@
 //! hands out the network or broadcast address, top-level range keys without a subnet).
 //!
 //! Checked against Debian's host-local 1.1.1: a gateway outside the subnet and a range that
-//! starts at the network address or ends at the broadcast address both ADD fine.
+//! starts at the network address or ends at the broadcast address both ADD fine, unless a
+//! route goes through that gateway (then the kernel refuses the route: `routes.rs`).
 
 use super::diag::{
     FileCtx, Pos, Sink, HOSTLOCAL_INVALID_RANGE, HOSTLOCAL_NO_RANGE, HOSTLOCAL_ODD,
@@ -14,6 +15,7 @@ use super::diag::{
 };
 use super::json::Node;
 use super::net::{Addr, Cidr, Family};
+use super::routes::{Gateway, Gateways, Plan};
 use super::versions::Selected;
 use super::{go_field, SubnetUse};
 use crate::types::version::Version;
@@ -141,13 +143,55 @@ pub(crate) fn subnets(file: &FileCtx, ipam: &Node) -> Vec<SubnetUse> {
         .collect()
 }
 
+/// What the interface gets from host-local: the subnets of every valid range, and the
+/// gateways of the ranges of the first range set of each family (the first address of a
+/// family comes from that set, from whichever of its ranges has room).
+pub(crate) fn plan(file: &FileCtx, ipam: &Node) -> Plan {
+    let mut plan = Plan::default();
+    for (_, _, ranges) in sets(file, ipam, None) {
+        let mut gateways = Vec::new();
+        for r in ranges.iter().filter(|r| r.complete) {
+            let Some((subnet, _)) = r.subnet.filter(|(s, _)| !s.has_host_bits()) else {
+                continue;
+            };
+            plan.subnets.push(subnet);
+            gateways.push(match r.gateway {
+                Some((addr, at)) => Gateway {
+                    addr,
+                    at: Some(at),
+                    label: format!("{}.gateway", r.label),
+                },
+                // host-local's default: the subnet's first address.
+                None => Gateway {
+                    addr: Addr {
+                        family: subnet.addr.family,
+                        value: subnet.network().value + 1,
+                    },
+                    at: None,
+                    label: format!("{}.gateway", r.label),
+                },
+            });
+        }
+        if let Some(first) = gateways.first() {
+            let slot = usize::from(first.addr.family == Family::V6);
+            if plan.defaults[slot].is_empty() {
+                plan.defaults[slot] = gateways;
+            }
+        }
+    }
+    plan
+}
+
 /// Checks a host-local section; returns its valid subnets. `ip_ranges` is true when the
-/// plugin declares the ipRanges capability (the runtime may supply the ranges).
+/// plugin declares the ipRanges capability (the runtime may supply the ranges). `gateways`
+/// says which gateways a route already reported goes through, and which the interface
+/// reaches anyway.
 pub(crate) fn check(
     file: &FileCtx,
     ipam: &Node,
     version: Option<&Selected>,
     ip_ranges: bool,
+    gateways: &Gateways,
     sink: &mut Sink,
 ) -> Vec<SubnetUse> {
     let sets = sets(file, ipam, Some(sink));
@@ -183,7 +227,8 @@ pub(crate) fn check(
         }
         let mut spans: Vec<(Span, &Range)> = Vec::new();
         for r in ranges {
-            if let (Some(span), Some((cidr, at))) = (check_range(file, r, sink), r.subnet) {
+            if let (Some(span), Some((cidr, at))) = (check_range(file, r, gateways, sink), r.subnet)
+            {
                 out.push(SubnetUse {
                     cidr,
                     pos: Pos::of(file, at),
@@ -264,7 +309,7 @@ fn odd(file: &FileCtx, at: usize, message: String, hint: &str, sink: &mut Sink) 
 }
 
 /// One range, as `Range.Canonicalize` judges it; returns the addresses it hands out.
-fn check_range(file: &FileCtx, r: &Range, sink: &mut Sink) -> Option<Span> {
+fn check_range(file: &FileCtx, r: &Range, gateways: &Gateways, sink: &mut Sink) -> Option<Span> {
     if !r.complete {
         return None;
     }
@@ -314,7 +359,16 @@ fn check_range(file: &FileCtx, r: &Range, sink: &mut Sink) -> Option<Span> {
     let v4 = subnet.addr.family == Family::V4;
     if let Some((g, at)) = r.gateway {
         if !subnet.contains(g) {
-            odd(file, at, format!("{}.gateway {g} is outside the subnet {text}: host-local hands it out as the gateway anyway", r.label), "use an address inside the subnet", sink);
+            // An IPv6 link-local router is a usual gateway; one a route already failed on
+            // has its error.
+            if !Plan::link_local(g) && !gateways.reported.contains(&at) {
+                let consequence = if gateways.plan.is_some_and(|p| p.reachable(g)) {
+                    "another subnet of the interface holds it, so routes through it work"
+                } else {
+                    "a route through it would fail (\"network is unreachable\")"
+                };
+                odd(file, at, format!("{}.gateway {g} is outside the subnet {text}: host-local hands it out as the gateway anyway; {consequence}", r.label), "use an address inside the subnet", sink);
+            }
         } else if g == network || (v4 && g == broadcast) {
             let what = if g == network { "network" } else { "broadcast" };
             odd(

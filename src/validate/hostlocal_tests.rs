@@ -14,7 +14,14 @@ fn run(ipam: &str, version: &str, ip_ranges: bool) -> (Vec<&'static str>, Vec<St
         parsed: Version::parse(version).ok(),
     };
     let mut sink = Sink::default();
-    let subnets = check(&file, &node, Some(&selected), ip_ranges, &mut sink);
+    let subnets = check(
+        &file,
+        &node,
+        Some(&selected),
+        ip_ranges,
+        &Default::default(),
+        &mut sink,
+    );
     (
         sink.diagnostics.iter().map(|d| d.rule).collect(),
         subnets.iter().map(|s| s.cidr.network_string()).collect(),

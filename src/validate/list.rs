@@ -8,9 +8,10 @@ use crate::types::ident::validate_network_name;
 
 use super::diag::{
     FileCtx, Sink, CONF_HOLDS_LIST, FLAG_VALUE, IGNORED_LIST_KEY, INVALID_NAME, KEY_CASE,
-    MISSING_NAME, NO_PLUGINS, STRING_BOOLEAN, WRONG_TYPE,
+    MISSING_NAME, NO_PLUGINS, STRING_BOOLEAN, UNKNOWN_KEY, WRONG_TYPE,
 };
 use super::json::{Json, Member, Node};
+use super::schema::near_miss;
 use super::{go_field, kind_phrase};
 
 /// The keys of a configuration list.
@@ -45,6 +46,19 @@ pub(crate) struct ListInfo<'a> {
     pub only_inlined: bool,
     /// False when libcni refuses the list (a wrong type, a bad flag, `plugins: []`).
     pub loads: bool,
+    /// Unknown keys that look like a misspelt list key: (the list key, the hint to give
+    /// when that key is reported missing).
+    pub near_misses: Vec<(&'static str, String)>,
+}
+
+impl ListInfo<'_> {
+    /// A hint pointing at a misspelling of `key`, when there is one.
+    pub fn near_miss_hint(&self, key: &str) -> Option<String> {
+        self.near_misses
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, h)| h.clone())
+    }
 }
 
 /// Checks the list-level keys of a conflist.
@@ -55,9 +69,35 @@ pub(crate) fn check_list<'a>(file: &FileCtx, root: &'a Node, sink: &mut Sink) ->
         has_plugins_key: false,
         only_inlined: false,
         loads: true,
+        near_misses: Vec::new(),
     };
     for m in root.members().unwrap_or(&[]) {
         if LIST_KEYS.contains(&m.key.as_str()) {
+            continue;
+        }
+        // Other keys are allowed at the top of a list (libcni ignores them), but one a
+        // typo away from a list key was meant as that key. No list key has a digit, so a key
+        // with one (`name2`, `plugins_v1`) is taken as deliberate.
+        if let Some(k) = (LIST_KEYS.iter().all(|k| !k.eq_ignore_ascii_case(&m.key))
+            && !m.key.bytes().any(|b| b.is_ascii_digit()))
+        .then(|| near_miss(&m.key, LIST_KEYS.iter().copied()))
+        .flatten()
+        {
+            sink.emit_hint(
+                &UNKNOWN_KEY,
+                file,
+                m.key_start,
+                format!("unknown key {:?}: libcni does not read it", m.key),
+                Some(format!("did you mean {k:?}?")),
+            );
+            let (line, column) = file.index.position(m.key_start);
+            info.near_misses.push((
+                k,
+                format!(
+                    "{:?} (line {line}, column {column}) looks like a misspelling of {k:?}",
+                    m.key
+                ),
+            ));
             continue;
         }
         if let Some(k) = LIST_KEYS.iter().find(|k| k.eq_ignore_ascii_case(&m.key)) {
@@ -82,7 +122,9 @@ pub(crate) fn check_list<'a>(file: &FileCtx, root: &'a Node, sink: &mut Sink) ->
                 file,
                 root.start,
                 "the configuration list has no \"name\"".into(),
-                Some("add \"name\": \"<network>\"; runtimes refuse a list without one"),
+                Some(info.near_miss_hint("name").unwrap_or_else(|| {
+                    "add \"name\": \"<network>\"; runtimes refuse a list without one".into()
+                })),
             );
             info.loads = false;
         }
@@ -295,6 +337,12 @@ pub(crate) fn no_plugins(
         (
             "loadOnlyInlinedPlugins is true but there is no \"plugins\" key: libcni refuses the list".to_string(),
             "add a plugins list".to_string(),
+        )
+    } else if let Some(hint) = info.near_miss_hint("plugins") {
+        (
+            "the list has no \"plugins\": runtimes fail with \"no plugin configs found\""
+                .to_string(),
+            hint,
         )
     } else if looks_single {
         (

@@ -1,13 +1,16 @@
 //! `cnictl validate`: findings about network configuration files, each with a severity, a
 //! stable rule id, the file, line and column, a message and often a hint.
 //!
-//! [`json`] reads files keeping the position of every key and value. The checks come in
-//! families, a file or two each: `syntax` (JSON, duplicate keys, numbers), `list` and `spec`
-//! (the keys of a configuration list and of a plugin object), `versions` (cniVersion and the
-//! selection from cniVersions), `chain`, `dir` (the directory as a whole), `plugins` (binaries
-//! on the CNI path and the versions they support; skipped with `--static`), and the reference
-//! plugins' schemas (`schema` is the engine, `reference` the tables, `values` and `hostlocal`
-//! the values they reject). [`diag::RULES`] lists every rule; `docs/rules.md` documents them.
+//! `read` opens only regular files and caps their size (what it cannot read is a finding on
+//! that file, not the end of the run); [`json`] parses them keeping the position of every
+//! key and value. The checks come in families, a file or two each: `syntax` (JSON, duplicate
+//! keys, numbers), `list` and `spec` (the keys of a configuration list and of a plugin
+//! object), `versions` (cniVersion and the selection from cniVersions), `chain`, `dir` (the
+//! directory as a whole), `plugins` (binaries on the CNI path and the versions they support;
+//! skipped with `--static`), and the reference plugins' schemas (`schema` is the engine,
+//! `reference` the tables, `values` and `hostlocal` the values they reject, `routes` the
+//! routes whose gateway the interface cannot reach). [`diag::RULES`] lists every rule;
+//! `docs/rules.md` documents them.
 //!
 //! An error means a runtime or the plugin would reject the config; a warning that it works but
 //! is probably not what the author meant. The severities were checked against Debian's
@@ -23,7 +26,9 @@ pub mod json;
 mod list;
 mod net;
 mod plugins;
+mod read;
 mod reference;
+mod routes;
 mod schema;
 mod spec;
 mod syntax;
@@ -89,21 +94,22 @@ impl Report {
     }
 }
 
-/// Why validation could not run.
+/// Why validation could not run. Only the paths named on the command line stop a run: a
+/// file found in a directory that cannot be read is an `unreadable-file` finding.
 #[derive(Debug, thiserror::Error)]
 pub enum ValidateError {
     /// A path given does not exist.
     #[error("{}: no such file or directory", .0.display())]
     NotFound(PathBuf),
-    /// A file could not be read.
+    /// A path given cannot be looked up (a component of it is not a directory).
     #[error("cannot read {}: {cause}", path.display())]
     Read {
-        /// The file.
+        /// The path.
         path: PathBuf,
         /// The I/O error.
         cause: io::Error,
     },
-    /// A directory could not be listed.
+    /// A directory given could not be listed.
     #[error("cannot list directory {}: {cause}", dir.display())]
     ReadDir {
         /// The directory.
@@ -242,7 +248,7 @@ pub fn validate(inputs: &[Input], opts: &Options) -> Result<Report, ValidateErro
     // A file named twice (or inside a directory also named) is checked once.
     let mut seen = HashSet::new();
     jobs.retain(|j| seen.insert(j.display.clone()));
-    let outcomes = run_jobs(&jobs)?;
+    let outcomes = run_jobs(&jobs);
     let mut report = Report::default();
     let mut facts = Vec::new();
     for o in outcomes {
@@ -296,16 +302,26 @@ fn kind_of(path: &Path) -> Option<FileKind> {
 }
 
 fn add_path(p: &Path, jobs: &mut Vec<Job>, sink: &mut Sink) -> Result<(), ValidateError> {
-    let meta = fs::metadata(p).map_err(|cause| match cause.kind() {
-        io::ErrorKind::NotFound => ValidateError::NotFound(p.to_path_buf()),
-        _ => ValidateError::Read {
-            path: p.to_path_buf(),
-            cause,
-        },
-    })?;
-    if !meta.is_dir() {
+    // A path that does not exist stops the run; one that exists but cannot be used as a
+    // config (a symlink loop, no permission, a device) is a finding on it, made when the job
+    // reads it.
+    let meta = match fs::metadata(p) {
+        Ok(m) => Some(m),
+        Err(cause) if cause.kind() == io::ErrorKind::NotFound => {
+            return Err(ValidateError::NotFound(p.to_path_buf()))
+        }
+        Err(cause) if cause.raw_os_error() == Some(libc::ENOTDIR) => {
+            return Err(ValidateError::Read {
+                path: p.to_path_buf(),
+                cause,
+            })
+        }
+        Err(_) => None,
+    };
+    if !meta.as_ref().is_some_and(|m| m.is_dir()) {
         let kind = kind_of(p);
-        if kind.is_none() {
+        // Only a regular file is read; anything else gets its own finding, not this one.
+        if kind.is_none() && meta.is_some_and(|m| m.is_file()) {
             dir::ignored_explicit(p, sink);
         }
         jobs.push(Job {
@@ -326,11 +342,13 @@ fn add_path(p: &Path, jobs: &mut Vec<Job>, sink: &mut Sink) -> Result<(), Valida
     let mut subdirs = HashSet::new();
     for entry in fs::read_dir(p).map_err(read_err)? {
         let entry = entry.map_err(read_err)?;
-        let t = entry.file_type().map_err(read_err)?;
-        if t.is_dir() || t.is_symlink() {
+        // Runtimes skip directories (not symlinks to them: those fail to read, a finding).
+        // An entry whose type is unknown is checked as a file, and reported if unreadable.
+        let t = entry.file_type().ok();
+        if t.map_or(true, |t| t.is_dir() || t.is_symlink()) {
             subdirs.insert(entry.file_name());
         }
-        if !t.is_dir() {
+        if !t.is_some_and(|t| t.is_dir()) {
             entries.push(p.join(entry.file_name()));
         }
     }
@@ -364,7 +382,7 @@ fn add_path(p: &Path, jobs: &mut Vec<Job>, sink: &mut Sink) -> Result<(), Valida
 }
 
 /// Checks every job, on as many threads as the machine has (at most 8).
-fn run_jobs(jobs: &[Job]) -> Result<Vec<Outcome>, ValidateError> {
+fn run_jobs(jobs: &[Job]) -> Vec<Outcome> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8)
@@ -373,10 +391,10 @@ fn run_jobs(jobs: &[Job]) -> Result<Vec<Outcome>, ValidateError> {
         return jobs.iter().map(check_job).collect();
     }
     let chunk = jobs.len().div_ceil(threads);
-    let results: Vec<Result<Vec<Outcome>, ValidateError>> = std::thread::scope(|s| {
+    let results: Vec<Vec<Outcome>> = std::thread::scope(|s| {
         let handles: Vec<_> = jobs
             .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(check_job).collect()))
+            .map(|part| s.spawn(move || part.iter().map(check_job).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()
@@ -384,33 +402,29 @@ fn run_jobs(jobs: &[Job]) -> Result<Vec<Outcome>, ValidateError> {
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
-    let mut out = Vec::with_capacity(jobs.len());
-    for r in results {
-        out.extend(r?);
-    }
-    Ok(out)
+    results.into_iter().flatten().collect()
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, ValidateError> {
-    fs::read(path).map_err(|cause| ValidateError::Read {
-        path: path.to_path_buf(),
-        cause,
-    })
-}
-
-fn check_job(job: &Job) -> Result<Outcome, ValidateError> {
-    let bytes = match (&job.bytes, &job.path) {
-        (Some(b), _) => b.clone(),
-        (None, Some(p)) => read(p)?,
-        (None, None) => Vec::new(),
-    };
-    let file = FileCtx::new(&job.display, &bytes);
+fn check_job(job: &Job) -> Outcome {
     let mut sink = Sink::default();
     let mut out = Outcome {
         diagnostics: Vec::new(),
         facts: None,
         files: vec![job.display.clone()],
     };
+    let bytes = match (&job.bytes, &job.path) {
+        (Some(b), _) => b.clone(),
+        (None, Some(p)) => match read::read_config(p) {
+            Ok(b) => b,
+            Err(why) => {
+                read::report(&job.display, &why, &mut sink);
+                out.diagnostics = sink.diagnostics;
+                return out;
+            }
+        },
+        (None, None) => Vec::new(),
+    };
+    let file = FileCtx::new(&job.display, &bytes);
     if let Some(root) = syntax::check(&file, &bytes, &mut sink) {
         let kind = job.kind.unwrap_or(if root.get("plugins").is_some() {
             FileKind::List
@@ -421,7 +435,7 @@ fn check_job(job: &Job) -> Result<Outcome, ValidateError> {
             FileKind::List => {
                 let dir = job.path.as_deref().and_then(Path::parent);
                 let subdirs = job.subdirs.as_deref();
-                check_list_file(&file, &root, dir, subdirs, &mut sink, &mut out.files)?
+                check_list_file(&file, &root, dir, subdirs, &mut sink, &mut out.files)
             }
             FileKind::Single => check_single_file(&file, &root, &mut sink),
         };
@@ -430,30 +444,27 @@ fn check_job(job: &Job) -> Result<Outcome, ValidateError> {
         }
     }
     out.diagnostics = sink.diagnostics;
-    Ok(out)
+    out
 }
 
-/// The `.conf` files of a list's plugin subdirectory, read and parsed (broken ones reported).
-fn subdir_plugins(
-    dir: &Path,
-    sink: &mut Sink,
-    files: &mut Vec<PathBuf>,
-) -> Result<Vec<(FileCtx, Node)>, ValidateError> {
+/// The `.conf` files of a list's plugin subdirectory, read and parsed (broken and unreadable
+/// ones reported).
+fn subdir_plugins(dir: &Path, sink: &mut Sink, files: &mut Vec<PathBuf>) -> Vec<(FileCtx, Node)> {
     let mut out = Vec::new();
     // A missing subdirectory (or a file of that name) holds no plugins.
     if !dir.is_dir() {
-        return Ok(out);
+        return out;
     }
-    let entries = fs::read_dir(dir).map_err(|cause| ValidateError::ReadDir {
-        dir: dir.to_path_buf(),
-        cause,
-    })?;
+    let entries = match fs::read_dir(dir).and_then(|e| e.collect::<io::Result<Vec<_>>>()) {
+        Ok(entries) => entries,
+        Err(cause) => {
+            files.push(dir.to_path_buf());
+            read::report(dir, &read::Unreadable::Io(cause), sink);
+            return out;
+        }
+    };
     let mut paths = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|cause| ValidateError::ReadDir {
-            dir: dir.to_path_buf(),
-            cause,
-        })?;
         let path = dir.join(entry.file_name());
         let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
         if !is_dir && path.extension().is_some_and(|e| e == "conf") {
@@ -462,14 +473,20 @@ fn subdir_plugins(
     }
     paths.sort_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     for path in paths {
-        let bytes = read(&path)?;
+        files.push(path.clone());
+        let bytes = match read::read_config(&path) {
+            Ok(b) => b,
+            Err(why) => {
+                read::report(&path, &why, sink);
+                continue;
+            }
+        };
         let file = FileCtx::new(&path, &bytes);
-        files.push(path);
         if let Some(root) = syntax::check(&file, &bytes, sink) {
             out.push((file, root));
         }
     }
-    Ok(out)
+    out
 }
 
 fn check_list_file(
@@ -479,14 +496,14 @@ fn check_list_file(
     subdirs: Option<&HashSet<OsString>>,
     sink: &mut Sink,
     files: &mut Vec<PathBuf>,
-) -> Result<Option<NetworkFacts>, ValidateError> {
+) -> Option<NetworkFacts> {
     let info = list::check_list(file, root, sink);
-    let selected = versions::check(file, root, true, sink);
+    let selected = versions::check(file, root, true, info.near_miss_hint("cniVersion"), sink);
     let mut sub = Vec::new();
     if let (false, Some(dir), Some((name, _))) = (info.only_inlined, dir, &info.name) {
         let may_exist = subdirs.map_or(true, |s| s.contains(std::ffi::OsStr::new(name)));
         if may_exist && validate_network_name(name).is_ok() {
-            sub = subdir_plugins(&dir.join(name), sink, files)?;
+            sub = subdir_plugins(&dir.join(name), sink, files);
         }
     }
     if !info.has_plugins_key && sub.is_empty() {
@@ -514,7 +531,7 @@ fn check_list_file(
     }));
     let (binaries, subnets) = check_chain(&plugins, selected.as_ref(), sink);
     let name_at = info.name.as_ref().map_or(root.start, |n| n.1);
-    Ok(Some(NetworkFacts {
+    Some(NetworkFacts {
         file: file.path.clone(),
         kind: FileKind::List,
         group: None,
@@ -525,14 +542,14 @@ fn check_list_file(
         version_pos: Pos::of(file, selected.as_ref().map_or(root.start, |s| s.at)),
         binaries,
         subnets,
-    }))
+    })
 }
 
 fn check_single_file(file: &FileCtx, root: &Node, sink: &mut Sink) -> Option<NetworkFacts> {
     if !list::check_single(file, root, sink) {
         return None;
     }
-    let selected = versions::check(file, root, false, sink);
+    let selected = versions::check(file, root, false, None, sink);
     let plugins = [PluginRef {
         file,
         node: root,

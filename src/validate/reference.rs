@@ -6,6 +6,7 @@
 use super::diag::{Sink, ODD_VALUE, UNKNOWN_CAPABILITY};
 use super::hostlocal;
 use super::list::LIST_ONLY_KEYS;
+use super::routes;
 use super::schema::{check_object, f, Field, Owner, Ty};
 use super::spec::{PluginInfo, PLUGIN_SPEC_KEYS};
 use super::values::*;
@@ -100,8 +101,16 @@ static BANDWIDTH: &[Field] = &[
     f("ingressBurst", U64),
     f("egressRate", U64),
     f("egressBurst", U64),
+    // Read by bandwidth 1.5.0 and 1.5.1 only (reverted upstream before 1.6.0).
+    f("unshapedSubnets", StrList),
+    f("shapedSubnets", StrList),
 ];
-static SBR: &[Field] = &[f("table", Int)];
+// gateways and addSourceHints: upstream main, after 1.9.1.
+static SBR: &[Field] = &[
+    f("table", Int),
+    f("gateways", StrList),
+    f("addSourceHints", Bool),
+];
 static VRF: &[Field] = &[f("vrfname", Str), f("table", U32)];
 
 static RANGE: &[Field] = &[
@@ -339,6 +348,10 @@ pub(crate) fn check(
     if let (Some(ipam), Some((it, _)), true) = (ipam, &info.ipam_type, schema.ipam != Ipam::Ignored)
     {
         let declared = |c: &str| info.capabilities.iter().any(|(k, _)| k == c);
+        // bridge adds a default route through the gateway for isDefaultGateway.
+        let default_route = schema.name == "bridge"
+            && go_field(p.node, "isDefaultGateway")
+                .is_some_and(|m| m.value.as_bool() == Some(true));
         match it.as_str() {
             "host-local" => {
                 consumed.extend(["ipRanges", "ips"]);
@@ -347,8 +360,22 @@ pub(crate) fn check(
                     path: "ipam".into(),
                 };
                 check_object(p.file, &ipam.value, HOST_LOCAL, &[], &owner, sink);
-                subnets =
-                    hostlocal::check(p.file, &ipam.value, version, declared("ipRanges"), sink);
+                // With ipRanges the runtime may replace the ranges, and so the subnets.
+                let plan = hostlocal::plan(p.file, &ipam.value);
+                let mut gateways = routes::Gateways::default();
+                if !declared("ipRanges") {
+                    gateways.reported =
+                        routes::check(p.file, &ipam.value, &plan, default_route, sink);
+                    gateways.plan = Some(&plan);
+                }
+                subnets = hostlocal::check(
+                    p.file,
+                    &ipam.value,
+                    version,
+                    declared("ipRanges"),
+                    &gateways,
+                    sink,
+                );
             }
             "static" => {
                 consumed.push("ips");
@@ -357,6 +384,12 @@ pub(crate) fn check(
                     path: "ipam".into(),
                 };
                 check_object(p.file, &ipam.value, STATIC, &[], &owner, sink);
+                // With ips the runtime supplies addresses, whose subnets cnictl cannot know.
+                if !declared("ips") {
+                    if let Some(plan) = routes::static_plan(&ipam.value) {
+                        routes::check(p.file, &ipam.value, &plan, default_route, sink);
+                    }
+                }
             }
             "dhcp" => {
                 let owner = Owner {

@@ -87,34 +87,85 @@ impl Owner<'_> {
     }
 }
 
-/// Levenshtein distance (small strings only).
+/// Edit distance counting an insertion, a deletion, a substitution or the swap of two
+/// neighbours as one edit (optimal string alignment; small strings only). Plain Levenshtein
+/// counts a swap as two, which is why `dts` once found no `dst`.
 fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
+    // d[i][j]: the distance between a[..i] and b[..j].
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
-/// The closest of `candidates` to `key`, when close enough to be a likely typo.
+/// The closest of `candidates` to `key` within `limit` edits (letter case ignored).
+fn closest<'a>(
+    key: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    limit: usize,
+    prefixes: bool,
+) -> Option<&'a str> {
+    let lower = key.to_lowercase();
+    candidates
+        .filter_map(|c| {
+            let cl = c.to_lowercase();
+            let d = distance(&lower, &cl);
+            if d <= limit {
+                Some(((0, d), c))
+            } else if prefixes
+                && lower.len() >= 4
+                && lower.len() * 2 >= cl.len()
+                && cl.starts_with(&lower)
+            {
+                // A key cut short (by at most half): `hairpin` for `hairpinMode`.
+                Some(((1, cl.len() - lower.len()), c))
+            } else {
+                None
+            }
+        })
+        .min_by_key(|(rank, _)| *rank)
+        .map(|(_, c)| c)
+}
+
+/// The closest of `candidates` to `key`, when close enough to be a likely typo: a few edits
+/// (one per three characters, at most three), or the start of a longer key.
 pub(crate) fn did_you_mean<'a>(
     key: &str,
     candidates: impl Iterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let lower = key.to_lowercase();
-    let limit = (key.chars().count() / 3).clamp(1, 3);
-    candidates
-        .map(|c| (distance(&lower, &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    closest(key, candidates, (key.chars().count() / 3).clamp(1, 3), true)
+}
+
+/// Like [`did_you_mean`], but at most two edits and no prefixes: for keys where anything
+/// unknown is allowed (a list's top level) and only a near certain typo is worth a word.
+pub(crate) fn near_miss<'a>(
+    key: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    closest(
+        key,
+        candidates,
+        (key.chars().count() / 3).clamp(1, 2),
+        false,
+    )
 }
 
 /// Checks the members of object `node` against `fields`: case variants, unknown keys (except
@@ -377,13 +428,29 @@ fn check_list(
 /// A route needs a `dst` without host bits (the kernel refuses one with host bits: EINVAL).
 fn check_route(file: &FileCtx, route: &Node, what: &str, plugin: &str, sink: &mut Sink) {
     match go_field(route, "dst") {
-        None => sink.emit_hint(
-            &INVALID_ROUTE,
-            file,
-            route.start,
-            format!("{what} has no dst: ADD fails (\"invalid CIDR address\")"),
-            Some("write \"dst\": \"0.0.0.0/0\" for a default route"),
-        ),
+        None => {
+            let typo = route.members().unwrap_or(&[]).iter().find(|m| {
+                ROUTE.iter().all(|f| !f.key.eq_ignore_ascii_case(&m.key))
+                    && did_you_mean(&m.key, ROUTE.iter().map(|f| f.key)) == Some("dst")
+            });
+            let hint = match typo {
+                Some(m) => {
+                    let (line, column) = file.index.position(m.key_start);
+                    format!(
+                        "{:?} (line {line}, column {column}) looks like a misspelling of \"dst\"",
+                        m.key
+                    )
+                }
+                None => "write \"dst\": \"0.0.0.0/0\" for a default route".to_string(),
+            };
+            sink.emit_hint(
+                &INVALID_ROUTE,
+                file,
+                route.start,
+                format!("{what} has no dst: ADD fails (\"invalid CIDR address\")"),
+                Some(hint),
+            )
+        }
         Some(m) => {
             if let Some(c) = m.value.as_str().and_then(Cidr::parse) {
                 if c.has_host_bits() {
@@ -428,6 +495,37 @@ mod tests {
         assert_eq!(did_you_mean("noSnat", keys.iter().copied()), Some("snat"));
         assert_eq!(did_you_mean("bridge", keys.iter().copied()), None);
         assert_eq!(did_you_mean("x", keys.iter().copied()), None);
+        // A swap of two letters is one edit, and a key cut short finds the full key.
+        let route = ROUTE.iter().map(|f| f.key);
+        assert_eq!(did_you_mean("dts", route.clone()), Some("dst"));
+        assert_eq!(did_you_mean("wg", route), Some("gw"));
+        assert_eq!(
+            did_you_mean("hairpin", keys.iter().copied()),
+            Some("hairpinMode")
+        );
+        assert_eq!(did_you_mean("hair", keys.iter().copied()), None);
+    }
+
+    #[test]
+    fn near_misses_of_list_keys() {
+        let keys = [
+            "cniVersion",
+            "cniVersions",
+            "name",
+            "plugins",
+            "disableCheck",
+            "disableGC",
+            "loadOnlyInlinedPlugins",
+        ];
+        let near = |k| near_miss(k, keys.iter().copied());
+        assert_eq!(near("cniVerison"), Some("cniVersion"));
+        assert_eq!(near("plugin"), Some("plugins"));
+        assert_eq!(near("disableChecks"), Some("disableCheck"));
+        assert_eq!(near("nmae"), Some("name"));
+        assert_eq!(near("mode"), None);
+        assert_eq!(near("type"), None);
+        assert_eq!(near("version"), None);
+        assert_eq!(near("kubeconfig"), None);
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub(crate) fn check(file: &FileCtx, bytes: &[u8], sink: &mut Sink) -> Option<Nod
     let root = match json::parse(bytes) {
         Ok(root) => root,
         Err(e) => {
-            let hint = syntax_hint(&e.message);
+            let hint = syntax_hint(&e.message, bytes, e.offset);
             sink.emit_hint(&JSON_SYNTAX, file, e.offset, e.message, hint);
             return None;
         }
@@ -59,7 +59,8 @@ pub(crate) fn article(kind: &str) -> &'static str {
     }
 }
 
-fn syntax_hint(message: &str) -> Option<String> {
+/// A hint for serde_json's message `message` about byte `offset` of `bytes`.
+fn syntax_hint(message: &str, bytes: &[u8], offset: usize) -> Option<String> {
     let hint = if message.starts_with("trailing comma") {
         "JSON allows no comma after the last element"
     } else if message.starts_with("key must be a string") {
@@ -67,7 +68,21 @@ fn syntax_hint(message: &str) -> Option<String> {
     } else if message.starts_with("control character") {
         "write a newline or tab inside a string as \\n or \\t"
     } else if message.starts_with("expected `,` or") {
-        "a comma is probably missing at the end of the previous line"
+        // serde_json points at what follows the missing comma: the first thing on its line
+        // when the comma belongs at the end of an earlier line.
+        let offset = offset.min(bytes.len());
+        let line_start = bytes[..offset]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        if bytes[line_start..offset]
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r'))
+        {
+            "a comma is probably missing at the end of the previous line"
+        } else {
+            "a comma is probably missing just before this point"
+        }
     } else {
         return None;
     };
@@ -122,5 +137,35 @@ fn duplicates(file: &FileCtx, members: &[json::Member], sink: &mut Sink) {
                 first.insert(&m.key, m.key_start);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hint_for(text: &str) -> Option<String> {
+        let e = json::parse(text.as_bytes()).unwrap_err();
+        syntax_hint(&e.message, text.as_bytes(), e.offset)
+    }
+
+    #[test]
+    fn missing_comma_hint_names_the_right_line() {
+        let previous = "a comma is probably missing at the end of the previous line";
+        let here = "a comma is probably missing just before this point";
+        assert_eq!(
+            hint_for("{\n  \"a\": 1\n  \"b\": 2\n}").as_deref(),
+            Some(previous)
+        );
+        assert_eq!(
+            hint_for("{\n  \"a\": 1\n\n\t\"b\": 2\n}").as_deref(),
+            Some(previous)
+        );
+        assert_eq!(hint_for("{\"a\": 1 \"b\": 2}").as_deref(), Some(here));
+        assert_eq!(
+            hint_for("{\n  \"p\": [1\n  2]\n}").as_deref(),
+            Some(previous)
+        );
+        assert_eq!(hint_for("{\n  \"p\": [1 2]\n}").as_deref(), Some(here));
     }
 }

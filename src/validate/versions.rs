@@ -30,11 +30,13 @@ fn current() -> Version {
 
 /// Reads and checks the version keys of a list (`is_list`) or of a single-plugin file, and
 /// returns the selected version. Returns None when libcni would refuse the keys (a wrong type
-/// or an unparseable `cniVersions`), after reporting why.
+/// or an unparseable `cniVersions`), after reporting why. `typo` is the hint to give when
+/// cniVersion is missing because a key near it was written instead.
 pub(crate) fn check(
     file: &FileCtx,
     root: &Node,
     is_list: bool,
+    typo: Option<String>,
     sink: &mut Sink,
 ) -> Option<Selected> {
     // A list's keys are read from a map (case-sensitive); a single-plugin file is decoded
@@ -161,12 +163,18 @@ pub(crate) fn check(
             );
         }
     }
-    check_selected(file, &mut selected, written.is_some(), sink);
+    check_selected(file, &mut selected, written.is_some(), typo, sink);
     Some(selected)
 }
 
 /// Findings about the selected version itself.
-fn check_selected(file: &FileCtx, s: &mut Selected, written: bool, sink: &mut Sink) {
+fn check_selected(
+    file: &FileCtx,
+    s: &mut Selected,
+    written: bool,
+    typo: Option<String>,
+    sink: &mut Sink,
+) {
     if s.version.is_empty() {
         let what = if written {
             "cniVersion is empty"
@@ -178,9 +186,11 @@ fn check_selected(file: &FileCtx, s: &mut Selected, written: bool, sink: &mut Si
             file,
             s.at,
             format!("{what}: runtimes run the network as spec version 0.1.0"),
-            Some(format!(
-                "add \"cniVersion\": {CURRENT_VERSION:?} (or the version your plugins support)"
-            )),
+            // 1.0.0, not the newest spec version: plugins up to 1.1.x (Debian's among them)
+            // reject 1.1.0.
+            Some(typo.unwrap_or_else(|| {
+                "add \"cniVersion\": \"1.0.0\" (or the version your plugins support)".into()
+            })),
         );
         s.parsed = Version::parse("").ok();
         return;

@@ -57,7 +57,8 @@ const VALIDATE_EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  no errors (warnings allowed, unless --deny-warnings)
   1  errors found (or warnings, with --deny-warnings)
-  2  could not run: bad usage, a path that does not exist or cannot be read
+  2  could not run: bad usage, a path given that does not exist, a directory that
+     cannot be listed (a file inside that cannot be read is an error finding)
 
 Rules, with an example each: docs/rules.md";
 

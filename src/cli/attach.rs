@@ -7,7 +7,7 @@ use anyhow::{bail, Context};
 use cnictl::config::{self, LoadOptions, Loaded, NetworkConfigList};
 use cnictl::invoke::RawExec;
 use cnictl::netns::{self, NsId, NsThread};
-use cnictl::runtime::{Attachment, CallRecord, Runtime};
+use cnictl::runtime::{Attachment, CallRecord, DelRequest, Runtime};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -49,6 +49,20 @@ impl Target {
             &t.attachment_with(Vec::new(), Default::default()),
         )?;
         Ok(t)
+    }
+
+    /// The DEL/CHECK request for this attachment: the runtime args given on the command line
+    /// or in the environment, if any (the cached ones are used otherwise).
+    pub fn request(&self, a: &AttachmentArgs, cached_config: bool) -> anyhow::Result<DelRequest> {
+        Ok(DelRequest {
+            network: self.network.clone(),
+            container_id: self.container_id.clone(),
+            netns: self.netns.to_string_lossy().into_owned(),
+            ifname: self.ifname.clone(),
+            explicit_args: a.cni_args()?,
+            explicit_caps: a.capability_args()?,
+            cached_config,
+        })
     }
 
     /// The attachment with the given runtime args.

@@ -7,7 +7,6 @@ use super::Settings;
 use crate::render;
 use anyhow::Context;
 use cnictl::netns;
-use cnictl::runtime::DelRequest;
 
 /// Runs `check`.
 pub fn run(s: &Settings, a: AttachmentArgs) -> anyhow::Result<i32> {
@@ -22,15 +21,7 @@ pub fn run(s: &Settings, a: AttachmentArgs) -> anyhow::Result<i32> {
     let rt = attach::runtime(s, &exec, &observer);
     let _lock = attach::lock_container(s, &t.container_id)?;
     s.catch_signals()?;
-    let req = DelRequest {
-        network: t.network.clone(),
-        container_id: t.container_id.clone(),
-        netns: t.netns.to_string_lossy().into_owned(),
-        ifname: t.ifname.clone(),
-        explicit_args: a.cni_args()?,
-        explicit_caps: a.capability_args()?,
-        cached_config: false,
-    };
+    let req = t.request(&a, false)?;
     let out = rt.check(&list, &req)?;
     for w in &out.warnings {
         s.printer.warning(w);

@@ -7,7 +7,6 @@ use super::Settings;
 use crate::render::{self, error::Failed};
 use anyhow::{bail, Context};
 use cnictl::netns::{self, NetnsError};
-use cnictl::runtime::DelRequest;
 
 /// Arguments of `del`.
 #[derive(Debug, clap::Args)]
@@ -76,15 +75,7 @@ pub fn run(s: &Settings, a: DelArgs) -> anyhow::Result<i32> {
     let rt = attach::runtime(s, &exec, &observer);
     let lock = attach::lock_container(s, &t.container_id)?;
     s.catch_signals()?;
-    let req = DelRequest {
-        network: t.network.clone(),
-        container_id: t.container_id.clone(),
-        netns: t.netns.to_string_lossy().into_owned(),
-        ifname: t.ifname.clone(),
-        explicit_args: a.target.cni_args()?,
-        explicit_caps: a.target.capability_args()?,
-        cached_config: a.cached_config,
-    };
+    let req = t.request(&a.target, a.cached_config)?;
     let out = rt.del(list.as_ref(), &req)?;
     for w in &out.warnings {
         s.printer.warning(w);

@@ -182,7 +182,7 @@ fn containerd_rows(t: &mut comfy_table::Table, m: &ContainerdModel) {
                 };
                 if !n.unchecked.is_empty() {
                     why.push_str(&format!(
-                        "; not checked at load, pod setup would fail: {}",
+                        "; not checked at load, pod setup may fail: {}",
                         n.unchecked.join("; ")
                     ));
                 }

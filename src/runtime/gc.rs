@@ -58,6 +58,11 @@ impl NetnsState {
         if path.is_empty() {
             return NetnsState::Unrecorded;
         }
+        if !Path::new(path).is_absolute() {
+            // cnictl and cnitool cache absolute paths; a relative one would be checked against
+            // whatever directory gc runs in, which proves nothing about the attachment.
+            return NetnsState::Unknown(format!("{path:?} is not an absolute path"));
+        }
         match netns::netns_id(Path::new(path)) {
             Ok(id) if Some(id) == plugin_ns => NetnsState::PluginNamespace,
             Ok(_) => NetnsState::Exists,

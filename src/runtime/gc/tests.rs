@@ -455,3 +455,13 @@ fn cached_ips_of_every_result_shape() {
     assert!(cached_ips(None).is_empty());
     assert!(cached_ips(Some(&json!({"ips": "nonsense"}))).is_empty());
 }
+
+#[test]
+fn a_relative_netns_in_the_cache_proves_nothing() {
+    let st = NetnsState::of("relative/x", None);
+    assert!(
+        matches!(&st, NetnsState::Unknown(m) if m.contains("not an absolute path")),
+        "{st:?}"
+    );
+    assert_eq!(st.exists(), None, "--live keeps it");
+}

@@ -3,12 +3,10 @@
 //! exists, and the addresses of its cached result; files libcni would skip are reported with
 //! their reason.
 
-use std::path::Path;
-
-use serde_json::Value;
-
 use crate::cache::{Cache, CacheError, Skipped};
 use crate::netns::{self, NetnsError};
+use crate::types::result::addresses;
+use std::path::Path;
 
 /// Whether an attachment's network namespace still exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +80,7 @@ pub fn list_attachments(
         }
         let (ips, result_version) = match &e.result {
             Some(r) => (
-                result_ips(r),
+                addresses(r),
                 r.get("cniVersion")
                     .and_then(|v| v.as_str())
                     .map(String::from),
@@ -131,27 +129,4 @@ pub fn netns_state(netns: &str) -> NetnsState {
         }
         Err(e) => NetnsState::Unknown(e.to_string()),
     }
-}
-
-/// The addresses of a result of any version: `ips[].address` (0.3.0 and later), or
-/// `ip4.ip`/`ip6.ip` (0.1.0, 0.2.0). Entries that are not strings are left out.
-pub fn result_ips(result: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(ips) = result.get("ips").and_then(Value::as_array) {
-        out.extend(
-            ips.iter()
-                .filter_map(|ip| ip.get("address").and_then(Value::as_str))
-                .map(String::from),
-        );
-    }
-    for family in ["ip4", "ip6"] {
-        if let Some(ip) = result
-            .get(family)
-            .and_then(|f| f.get("ip"))
-            .and_then(Value::as_str)
-        {
-            out.push(ip.to_string());
-        }
-    }
-    out
 }

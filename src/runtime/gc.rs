@@ -19,6 +19,7 @@ use crate::config::{self, NetworkConfigList};
 use crate::invoke::{self, CniArgs, Command};
 use crate::netns::{self, NetnsError, NsId};
 use crate::types::ident::{validate_container_id, validate_ifname};
+use crate::types::result::addresses;
 use crate::types::version::Version;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -327,28 +328,6 @@ pub fn parse_valid_list(text: &str) -> Result<Vec<(String, String)>, ValidSetErr
     Ok(out)
 }
 
-/// The addresses of a cached result, whatever its version (`ips[].address` since 0.3.0,
-/// `ip4.ip`/`ip6.ip` before).
-pub fn cached_ips(result: Option<&Value>) -> Vec<String> {
-    let Some(r) = result else { return Vec::new() };
-    let mut out: Vec<String> = r
-        .get("ips")
-        .and_then(Value::as_array)
-        .map(|ips| {
-            ips.iter()
-                .filter_map(|ip| ip.get("address").and_then(Value::as_str))
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
-    for key in ["ip4", "ip6"] {
-        if let Some(ip) = r.get(key).and_then(|v| v.get("ip")).and_then(Value::as_str) {
-            out.push(ip.to_string());
-        }
-    }
-    out
-}
-
 /// True when the cached config of an entry sets `disableGC`.
 fn cached_disable_gc(entry: &CacheEntry) -> bool {
     entry
@@ -410,7 +389,7 @@ impl<'a> Runtime<'a> {
         for entry in entries {
             let g = GcEntry {
                 netns: NetnsState::of(&entry.netns, plugin_ns),
-                ips: cached_ips(entry.result.as_ref()),
+                ips: entry.result.as_ref().map(addresses).unwrap_or_default(),
                 entry,
             };
             let keep = if disabled || (current.is_none() && cached_disable_gc(&g.entry)) {

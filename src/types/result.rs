@@ -442,6 +442,33 @@ pub fn parse_plugin_result(
     Ok((value, result))
 }
 
+/// The addresses of a result of any version, as written (host bits kept): `ips[].address`
+/// (0.3.0 and later), then `ip4.ip` and `ip6.ip` (0.1.0, 0.2.0). Works on raw JSON, so a cached
+/// result that does not parse as its version still shows what it holds; entries that are not
+/// strings are left out. The one extractor behind `attachments` and `gc`.
+pub fn addresses(result: &Value) -> Vec<String> {
+    let mut out: Vec<String> = result
+        .get("ips")
+        .and_then(Value::as_array)
+        .map(|ips| {
+            ips.iter()
+                .filter_map(|ip| ip.get("address").and_then(Value::as_str))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    for family in ["ip4", "ip6"] {
+        if let Some(ip) = result
+            .get(family)
+            .and_then(|f| f.get("ip"))
+            .and_then(Value::as_str)
+        {
+            out.push(ip.to_string());
+        }
+    }
+    out
+}
+
 /// A copy of `v` with the keys of every object sorted (what Go's encoding of maps does).
 pub fn sort_keys(v: &Value) -> Value {
     match v {

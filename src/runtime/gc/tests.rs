@@ -439,24 +439,6 @@ fn valid_lists_parse_json_or_lines_and_name_what_is_wrong() {
 }
 
 #[test]
-fn cached_ips_of_every_result_shape() {
-    assert_eq!(
-        cached_ips(Some(
-            &json!({"cniVersion":"1.0.0","ips":[{"address":"10.0.0.2/24"},{"address":"fd00::2/64"}]})
-        )),
-        vec!["10.0.0.2/24", "fd00::2/64"]
-    );
-    assert_eq!(
-        cached_ips(Some(
-            &json!({"cniVersion":"0.2.0","ip4":{"ip":"10.0.0.3/24"},"ip6":{"ip":"fd00::3/64"}})
-        )),
-        vec!["10.0.0.3/24", "fd00::3/64"]
-    );
-    assert!(cached_ips(None).is_empty());
-    assert!(cached_ips(Some(&json!({"ips": "nonsense"}))).is_empty());
-}
-
-#[test]
 fn a_relative_netns_in_the_cache_proves_nothing() {
     let st = NetnsState::of("relative/x", None);
     assert!(

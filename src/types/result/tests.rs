@@ -530,3 +530,22 @@ fn cidr_parsing() {
     assert!(!cidr_is_v4("::10.0.0.1/120"));
     assert!(!cidr_is_v4("garbage"));
 }
+
+#[test]
+fn addresses_of_every_result_shape() {
+    assert_eq!(
+        addresses(
+            &json!({"cniVersion": "1.0.0", "ips": [{"address": "10.0.0.2/24"}, {"address": 5}, {"gateway": "x"}, {"address": "fd00::2/64"}]})
+        ),
+        ["10.0.0.2/24", "fd00::2/64"]
+    );
+    assert_eq!(
+        addresses(
+            &json!({"cniVersion": "0.2.0", "ip4": {"ip": "10.0.0.3/24"}, "ip6": {"ip": "fd00::3/64"}})
+        ),
+        ["10.0.0.3/24", "fd00::3/64"]
+    );
+    assert!(addresses(&json!({})).is_empty());
+    assert!(addresses(&json!({"ips": "nonsense"})).is_empty());
+    assert!(addresses(&json!("not an object")).is_empty());
+}

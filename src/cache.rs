@@ -11,6 +11,7 @@
 //! lock plus an exclusive per-container lock, and gc takes the exclusive side of the
 //! cache-wide lock. Lock files are never removed (removing them would race with lockers).
 
+use crate::safe_read::{self, ReadError};
 use crate::types::error::CniError;
 use crate::types::ident::{validate_container_id, validate_ifname, validate_network_name};
 use nix::errno::Errno;
@@ -18,9 +19,9 @@ use nix::fcntl::{Flock, FlockArg};
 use serde_json::{Map, Value};
 use std::ffi::OsString;
 use std::fs::{self, DirBuilder, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{DirBuilderExt, FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -129,6 +130,9 @@ pub enum CacheError {
         /// The OS error.
         err: io::Error,
     },
+    /// A cache file is larger than cnictl reads of any input; it was not read whole.
+    #[error("{0}")]
+    TooLarge(ReadError),
     /// Writing a cache file failed.
     #[error("writing {}: {err}", path.display())]
     Write {
@@ -332,6 +336,7 @@ impl Cache {
                 Err(e) => {
                     skip(match e {
                         CacheError::Read { err, .. } => format!("cannot read: {err}"),
+                        CacheError::TooLarge(e) => format!("corrupt cache file: {}", e.reason()),
                         other => other.to_string(),
                     });
                     continue;
@@ -439,51 +444,21 @@ fn list_names(dir: &Path) -> io::Result<Vec<OsString>> {
 }
 
 /// Reads a regular file without following a final symbolic link and without blocking on a
-/// FIFO. `Ok(None)` when it does not exist.
+/// FIFO, capped like every input ([`crate::safe_read`]). `Ok(None)` when it does not exist.
 fn read_regular(path: &Path) -> Result<Option<Vec<u8>>, CacheError> {
-    let opened = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
-        .open(path);
-    let mut file = match opened {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
-            return Err(CacheError::NotRegularFile {
-                path: path.to_path_buf(),
-                kind: "symbolic link",
-            })
-        }
-        Err(err) => {
-            return Err(CacheError::Read {
-                path: path.to_path_buf(),
-                err,
-            })
-        }
-    };
-    let read_err = |err| CacheError::Read {
-        path: path.to_path_buf(),
-        err,
-    };
-    let file_type = file.metadata().map_err(read_err)?.file_type();
-    if !file_type.is_file() {
-        let kind = if file_type.is_dir() {
-            "directory"
-        } else if file_type.is_fifo() {
-            "fifo"
-        } else if file_type.is_socket() {
-            "socket"
-        } else {
-            "device"
-        };
-        return Err(CacheError::NotRegularFile {
+    match safe_read::read_file_nofollow(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(ReadError::NotRegular { kind, .. }) => Err(CacheError::NotRegularFile {
             path: path.to_path_buf(),
-            kind,
-        });
+            kind: kind.noun(),
+        }),
+        Err(e @ ReadError::TooLarge { .. }) => Err(CacheError::TooLarge(e)),
+        Err(ReadError::Io { err, .. }) => Err(CacheError::Read {
+            path: path.to_path_buf(),
+            err,
+        }),
     }
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).map_err(read_err)?;
-    Ok(Some(bytes))
 }
 
 /// Creates `dir` (and its parents) with mode 0700 unless it exists; something other than a

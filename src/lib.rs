@@ -27,6 +27,7 @@ pub mod inventory;
 pub mod invoke;
 pub mod netns;
 pub mod runtime;
+pub mod safe_read;
 pub mod types;
 pub mod validate;
 

@@ -2,6 +2,7 @@
 //! documented code.
 
 mod cli;
+mod exit_codes;
 mod render;
 
 fn main() {

@@ -552,3 +552,44 @@ fn container_lock_files_are_removed_and_a_waiter_locks_the_new_file() {
         0
     );
 }
+
+#[test]
+fn an_oversized_cache_file_is_not_read_and_is_listed_as_corrupt() {
+    let tmp = TempDir::new().unwrap();
+    let cache = Cache::new(tmp.path().join("cache"));
+    cache.write(&entry("n", "c", "eth0")).unwrap();
+    let path = cache.result_path("n", "c", "eth0").unwrap();
+    // Sparse: nothing of it is written to disk.
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(crate::safe_read::MAX_INPUT_BYTES + 1)
+        .unwrap();
+    let e = cache.read("n", "c", "eth0").unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            CacheError::TooLarge(crate::safe_read::ReadError::TooLarge { size: Some(n), .. })
+                if *n == crate::safe_read::MAX_INPUT_BYTES + 1
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{} is 16777217 bytes, larger than the 16 MiB cnictl reads of one input",
+            path.display()
+        )
+    );
+    let scan = cache.scan_attachments(None).unwrap();
+    assert!(scan.attachments.is_empty());
+    assert_eq!(
+        scan.skipped,
+        [Skipped {
+            path,
+            reason: "corrupt cache file: 16777217 bytes, larger than the 16 MiB cnictl reads of one input"
+                .into()
+        }]
+    );
+}

@@ -2,14 +2,15 @@
 //! GC verb. Refuses to guess which attachments are in use: the valid set is always given.
 
 use super::attach::{self, PluginNs};
-use super::{exit, Settings};
+use super::Settings;
+use crate::exit_codes as exit;
 use crate::render;
 use anyhow::{bail, Context};
 use cnictl::cache::CacheError;
 use cnictl::config::{self, ConfigError, LoadOptions, NetworkConfigList};
 use cnictl::runtime::gc::{parse_valid_list, parse_valid_pair, ValidSet};
+use cnictl::safe_read::{self, Source};
 use cnictl::types::ident::validate_network_name;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `gc`.
@@ -96,18 +97,24 @@ fn valid_set(a: &GcArgs) -> anyhow::Result<ValidSet> {
     Ok(ValidSet::Explicit(set))
 }
 
-/// Reads FILE, or stdin for `-`.
+/// Reads FILE, or stdin for `-`, capped like every input (a pipe or a device is read too:
+/// `--valid-from <(crictl ...)` is one).
 fn read_input(path: &Path) -> anyhow::Result<(String, String)> {
-    if path == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("--valid-from -: cannot read stdin")?;
-        return Ok(("(stdin)".into(), text));
-    }
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("--valid-from {}: cannot read it", path.display()))?;
-    Ok((path.display().to_string(), text))
+    let (name, read) = if path == Path::new("-") {
+        (
+            "-".to_string(),
+            safe_read::read_stream(std::io::stdin().lock(), Source::Stdin),
+        )
+    } else {
+        (
+            path.display().to_string(),
+            safe_read::read_named_input(path),
+        )
+    };
+    let bytes = read.with_context(|| format!("--valid-from {name}"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("--valid-from {name}: not UTF-8 text"))?;
+    Ok((if name == "-" { "(stdin)".into() } else { name }, text))
 }
 
 /// The network's current config, or None when the config dir no longer defines it.

@@ -16,25 +16,12 @@ pub mod settings;
 mod status;
 mod validate;
 
+use crate::exit_codes as exit;
 use crate::render::{self, ColorChoice, Output};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 pub use settings::Settings;
-
-/// Exit codes (one table for every command; README and man page carry it).
-pub mod exit {
-    /// Success.
-    pub const OK: i32 = 0;
-    /// The operation ran and failed.
-    pub const FAILED: i32 = 1;
-    /// cnictl could not start the operation; nothing was run.
-    pub const USAGE: i32 = 2;
-    /// Interrupted by SIGINT (after rollback).
-    pub const SIGINT: i32 = 130;
-    /// Interrupted by SIGTERM (after rollback).
-    pub const SIGTERM: i32 = 143;
-}
 
 /// Default of --conf-dir.
 pub const DEFAULT_CONF_DIR: &str = "/etc/cni/net.d";

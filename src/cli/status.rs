@@ -3,7 +3,8 @@
 //! support it.
 
 use super::attach::{self, PluginNs};
-use super::{exit, Settings};
+use super::Settings;
+use crate::exit_codes as exit;
 use crate::render;
 use anyhow::bail;
 use cnictl::config::{self, NetworkConfigList};

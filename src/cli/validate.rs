@@ -1,12 +1,13 @@
 //! `cnictl validate [PATH]...`: lint network configuration files, directories or stdin; the
 //! findings go to stdout as a report grouped by file, JSON, or GitHub workflow commands.
 
-use super::{exit, Settings};
+use super::Settings;
+use crate::exit_codes as exit;
 use crate::render::{self, Output};
-use anyhow::{bail, Context};
+use anyhow::bail;
 use cnictl::invoke::{ExecLimits, RawExec, VersionCache};
+use cnictl::safe_read::{self, ReadError, Source};
 use cnictl::validate::{self, Input, Options};
-use std::io::Read;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -44,11 +45,15 @@ pub fn run(s: &Settings, a: ValidateArgs) -> anyhow::Result<i32> {
                 bail!("- (stdin) can be given only once");
             }
             stdin_used = true;
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .context("cannot read stdin")?;
-            inputs.push(Input::Stdin(bytes));
+            // Over the cap is a finding, as for a file that large in a directory; a failed
+            // read means nothing could be checked.
+            let read = match safe_read::read_stream(std::io::stdin().lock(), Source::Stdin) {
+                Err(ReadError::Io { err, .. }) => {
+                    return Err(anyhow::Error::new(err).context("cannot read stdin"))
+                }
+                other => other,
+            };
+            inputs.push(Input::Stdin(read));
         } else {
             inputs.push(Input::Path(p.clone()));
         }

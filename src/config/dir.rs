@@ -4,44 +4,13 @@
 
 use std::fs;
 use std::io;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use super::error::{ConfigError, FoundNetwork};
+use super::files::conf_files;
 use super::json::{lenient_name, parse_verbatim};
 use super::list::{conf_from_file, list_from_file};
 use super::{LoadOptions, LoadWarning, Loaded, NetworkConfigList};
-
-/// The files of `dir` whose extension (the text from the last dot of the name, dot included,
-/// case-sensitive) is one of `exts` (written with their dot: `".conflist"`), sorted by path
-/// in byte order. Not recursive; directory entries are skipped, but a symlink to a directory
-/// is kept (it is not itself a directory entry of type directory). A missing `dir` has no
-/// files; other errors are returned.
-pub fn conf_files(dir: &Path, exts: &[&str]) -> io::Result<Vec<PathBuf>> {
-    let entries = match fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e),
-    };
-    let mut out = Vec::new();
-    for entry in entries {
-        let entry = entry?;
-        if entry.file_type()?.is_dir() {
-            continue;
-        }
-        let name = entry.file_name();
-        let bytes = name.as_bytes();
-        let ext = bytes
-            .iter()
-            .rposition(|&b| b == b'.')
-            .map_or(&b""[..], |i| &bytes[i..]);
-        if exts.iter().any(|e| e.as_bytes() == ext) {
-            out.push(dir.join(&name));
-        }
-    }
-    out.sort_by(|a, b| a.as_os_str().as_bytes().cmp(b.as_os_str().as_bytes()));
-    Ok(out)
-}
 
 /// The two kinds of configuration file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +95,7 @@ pub fn scan(dir: &Path) -> Result<Vec<ScannedFile>, ConfigError> {
 /// The network name a broken file meant to define: its top-level `name` string if it is a
 /// JSON object, or what a lenient scan of broken JSON finds.
 fn recover_name(path: &Path) -> Option<String> {
-    let bytes = super::list::read_regular_file(path).ok()?;
+    let bytes = crate::safe_read::read_file(path).ok()?;
     match parse_verbatim(&bytes) {
         Ok(serde_json::Value::Object(m)) => {
             m.get("name").and_then(|n| n.as_str()).map(str::to_string)

@@ -192,12 +192,12 @@ pub enum ConfigError {
         error: PluginError,
     },
     /// A file could not be read.
-    #[error("error reading {}: {cause}", path.display())]
+    #[error("error reading {}: {}", path.display(), cause.reason())]
     Read {
         /// The file.
         path: PathBuf,
-        /// The I/O error.
-        cause: io::Error,
+        /// Why: not a regular file, larger than the cap, or the I/O error.
+        cause: crate::safe_read::ReadError,
     },
     /// A plugin subdirectory could not be listed.
     #[error("failed to read plugin config files in {}: {cause}", path.display())]

@@ -3,11 +3,10 @@
 //! `NetworkPluginConfFromBytes`, `ConfListFromConf` and `NetworkPluginConfsFromFiles`.
 
 use serde_json::{Map, Value};
-use std::fs;
 use std::path::Path;
 
-use super::dir::conf_files;
 use super::error::{go_type, json_kind, ConfigError, ListError, PluginError};
+use super::files::conf_files;
 use super::json::parse_verbatim;
 use super::plugin::plugin_from_value;
 use super::version_select;
@@ -95,66 +94,10 @@ pub fn plugin_from_file(path: &Path) -> Result<PluginConfig, ConfigError> {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, ConfigError> {
-    read_regular_file(path).map_err(|cause| ConfigError::Read {
+    crate::safe_read::read_file(path).map_err(|cause| ConfigError::Read {
         path: path.to_path_buf(),
         cause,
     })
-}
-
-/// The most a config file may hold; larger is an error, not a read (go-cni's limit is 2 MiB).
-pub const MAX_CONFIG_FILE: u64 = 16 << 20;
-
-/// Reads a config file, refusing anything but a regular file: a FIFO or device named like a
-/// config would otherwise block or never end. The type is checked on the open descriptor
-/// (opened non-blocking, so opening a FIFO does not wait for a writer), and the size capped.
-pub fn read_regular_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
-    let file = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
-        .open(path)?;
-    let meta = file.metadata()?;
-    let ft = meta.file_type();
-    if !ft.is_file() {
-        let what = if ft.is_fifo() {
-            "a FIFO"
-        } else if ft.is_char_device() || ft.is_block_device() {
-            "a device"
-        } else if ft.is_socket() {
-            "a socket"
-        } else if ft.is_dir() {
-            "a directory"
-        } else {
-            "not a regular file"
-        };
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            format!("not a regular file ({what})"),
-        ));
-    }
-    if meta.len() > MAX_CONFIG_FILE {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!(
-                "{} bytes is larger than the {} MiB a config file may hold",
-                meta.len(),
-                MAX_CONFIG_FILE >> 20
-            ),
-        ));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_CONFIG_FILE + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_CONFIG_FILE {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!(
-                "larger than the {} MiB a config file may hold",
-                MAX_CONFIG_FILE >> 20
-            ),
-        ));
-    }
-    Ok(bytes)
 }
 
 /// The plugins of a plugin subdirectory: `*.conf` only, sorted, each a plugin object. A

@@ -20,6 +20,7 @@ use std::path::PathBuf;
 
 mod dir;
 mod error;
+mod files;
 mod json;
 mod list;
 mod plugin;
@@ -27,11 +28,12 @@ mod plugin;
 mod tests;
 mod version_select;
 
-pub use dir::{conf_files, config_files, load, read_file, scan, FileKind, ScannedFile};
+pub use dir::{config_files, load, read_file, scan, FileKind, ScannedFile};
 pub use error::{ConfigError, FoundNetwork, JsonSyntax, ListError, PluginError};
+pub use files::conf_files;
 pub use list::{
     conf_from_bytes, conf_from_file, list_from_bytes, list_from_file, plugin_from_bytes,
-    plugin_from_file, read_regular_file, MAX_CONFIG_FILE,
+    plugin_from_file,
 };
 
 /// One plugin of a chain. `raw` is the plugin object exactly as written (key order, unknown keys

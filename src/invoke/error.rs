@@ -141,10 +141,16 @@ pub(crate) fn status_text(out: &ExecOutput) -> String {
 /// `netplugin failed: "<stderr>": exit status N`; otherwise stdout is the CNI error object, or
 /// `netplugin failed but error parsing its diagnostic message "<stdout>": <err>`.
 /// Quoted output is capped at 4 KiB. A run stopped by the timeout never has its (partial) stdout
-/// parsed, and its message ends with `(timed out after 5s)`.
+/// parsed, and its message ends with `(timed out after 5s)`. A stdout cut at the cap is never
+/// parsed either: `output cut at N bytes, the most cnictl reads of a plugin's stdout: exit
+/// status 0`, whatever the exit status.
 pub fn plugin_failure(out: &ExecOutput) -> PluginFailure {
     let status = status_text(out);
-    let error = if out.stdout.is_empty() || out.timed_out {
+    let error = if out.stdout_truncated {
+        // Whatever the exit status, what was kept is a prefix: parsing it would only say
+        // "unexpected end of JSON input".
+        CniError::new(0, stdout_cut_text(out.stdout.len(), &status))
+    } else if out.stdout.is_empty() || out.timed_out {
         if out.stderr.is_empty() {
             CniError::new(
                 0,
@@ -169,6 +175,11 @@ pub fn plugin_failure(out: &ExecOutput) -> PluginFailure {
         stderr: stderr_text(out),
         timed_out: out.timed_out,
     }
+}
+
+/// The message for a stdout cut at the cap (`kept` bytes kept).
+fn stdout_cut_text(kept: usize, status: &str) -> String {
+    format!("output cut at {kept} bytes, the most cnictl reads of a plugin's stdout: {status}")
 }
 
 /// Parses a plugin's error JSON (stdout) as libcni does: fields as given, so `{}` is code 0 with
@@ -268,6 +279,31 @@ mod tests {
             .error
             .msg
             .contains("(truncated, 512 of 100000 bytes shown)"));
+    }
+
+    #[test]
+    fn a_stdout_cut_at_the_cap_says_so_and_is_never_parsed() {
+        for (code, status) in [(0, "exit status 0"), (1, "exit status 1")] {
+            let out = ExecOutput {
+                stdout_truncated: true,
+                ..ExecOutput::exited(code, vec![b'{'; 64], "")
+            };
+            assert!(!out.is_success());
+            let f = plugin_failure(&out);
+            assert_eq!(
+                f.error,
+                CniError::new(
+                    0,
+                    format!("output cut at 64 bytes, the most cnictl reads of a plugin's stdout: {status}")
+                )
+            );
+            assert_eq!(f.exit_code, Some(code));
+        }
+        // The cap of stdout is the cap of every input.
+        assert_eq!(
+            crate::invoke::DEFAULT_STDOUT_CAP as u64,
+            crate::safe_read::MAX_INPUT_BYTES
+        );
     }
 
     #[test]

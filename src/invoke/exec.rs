@@ -35,9 +35,11 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Default cap on a plugin's stdout kept in memory.
-pub const DEFAULT_STDOUT_CAP: usize = 16 << 20;
-/// Default cap on a plugin's stderr kept in memory.
+/// Default cap on a plugin's stdout kept in memory: the cap on every input
+/// ([`crate::safe_read::MAX_INPUT_BYTES`]). A result cut there is a failure that says so.
+pub const DEFAULT_STDOUT_CAP: usize = crate::safe_read::MAX_INPUT_BYTES as usize;
+/// Default cap on a plugin's stderr kept in memory (only shown, never parsed; the text says
+/// where it was cut).
 pub const DEFAULT_STDERR_CAP: usize = 1 << 20;
 
 /// How often the interrupt flag and the child are checked while waiting.

@@ -180,9 +180,10 @@ fn flood_is_capped_but_drained() {
     let out = exec
         .exec(Path::new(SH), script, &env(), &timeout(30.0))
         .unwrap();
-    assert!(out.is_success(), "{:?}", out.exit_code);
+    assert_eq!(out.exit_code, Some(0));
     assert_eq!(out.stdout.len(), 1 << 20);
     assert!(out.stdout_truncated);
+    assert!(!out.is_success(), "a cut stdout is not a success");
     assert_eq!(out.stderr, vec![b'e'; 1000]);
     assert!(out.stderr_truncated);
     let f = plugin_failure(&out);
@@ -336,9 +337,17 @@ fn fake_plugin_through_raw_exec() {
     let out = RawExec::new()
         .exec(&dir.path().join("flood"), b"{}", &env, &limits)
         .unwrap();
-    assert!(out.is_success());
+    assert_eq!(out.exit_code, Some(0));
     assert_eq!(out.stdout.len(), DEFAULT_STDOUT_CAP);
     assert!(out.stdout_truncated);
+    // A result cut at the cap is incomplete: never a success, whatever the exit status.
+    assert!(!out.is_success());
+    assert_eq!(
+        crate::invoke::plugin_failure(&out).error.msg,
+        format!(
+            "output cut at {DEFAULT_STDOUT_CAP} bytes, the most cnictl reads of a plugin's stdout: exit status 0"
+        )
+    );
 
     let start = Instant::now();
     let out = RawExec::new()

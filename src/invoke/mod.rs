@@ -135,9 +135,10 @@ impl ExecOutput {
         }
     }
 
-    /// True when the plugin exited 0 and was not stopped by the timeout.
+    /// True when the plugin exited 0, was not stopped by the timeout and its stdout was not
+    /// cut at the cap (a cut result is incomplete, never parsed).
     pub fn is_success(&self) -> bool {
-        self.exit_code == Some(0) && !self.timed_out
+        self.exit_code == Some(0) && !self.timed_out && !self.stdout_truncated
     }
 }
 

@@ -1,7 +1,7 @@
 //! How errors are shown: one line on stderr, hints and details under it, exit codes, and the
 //! JSON error object of `-o json`.
 
-use crate::cli::exit;
+use crate::exit_codes as exit;
 use cnictl::runtime::{PluginError, Rollback, RuntimeError};
 use serde_json::{json, Value};
 

@@ -444,7 +444,8 @@ impl<'a> Runtime<'a> {
         };
         let outcome = match res {
             Ok(out) => {
-                let ok = out.exit_code == Some(0);
+                // A stdout cut at the cap is a failure whatever the exit status.
+                let ok = out.exit_code == Some(0) && !out.stdout_truncated;
                 record.output = Some(out.clone());
                 if ok {
                     record.ok = true;

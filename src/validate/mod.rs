@@ -51,12 +51,14 @@ use diag::{FileCtx, Pos, Sink};
 use json::{Json, Member, Node};
 
 /// What to validate.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Input {
     /// A file or a directory (its configuration files, as a runtime scans them).
     Path(PathBuf),
-    /// Bytes read from stdin (shown as `<stdin>`); the kind is decided by the content.
-    Stdin(Vec<u8>),
+    /// What reading stdin gave (shown as `<stdin>`; read with [`crate::safe_read::read_stream`]):
+    /// the bytes, whose kind is decided by the content, or why they were not read, a finding
+    /// as for a file in a directory (stdin over the cap is refused as a file over it is).
+    Stdin(Result<Vec<u8>, crate::safe_read::ReadError>),
 }
 
 /// How to validate.
@@ -211,7 +213,8 @@ struct Job {
     display: PathBuf,
     /// Where to read it (None for stdin).
     path: Option<PathBuf>,
-    bytes: Option<Vec<u8>>,
+    /// What was read already (stdin), or why it was not.
+    bytes: Option<Result<Vec<u8>, read::Unreadable>>,
     /// By extension; None means by content.
     kind: Option<FileKind>,
     /// The scanned directory it belongs to.
@@ -234,10 +237,13 @@ pub fn validate(inputs: &[Input], opts: &Options) -> Result<Report, ValidateErro
     let mut sink = Sink::default();
     for input in inputs {
         match input {
-            Input::Stdin(bytes) => jobs.push(Job {
+            Input::Stdin(read) => jobs.push(Job {
                 display: PathBuf::from("<stdin>"),
                 path: None,
-                bytes: Some(bytes.clone()),
+                bytes: Some(match read {
+                    Ok(bytes) => Ok(bytes.clone()),
+                    Err(e) => Err(read::Unreadable::copy_of(e)),
+                }),
                 kind: None,
                 group: None,
                 subdirs: None,
@@ -413,7 +419,12 @@ fn check_job(job: &Job) -> Outcome {
         files: vec![job.display.clone()],
     };
     let bytes = match (&job.bytes, &job.path) {
-        (Some(b), _) => b.clone(),
+        (Some(Ok(b)), _) => b.clone(),
+        (Some(Err(why)), _) => {
+            read::report(&job.display, why, &mut sink);
+            out.diagnostics = sink.diagnostics;
+            return out;
+        }
         (None, Some(p)) => match read::read_config(p) {
             Ok(b) => b,
             Err(why) => {

@@ -1,93 +1,82 @@
 //! Reading a config file without trusting what the name points at. A directory may hold a
 //! FIFO, a device, a socket, a dangling symlink or a symlink loop under a config name, and a
 //! path on the command line may be `/dev/zero`: reading such a thing blocks for ever or never
-//! ends. So only a regular file is opened (checked with `stat` before the open, so that no
-//! device is opened at all, and with `fstat` on the open descriptor, in case the name was
-//! swapped in between), the open never blocks and never takes a controlling terminal, and at
-//! most [`MAX_CONFIG_BYTES`] are read.
+//! ends. Files are read through [`crate::safe_read`] (regular files only, never a blocking
+//! open, at most [`MAX_INPUT_BYTES`]), stdin with the same cap; this module turns what could
+//! not be read into a finding.
 //!
 //! What cannot be read is a finding on that file (`unreadable-file`), not the end of the
 //! run: libcni and containerd fail to load such a file and CRI-O skips it, so it is a problem
 //! of the configuration, and the other files still deserve their findings.
 
-use std::fs::{self, File, FileType, OpenOptions};
-use std::io::{self, Read};
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use super::diag::{Pos, Sink, UNREADABLE_FILE};
-
-/// The most cnictl reads of one config file (16 MiB); a larger file is a finding.
-pub(crate) const MAX_CONFIG_BYTES: u64 = 16 * 1024 * 1024;
+use crate::safe_read::{self, FileKind, ReadError, Source, MAX_INPUT_BYTES};
 
 /// Why a file was not read.
 #[derive(Debug)]
 pub(crate) enum Unreadable {
     /// It is not a regular file (after following symlinks): what it is.
-    NotRegular(&'static str),
+    NotRegular(FileKind),
     /// A symlink whose target does not exist: what it points to.
     Dangling(PathBuf),
-    /// Larger than [`MAX_CONFIG_BYTES`]: its size.
-    TooLarge(u64),
+    /// Larger than [`MAX_INPUT_BYTES`]: its size when known (a regular file), and whether
+    /// it is stdin.
+    TooLarge(Option<u64>, bool),
     /// The stat, the open or the read failed.
     Io(io::Error),
 }
 
-/// What a file type is, for messages.
-fn describe(t: FileType) -> &'static str {
-    if t.is_dir() {
-        "a directory"
-    } else if t.is_fifo() {
-        "a FIFO (named pipe)"
-    } else if t.is_char_device() {
-        "a character device"
-    } else if t.is_block_device() {
-        "a block device"
-    } else if t.is_socket() {
-        "a socket"
-    } else {
-        "not a regular file"
+impl From<ReadError> for Unreadable {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::NotRegular { kind, .. } => Unreadable::NotRegular(kind),
+            ReadError::TooLarge { size, input, .. } => {
+                Unreadable::TooLarge(size, input == Source::Stdin)
+            }
+            ReadError::Io { err, .. } => Unreadable::Io(err),
+        }
+    }
+}
+
+impl Unreadable {
+    /// The same reason, for a job made from a borrowed input.
+    pub(crate) fn copy_of(e: &ReadError) -> Self {
+        match e {
+            ReadError::NotRegular { kind, .. } => Unreadable::NotRegular(*kind),
+            ReadError::TooLarge { size, input, .. } => {
+                Unreadable::TooLarge(*size, *input == Source::Stdin)
+            }
+            ReadError::Io { err, .. } => {
+                Unreadable::Io(io::Error::new(err.kind(), err.to_string()))
+            }
+        }
+    }
+}
+
+/// What a file kind is, for messages.
+fn describe(kind: FileKind) -> String {
+    match kind {
+        FileKind::Fifo => "a FIFO (named pipe)".to_string(),
+        FileKind::Other => "not a regular file".to_string(),
+        other => other.describe(),
     }
 }
 
 /// Reads the regular file at `path` (symlinks followed), or says why not.
 pub(crate) fn read_config(path: &Path) -> Result<Vec<u8>, Unreadable> {
-    let meta = match fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            // The name exists (it was listed or stat'ed before) but its target does not.
-            return Err(match fs::read_link(path) {
-                Ok(target) => Unreadable::Dangling(target),
-                Err(_) => Unreadable::Io(e),
-            });
-        }
-        Err(e) => return Err(Unreadable::Io(e)),
-    };
-    if !meta.is_file() {
-        return Err(Unreadable::NotRegular(describe(meta.file_type())));
+    match safe_read::read_file(path) {
+        Ok(bytes) => Ok(bytes),
+        // The name exists (it was listed or stat'ed before) but its target does not.
+        Err(e) if e.is_not_found() => Err(match fs::read_link(path) {
+            Ok(target) => Unreadable::Dangling(target),
+            Err(_) => Unreadable::from(e),
+        }),
+        Err(e) => Err(Unreadable::from(e)),
     }
-    if meta.len() > MAX_CONFIG_BYTES {
-        return Err(Unreadable::TooLarge(meta.len()));
-    }
-    // Rust opens every file with O_CLOEXEC. O_NONBLOCK keeps the open from waiting for a
-    // writer should a FIFO have replaced the file since the stat.
-    let file: File = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
-        .open(path)
-        .map_err(Unreadable::Io)?;
-    let meta = file.metadata().map_err(Unreadable::Io)?;
-    if !meta.is_file() {
-        return Err(Unreadable::NotRegular(describe(meta.file_type())));
-    }
-    let mut bytes = Vec::with_capacity(meta.len().min(MAX_CONFIG_BYTES) as usize);
-    file.take(MAX_CONFIG_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(Unreadable::Io)?;
-    if bytes.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(Unreadable::TooLarge(bytes.len() as u64));
-    }
-    Ok(bytes)
 }
 
 /// An I/O error as a lower-case phrase without the "(os error N)" suffix.
@@ -113,16 +102,16 @@ const RUNTIMES: &str = "libcni and containerd fail to load it, CRI-O skips it";
 /// Reports why `display` (the file as findings name it) was not read.
 pub(crate) fn report(display: &Path, why: &Unreadable, sink: &mut Sink) {
     let (message, hint) = match why {
-        Unreadable::NotRegular(kind) if kind.starts_with("a FIFO") => (
-            format!("this is {kind}, not a config file: a runtime that reads it blocks until something writes to it"),
+        Unreadable::NotRegular(FileKind::Fifo) => (
+            format!("this is {}, not a config file: a runtime that reads it blocks until something writes to it", describe(FileKind::Fifo)),
             "remove it from the config directory",
         ),
-        Unreadable::NotRegular("a directory") => (
+        Unreadable::NotRegular(FileKind::Directory) => (
             format!("this name leads to a directory, not a config file: {RUNTIMES}"),
             "remove the symlink, or point it at a config file",
         ),
         Unreadable::NotRegular(kind) => (
-            format!("this is {kind}, not a config file: runtimes cannot load it as a network configuration"),
+            format!("this is {}, not a config file: runtimes cannot load it as a network configuration", describe(*kind)),
             "only a regular file can be a config; to check generated text, pipe it to cnictl validate -",
         ),
         Unreadable::Dangling(target) => (
@@ -132,12 +121,21 @@ pub(crate) fn report(display: &Path, why: &Unreadable, sink: &mut Sink) {
             ),
             "remove the symlink, or restore its target",
         ),
-        Unreadable::TooLarge(size) => (
+        Unreadable::TooLarge(size, stdin) => (
             format!(
-                "the file is {size} bytes, more than the {} MiB cnictl reads of a config: it is not a network configuration",
-                MAX_CONFIG_BYTES / (1024 * 1024)
+                "{} more than the {} MiB cnictl reads of a config: it is not a network configuration",
+                match size {
+                    Some(n) => format!("the file is {n} bytes,"),
+                    None if *stdin => "the input is".to_string(),
+                    None => "the file is".to_string(),
+                },
+                MAX_INPUT_BYTES >> 20
             ),
-            "remove it from the config directory",
+            if *stdin {
+                "pipe a single config file to cnictl validate -"
+            } else {
+                "remove it from the config directory"
+            },
         ),
         Unreadable::Io(e) => (
             format!("cannot read this file ({}): {RUNTIMES}", io_phrase(e)),
@@ -155,6 +153,7 @@ pub(crate) fn report(display: &Path, why: &Unreadable, sink: &mut Sink) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::File;
     use std::os::unix::fs::symlink;
 
     #[test]
@@ -184,10 +183,10 @@ mod tests {
         symlink("loop.conflist", p("loop.conflist")).unwrap();
         symlink(dir.path(), p("dir.conflist")).unwrap();
         let kind = |n: &str| match read_config(&p(n)) {
-            Err(Unreadable::NotRegular(k)) => k.to_string(),
+            Err(Unreadable::NotRegular(k)) => describe(k),
             Err(Unreadable::Dangling(t)) => format!("dangling {t:?}"),
             Err(Unreadable::Io(e)) => format!("io {}", io_phrase(&e)),
-            Err(Unreadable::TooLarge(n)) => format!("large {n}"),
+            Err(Unreadable::TooLarge(n, _)) => format!("large {n:?}"),
             Ok(b) => format!("read {} bytes", b.len()),
         };
         assert_eq!(kind("fifo.conflist"), "a FIFO (named pipe)");
@@ -208,13 +207,13 @@ mod tests {
         // Sparse: no 16 MiB written to disk.
         File::create(&f)
             .unwrap()
-            .set_len(MAX_CONFIG_BYTES + 1)
+            .set_len(MAX_INPUT_BYTES + 1)
             .unwrap();
         assert!(matches!(
             read_config(&f),
-            Err(Unreadable::TooLarge(n)) if n == MAX_CONFIG_BYTES + 1
+            Err(Unreadable::TooLarge(Some(n), false)) if n == MAX_INPUT_BYTES + 1
         ));
-        File::create(&f).unwrap().set_len(MAX_CONFIG_BYTES).unwrap();
-        assert_eq!(read_config(&f).unwrap().len() as u64, MAX_CONFIG_BYTES);
+        File::create(&f).unwrap().set_len(MAX_INPUT_BYTES).unwrap();
+        assert_eq!(read_config(&f).unwrap().len() as u64, MAX_INPUT_BYTES);
     }
 }

@@ -285,5 +285,13 @@ fn a_fifo_named_like_a_config_is_an_error_not_a_hang() {
     let opts = LoadOptions { skip_broken: true };
     let loaded = crate::config::load(d.path(), "good", &opts).unwrap();
     assert_eq!(loaded.list.name, "good");
-    assert!(crate::config::read_regular_file(std::path::Path::new("/dev/zero")).is_err());
+    // a device named like a config is refused the same way, never read
+    let zero = d.path().join("05-zero.conflist");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let e = crate::config::list_from_file(&zero).unwrap_err();
+    assert!(
+        e.to_string()
+            .ends_with("not a regular file (a character device)"),
+        "{e}"
+    );
 }

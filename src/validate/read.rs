@@ -132,7 +132,7 @@ pub(crate) fn report(display: &Path, why: &Unreadable, sink: &mut Sink) {
                 MAX_INPUT_BYTES >> 20
             ),
             if *stdin {
-                "pipe a single config file to cnictl validate -"
+                "a network configuration is far smaller: check what is piped in"
             } else {
                 "remove it from the config directory"
             },
@@ -215,5 +215,61 @@ mod tests {
         ));
         File::create(&f).unwrap().set_len(MAX_INPUT_BYTES).unwrap();
         assert_eq!(read_config(&f).unwrap().len() as u64, MAX_INPUT_BYTES);
+    }
+
+    #[test]
+    fn stdin_over_the_cap_is_the_same_finding_as_a_file_over_it() {
+        use crate::validate::{validate, Input, Options};
+        let opts = Options {
+            cni_path: Vec::new(),
+            versions: None,
+        };
+        let read = safe_read::read_capped(io::repeat(b'{'), Source::Stdin, None, 100);
+        assert!(matches!(read, Err(ReadError::TooLarge { .. })));
+        let report = validate(&[Input::Stdin(read)], &opts).unwrap();
+        let found: Vec<_> = report
+            .diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.rule,
+                    d.file.clone(),
+                    d.severity.as_str(),
+                    d.message.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                "unreadable-file",
+                PathBuf::from("<stdin>"),
+                "error",
+                "the input is more than the 16 MiB cnictl reads of a config: it is not a network configuration"
+            )]
+        );
+        assert_eq!(report.errors(), 1);
+
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("big.conflist");
+        File::create(&f)
+            .unwrap()
+            .set_len(MAX_INPUT_BYTES + 1)
+            .unwrap();
+        let report = validate(&[Input::Path(f.clone())], &opts).unwrap();
+        let found: Vec<_> = report
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule, d.severity.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                "unreadable-file",
+                "error",
+                "the file is 16777217 bytes, more than the 16 MiB cnictl reads of a config: it is not a network configuration"
+            )]
+        );
+        assert_eq!(report.errors(), 1);
     }
 }

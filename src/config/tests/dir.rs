@@ -295,3 +295,32 @@ fn a_fifo_named_like_a_config_is_an_error_not_a_hang() {
         "{e}"
     );
 }
+
+#[test]
+fn a_config_over_the_cap_is_not_read() {
+    let d = tempdir();
+    let big = d.path().join("10-big.conflist");
+    // Sparse: nothing of it is written to disk.
+    fs::File::create(&big)
+        .unwrap()
+        .set_len(crate::safe_read::MAX_INPUT_BYTES + 1)
+        .unwrap();
+    let e = crate::config::list_from_file(&big).unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            ConfigError::Read {
+                cause: crate::safe_read::ReadError::TooLarge { size: Some(n), .. },
+                ..
+            } if *n == crate::safe_read::MAX_INPUT_BYTES + 1
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "error reading {}: 16777217 bytes, larger than the 16 MiB cnictl reads of one input",
+            big.display()
+        )
+    );
+}

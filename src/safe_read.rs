@@ -61,7 +61,7 @@ pub enum FileKind {
 impl FileKind {
     /// The kind of `t`, or None for a regular file.
     pub fn of(t: fs::FileType) -> Option<FileKind> {
-        Some(if t.is_file() {
+        let kind = if t.is_file() {
             return None;
         } else if t.is_dir() {
             FileKind::Directory
@@ -77,7 +77,8 @@ impl FileKind {
             FileKind::Symlink
         } else {
             FileKind::Other
-        })
+        };
+        Some(kind)
     }
 
     /// The bare noun: `directory`, `FIFO`, `character device`...

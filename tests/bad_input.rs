@@ -131,7 +131,10 @@ fn table(name: &str) -> Vec<(String, Value)> {
         .expect("cases")
         .iter()
         .map(|c| {
-            let name = c["name"].as_str().expect("every case has a name").to_string();
+            let name = c["name"]
+                .as_str()
+                .expect("every case has a name")
+                .to_string();
             assert!(seen.insert(name.clone()), "{name}: duplicate case name");
             (name, merged(&defaults, c))
         })
@@ -182,10 +185,14 @@ fn run_case(case: &Value) -> Result<(), String> {
         }
     }
     if let Some(rules) = case.get("rules") {
-        sb.rules(serde_json::from_slice(&blob(&serde_json::json!({"json": rules}), &vars)).unwrap());
+        sb.rules(
+            serde_json::from_slice(&blob(&serde_json::json!({"json": rules}), &vars)).unwrap(),
+        );
     }
     let args = strings(&case["args"], &vars);
-    let mut cmd = sb.cnictl().args(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut cmd = sb
+        .cnictl()
+        .args(&args.iter().map(String::as_str).collect::<Vec<_>>());
     for (k, v) in case["env"].as_object().into_iter().flatten() {
         cmd = cmd.env(k, &vars.subst(v.as_str().expect("env values are strings")));
     }
@@ -246,7 +253,9 @@ fn run_case(case: &Value) -> Result<(), String> {
     want_cache.sort();
     let cache_after = sb.cache_files();
     if cache_after != want_cache {
-        problems.push(format!("cache results/ holds {cache_after:?} (want {want_cache:?})"));
+        problems.push(format!(
+            "cache results/ holds {cache_after:?} (want {want_cache:?})"
+        ));
     }
     if name.exists() {
         problems.push(format!("namespace {} was created", name.0));
@@ -284,8 +293,18 @@ fn run_table(name: &str) {
         if only.as_deref().is_some_and(|o| !case_name.contains(o)) {
             continue;
         }
-        if let Err(why) = run_case(case) {
-            failed.push(format!("{name}/{case_name}: {why}"));
+        // a panic (e.g. in the sandbox's set-up) fails this case, not the rest of the table
+        match std::panic::catch_unwind(|| run_case(case)) {
+            Ok(Ok(())) => {}
+            Ok(Err(why)) => failed.push(format!("{name}/{case_name}: {why}")),
+            Err(p) => {
+                let msg = p
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                failed.push(format!("{name}/{case_name}: panicked: {msg}"));
+            }
         }
     }
     assert!(

@@ -447,28 +447,31 @@ fn concurrent_add_and_del_of_one_attachment() {
     let lab = lab_with("race", "10.244.7.0/24", true, json!([]));
     let id = container_id(&lab);
     let cap = portmap_cap();
+    let mut attached_rounds = 0;
     for round in 0..6 {
         let ctr = lab.container(&format!("r{round}"));
         // the namespace exists first, so that del has one to name
         common::run("ip", &["netns", "add", &ctr]).expect(0, "ip netns add");
-        let add = lab
-            .command(
-                &["add", "race", &ctr, "--container-id", &id, "--cap", &cap],
-                &[],
-            )
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        if round % 2 == 1 {
-            std::thread::sleep(Duration::from_millis(30 * round as u64));
-        }
-        let del = lab
-            .command(&["del", "race", &ctr, "--container-id", &id], &[])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
+        let spawn = |args: &[&str]| {
+            lab.command(args, &[])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let add_args = ["add", "race", &ctr, "--container-id", &id, "--cap", &cap];
+        let del_args = ["del", "race", &ctr, "--container-id", &id];
+        // even rounds start the add first, odd rounds the del, 0 to 40 ms apart
+        let gap = Duration::from_millis(20 * (round as u64 / 2));
+        let (add, del) = if round % 2 == 0 {
+            let add = spawn(&add_args);
+            std::thread::sleep(gap);
+            (add, spawn(&del_args))
+        } else {
+            let del = spawn(&del_args);
+            std::thread::sleep(gap);
+            (spawn(&add_args), del)
+        };
         let add = add.wait_with_output().unwrap();
         let del = del.wait_with_output().unwrap();
         let show = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
@@ -493,6 +496,7 @@ fn concurrent_add_and_del_of_one_attachment() {
             nat.contains(&format!("--dport {PORT}")),
         );
         if attached {
+            attached_rounds += 1;
             assert_eq!(
                 whole,
                 (1, 1, 1, true),
@@ -505,4 +509,5 @@ fn concurrent_add_and_del_of_one_attachment() {
             .expect(0, "final del");
         assert_nothing_left(&lab, "race", Some(&ctr));
     }
+    eprintln!("concurrent add/del: the del ran first in {attached_rounds} of 6 rounds");
 }

@@ -112,6 +112,8 @@ pub struct Lab {
     pub host: String,
     pub dir: tempfile::TempDir,
     pub containers: std::cell::RefCell<Vec<String>>,
+    /// The fake plugin's script, once [`Lab::fake_plugins`] installed it.
+    pub fake_script: std::cell::RefCell<Option<PathBuf>>,
 }
 
 impl Lab {
@@ -130,6 +132,40 @@ impl Lab {
             host,
             dir,
             containers: Default::default(),
+            fake_script: Default::default(),
+        }
+    }
+
+    /// Installs the fake plugin (examples/fake_plugin.rs) as each of `names` in `<lab>/bin`,
+    /// searched before /usr/lib/cni, with these rules (a JSON array; see the fake plugin).
+    /// Returns the call log's path.
+    pub fn fake_plugins(&self, names: &[&str], rules: serde_json::Value) -> PathBuf {
+        let bin = self.dir.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        for n in names {
+            let dest = bin.join(n);
+            if !dest.exists() {
+                std::fs::hard_link(fake::fake_plugin(), &dest)
+                    .or_else(|_| std::os::unix::fs::symlink(fake::fake_plugin(), &dest))
+                    .unwrap_or_else(|e| panic!("cannot install {}: {e}", dest.display()));
+            }
+        }
+        let log = self.dir.path().join("calls.jsonl");
+        let script = self.dir.path().join("script.json");
+        std::fs::write(
+            &script,
+            serde_json::json!({"log": log, "rules": rules}).to_string(),
+        )
+        .unwrap();
+        *self.fake_script.borrow_mut() = Some(script);
+        log
+    }
+
+    /// The CNI path: `<lab>/bin` first once fake plugins are installed, then /usr/lib/cni.
+    pub fn cni_path(&self) -> String {
+        match &*self.fake_script.borrow() {
+            Some(_) => format!("{}:/usr/lib/cni", self.dir.path().join("bin").display()),
+            None => "/usr/lib/cni".to_string(),
         }
     }
 
@@ -190,6 +226,11 @@ impl Lab {
     }
 
     pub fn cnictl_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        Run::from(self.command(args, env).output().expect("run cnictl"))
+    }
+
+    /// The cnictl command `cnictl_env` runs (to spawn it instead).
+    pub fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut cmd = Command::new(cnictl_bin());
         cmd.env_clear()
             .env(
@@ -198,15 +239,18 @@ impl Lab {
             )
             .arg("--conf-dir")
             .arg(self.conf_dir())
-            .args(["--cni-path", "/usr/lib/cni"])
+            .args(["--cni-path", &self.cni_path()])
             .arg("--cache-dir")
             .arg(self.cache_dir())
             .args(["--host-netns", &self.host])
             .args(args);
+        if let Some(script) = &*self.fake_script.borrow() {
+            cmd.env("FAKE_PLUGIN_SCRIPT", script);
+        }
         for (k, v) in env {
             cmd.env(k, v);
         }
-        Run::from(cmd.output().expect("run cnictl"))
+        cmd
     }
 
     /// `ip -n <ns> ...`

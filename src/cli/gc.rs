@@ -111,9 +111,14 @@ fn read_input(path: &Path) -> anyhow::Result<(String, String)> {
             safe_read::read_named_input(path),
         )
     };
-    let bytes = read.with_context(|| format!("--valid-from {name}"))?;
+    let bytes = read.map_err(|e| match e {
+        safe_read::ReadError::TooLarge { .. } => {
+            anyhow::anyhow!("--valid-from {name}: {}", e.reason())
+        }
+        _ => anyhow::anyhow!("--valid-from {name}: cannot read it: {}", e.reason()),
+    })?;
     let text = String::from_utf8(bytes)
-        .map_err(|_| anyhow::anyhow!("--valid-from {name}: not UTF-8 text"))?;
+        .map_err(|_| anyhow::anyhow!("--valid-from {name}: cannot read it: not UTF-8 text"))?;
     Ok((if name == "-" { "(stdin)".into() } else { name }, text))
 }
 

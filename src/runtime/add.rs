@@ -201,7 +201,7 @@ impl<'a> Runtime<'a> {
     }
 
     /// The intent record of an ADD about to run.
-    fn intent(&self, list: &NetworkConfigList, att: &Attachment) -> Record {
+    pub(super) fn intent(&self, list: &NetworkConfigList, att: &Attachment) -> Record {
         let pid = std::process::id();
         let now = crate::cache::now();
         Record {

@@ -759,3 +759,6 @@ impl<'a> Runtime<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod record_tests;

@@ -457,7 +457,7 @@ fn failed_add_is_rolled_back_in_reverse_with_the_add_inputs() {
     assert_eq!(
         j["rollback"],
         json!({"skipped": false, "deleted": ["p3", "p2", "p1"], "errors": [],
-               "cached": null, "cacheError": null})
+               "left": [], "cached": null, "cacheError": null})
     );
     assert_eq!(sb.cache_files(), Vec::<String>::new());
 

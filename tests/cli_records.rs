@@ -210,6 +210,7 @@ fn a_failed_rollback_is_cached_as_a_failed_add_that_del_cleans_up() {
     assert!(the_error(&r).contains("boom"), "{}", r.stderr);
     assert!(r.stderr.contains("rollback: plugin \"p1\""), "{}", r.stderr);
     assert!(r.stderr.contains("cached as a failed ADD"), "{}", r.stderr);
+    assert!(r.stderr.contains("not undone: p1"), "{}", r.stderr);
     assert!(r.stderr.contains("clean up with: cnictl"), "{}", r.stderr);
     assert_eq!(sb.cache_files(), [file()], "a libcni entry for libcni's GC");
     let rec = sb.record(NET, ID, "eth0");

@@ -155,6 +155,7 @@ fn rollback_json(r: &Rollback) -> Value {
         "skipped": r.skipped,
         "deleted": r.deleted,
         "errors": r.errors.iter().map(plugin_json).collect::<Vec<_>>(),
+        "left": r.left,
         "cached": r.cached.as_ref().map(|p| p.to_string_lossy()),
         "cacheError": r.cache_error,
     })
@@ -274,6 +275,9 @@ fn rollback_lines(out: &mut Vec<String>, r: &Rollback) {
         for pe in &r.errors {
             out.push(format!("rollback: {pe}"));
         }
+    }
+    if !r.skipped && !r.left.is_empty() {
+        out.push(format!("not undone: {}", r.left.join(", ")));
     }
     if let Some(p) = &r.cached {
         out.push(format!(

@@ -241,6 +241,7 @@ impl<'a> Runtime<'a> {
     ) -> Rollback {
         let mut errors = Vec::new();
         let left = plugins_left(list, &rb);
+        rb.left = left.clone();
         if !rb.skipped && rb.errors.is_empty() && left.is_empty() {
             if let Err(e) = self
                 .cache

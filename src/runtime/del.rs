@@ -34,9 +34,10 @@ impl<'a> Runtime<'a> {
             None => (None, None),
         };
         let record = self.own_record(req, entry, &mut out.warnings)?;
-        // An ADD killed before it settled left only its intent: its args are the ones to use.
+        // No usable libcni entry (an ADD killed before it settled left only its intent; a
+        // corrupt or legacy file has no args): the record's args are the ones to use.
         let intent_entry = match (entry, &record) {
-            (None, Some(r)) if cached.is_none() => Some(r.as_entry()),
+            (None, Some(r)) => Some(r.as_entry()),
             _ => None,
         };
         let entry = entry.or(intent_entry.as_ref());

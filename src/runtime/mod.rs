@@ -130,6 +130,9 @@ pub struct Rollback {
     pub cached: Option<PathBuf>,
     /// Writing (or, after a complete rollback, removing) that entry or record failed.
     pub cache_error: Option<String>,
+    /// The plugins, in chain order, whose DEL did not succeed (failed, interrupted, not run,
+    /// or skipped by `--no-rollback`): what is left.
+    pub left: Vec<String>,
 }
 
 /// Errors of the chain operations.
@@ -743,7 +746,7 @@ impl<'a> Runtime<'a> {
             .cache
             .read_record(&req.network, &req.container_id, &req.ifname)
         {
-            Ok(Some(r)) if entry.is_none_or(|e| r.describes(e)) => Ok(Some(r)),
+            Ok(Some(r)) if entry.map_or(true, |e| r.describes(e)) => Ok(Some(r)),
             Ok(Some(_)) => {
                 warnings.push(
                     "cnictl's record of this attachment is for another config than the cache entry (written by another runtime since); using the cache entry".into(),

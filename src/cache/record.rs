@@ -239,8 +239,12 @@ impl Cache {
         let bytes = serde_json::to_vec_pretty(record).unwrap_or_default();
         let dir = self.records_dir();
         super::ensure_dir(&dir)?;
-        self.write_atomic(&dir, &path, &bytes)?;
-        Ok(path)
+        match self.write_atomic(&dir, &path, &bytes) {
+            // The record guards against a killed process, not a power cut: once it is in
+            // place, a directory that could not be synced is no failure.
+            Ok(()) | Err(CacheError::SyncDir { .. }) => Ok(path),
+            Err(e) => Err(e),
+        }
     }
 
     /// Removes the record of an attachment; missing is fine.
@@ -295,4 +299,85 @@ fn decode(bytes: &[u8]) -> Result<Record, String> {
         ));
     }
     Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn record() -> Record {
+        Record {
+            version: RECORD_VERSION,
+            state: RecordState::Adding,
+            network_name: "n".into(),
+            container_id: "c".into(),
+            if_name: "eth0".into(),
+            netns: "/run/netns/c".into(),
+            cni_args: vec![("K".into(), "V".into())],
+            capability_args: Map::new(),
+            config: Record::encode_config(b"{\"name\":\"n\"}"),
+            chain: json!({"name": "n", "plugins": [{"type": "p"}]}),
+            source: None,
+            plugin_ns: None,
+            pid: 1,
+            pid_start: None,
+            started: 0,
+            updated: 0,
+            failed: None,
+        }
+    }
+
+    #[test]
+    fn a_record_round_trips_beside_results_and_is_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::new(tmp.path());
+        let path = cache.write_record(&record()).unwrap();
+        assert_eq!(path, tmp.path().join("cnictl/records/n-c-eth0.json"));
+        assert_eq!(cache.read_record("n", "c", "eth0").unwrap(), Some(record()));
+        assert!(
+            !tmp.path().join("results").exists(),
+            "nothing in libcni's dir"
+        );
+        let listed = cache.records().unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].record, Ok(record()));
+        cache.remove_record("n", "c", "eth0").unwrap();
+        assert_eq!(cache.read_record("n", "c", "eth0").unwrap(), None);
+        cache.remove_record("n", "c", "eth0").unwrap();
+    }
+
+    #[test]
+    fn an_unreadable_record_is_an_error_naming_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::new(tmp.path());
+        let path = cache.write_record(&record()).unwrap();
+        for bytes in [&b"{"[..], br#"{"version": 99}"#] {
+            std::fs::write(&path, bytes).unwrap();
+            let err = cache.read_record("n", "c", "eth0").unwrap_err();
+            assert!(matches!(err, CacheError::CorruptRecord { .. }), "{err}");
+            assert!(err.to_string().contains("n-c-eth0.json"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_record_describes_only_the_entry_of_its_config() {
+        let r = record();
+        let mut e = r.as_entry();
+        assert!(r.describes(&e));
+        e.config = Some(b"{}".to_vec());
+        assert!(!r.describes(&e));
+    }
+
+    #[test]
+    fn a_process_that_is_gone_has_no_start_time() {
+        assert!(process_start(std::process::id()).is_some());
+        assert_eq!(process_start(u32::MAX), None);
+        let mut r = record();
+        r.pid = std::process::id();
+        r.pid_start = process_start(r.pid);
+        assert!(r.writer_alive());
+        r.pid_start = r.pid_start.map(|s| s + 1);
+        assert!(!r.writer_alive(), "a reused pid is not the writer");
+    }
 }

@@ -675,13 +675,17 @@ fn same_netns(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    match (
-        crate::netns::netns_id(std::path::Path::new(a)),
-        crate::netns::netns_id(std::path::Path::new(b)),
-    ) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
+    let (a, b) = (std::path::Path::new(a), std::path::Path::new(b));
+    if let (Ok(x), Ok(y)) = (crate::netns::netns_id(a), crate::netns::netns_id(b)) {
+        return x == y;
     }
+    // Gone (or unreadable): the same name in the same directory under another spelling
+    // (`/run/netns/x` and `/var/run/netns/x`).
+    let dir = |p: &std::path::Path| p.parent().and_then(|d| std::fs::canonicalize(d).ok());
+    a.file_name().is_some()
+        && a.file_name() == b.file_name()
+        && dir(a).is_some()
+        && dir(a) == dir(b)
 }
 
 impl<'a> Runtime<'a> {

@@ -2,6 +2,7 @@
 //! recording exec seam (no process runs).
 
 use super::gc::ValidSet;
+use super::same_netns;
 use super::*;
 use crate::cache::{PluginNsRecord, RecordState};
 use crate::config::list_from_bytes;
@@ -304,4 +305,15 @@ fn a_cache_failure_after_the_dels_ran_is_not_nothing_ran() {
     assert!(matches!(err, RuntimeError::CacheAfterRun { .. }), "{err:?}");
     assert!(!err.nothing_ran());
     assert!(err.to_string().contains("results/n-c1-eth0"), "{err}");
+}
+
+#[test]
+fn netns_spellings_of_a_gone_namespace_compare_by_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("real")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("link")).unwrap();
+    let p = |s: &str| dir.path().join(s).to_string_lossy().into_owned();
+    assert!(same_netns(&p("real/x"), &p("link/x")));
+    assert!(!same_netns(&p("real/x"), &p("real/y")));
+    assert!(!same_netns(&p("real/x"), &p("elsewhere/x")));
 }

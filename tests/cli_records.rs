@@ -309,6 +309,13 @@ fn gc_collects_the_intent_of_a_killed_add() {
     let _ = kill(nix::unistd::Pid::from_raw(p2.pid()), Signal::SIGKILL);
     sb.take_calls();
     sb.rules(json!([]));
+    let plan = sb
+        .cnictl()
+        .args(&["gc", NET, "--all", "--yes", "--dry-run"])
+        .run()
+        .expect(0, "gc --dry-run");
+    assert!(plan.stdout.contains("interrupted ADD"), "{}", plan.stdout);
+    assert!(sb.take_calls().is_empty(), "a dry run runs nothing");
     let r = sb.cnictl().args(&["gc", NET, "--all", "--yes"]).run();
     r.expect(0, "gc");
     assert_eq!(tags(&sb.take_calls()), ["p3 DEL", "p2 DEL", "p1 DEL"]);

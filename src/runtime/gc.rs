@@ -509,6 +509,30 @@ impl<'a> Runtime<'a> {
         Ok(out)
     }
 
+    /// Removes records of settled ADDs of `network` whose libcni entry is gone (another
+    /// runtime's DEL removed it): they describe nothing any more. Best effort: the caller
+    /// holds the exclusive lock, so no ADD of cnictl's is in progress.
+    fn drop_inert_records(&self, network: &str) {
+        let Ok(files) = self.cache.records() else {
+            return;
+        };
+        for f in files {
+            let Ok(r) = f.record else { continue };
+            if r.network_name == network
+                && r.state == RecordState::Added
+                && matches!(
+                    self.cache
+                        .read(&r.network_name, &r.container_id, &r.if_name),
+                    Ok(None)
+                )
+            {
+                let _ = self
+                    .cache
+                    .remove_record(&r.network_name, &r.container_id, &r.if_name);
+            }
+        }
+    }
+
     /// Carries out plans: for each network, DEL of every stale attachment (with its cached
     /// runtime args, and the current config or, for a network that is gone, its cached one),
     /// then the GC verb on every plugin when the plan says so. Continues past failures and
@@ -558,6 +582,9 @@ impl<'a> Runtime<'a> {
                 (GcVerb::Send(valid), Some(list)) => self.gc_verb(list, valid, &mut outcome),
                 _ => Vec::new(),
             };
+            if outcome.interrupted.is_none() {
+                self.drop_inert_records(&plan.network);
+            }
             outcome.networks.push(NetworkOutcome { plan, stale, gc });
         }
         outcome

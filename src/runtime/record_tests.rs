@@ -317,3 +317,22 @@ fn netns_spellings_of_a_gone_namespace_compare_by_directory() {
     assert!(!same_netns(&p("real/x"), &p("real/y")));
     assert!(!same_netns(&p("real/x"), &p("elsewhere/x")));
 }
+
+#[test]
+fn gc_drops_the_record_of_an_attachment_another_runtime_deleted() {
+    let e = env(|c, _| ok_add(c));
+    let rt = e.rt();
+    let l = list();
+    rt.add(&l, &rt.resolve(&l).unwrap(), &att(), false).unwrap();
+    // libcni's DEL (containerd, cnitool) removes the entry, not cnictl's record
+    rt.cache.remove("n", "c1", "eth0").unwrap();
+    assert_eq!(e.records().len(), 1);
+    let plan = rt
+        .gc_plan("n", Some(l.clone()), &ValidSet::All, false, None)
+        .unwrap();
+    assert!(plan.stale.is_empty(), "an inert record is no attachment");
+    let before = e.exec.calls().len();
+    rt.gc_run(vec![plan]);
+    assert_eq!(e.exec.calls().len(), before, "nothing ran");
+    assert!(e.records().is_empty());
+}

@@ -261,7 +261,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__check)
-            opts="-i -o -v -h --ifname --container-id --arg --cap --cap-args --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            opts="-i -o -v -h --ifname --container-id --arg --cap --cap-args --force --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

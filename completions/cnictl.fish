@@ -87,6 +87,7 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l color -d 'When t
 always\t'Always'
 never\t'Never'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l timeout -d 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l force -d 'Check even when the plugins\' namespace (--host-netns) or NETNS differs from the ones the ADD recorded (the ones given are used)'
 complete -c cnictl -n "__fish_cnictl_using_subcommand check" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
 complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
 complete -c cnictl -n "__fish_cnictl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -108,7 +109,7 @@ never\t'Never'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l timeout -d 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l cached-config -d 'Delete with the config the ADD used (from the cache) instead of the current one'
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l rm-netns -d 'Remove the named network namespace after a successful DEL'
-complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l force -d 'With --rm-netns: remove the namespace even if other cache entries still use it'
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l force -d 'Delete even when the plugins\' namespace (--host-netns) or NETNS differs from the ones the ADD recorded (the ones given are used); with --rm-netns, remove the namespace even if other cache entries still use it'
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -s h -l help -d 'Print help (see more with \'--help\')'

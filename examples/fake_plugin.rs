@@ -22,8 +22,9 @@
 //! ```
 //!
 //! The first rule whose `plugin`, `command` and `ifname` (each optional) match is applied.
-//! Every rule may also carry `"stderr": "text"` (written first) and `"read_stdin": false` (do
-//! not read stdin at all: a plugin that never reads its input).
+//! Every rule may also carry `"stderr": "text"` (written first), `"read_stdin": false` (do
+//! not read stdin at all: a plugin that never reads its input) and `"sh": "command"` (run
+//! with /bin/sh -c before the action: a fault injected into the test's own dirs).
 //!
 //! Actions: `result` prints `result` and exits 0; `error` prints a CNI error object on stdout
 //! and exits `exit` (default 1); `sleep` sleeps `secs` then exits 0; `sleep_child` starts a
@@ -181,6 +182,12 @@ fn print(bytes: &[u8]) {
 
 /// Applies a rule; returns the exit code.
 fn apply(rule: &Map<String, Value>, request: &Value) -> i32 {
+    // A fault injected from outside the plugin (the tests' way to break the cache mid-run).
+    if let Some(cmd) = rule.get("sh").and_then(Value::as_str) {
+        let _ = std::process::Command::new("/bin/sh")
+            .args(["-c", cmd])
+            .status();
+    }
     if let Some(text) = rule.get("stderr").and_then(Value::as_str) {
         let _ = std::io::stderr().write_all(text.as_bytes());
     }

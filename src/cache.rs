@@ -147,6 +147,17 @@ pub enum CacheError {
         /// The file that would have been written.
         path: PathBuf,
     },
+    /// The file was renamed into place, but syncing its directory failed: the new file is
+    /// there (a later crash may lose it).
+    #[error("writing {}: the file is in place, but syncing {} failed: {err}", file.display(), path.display())]
+    SyncDir {
+        /// The directory.
+        path: PathBuf,
+        /// The file written.
+        file: PathBuf,
+        /// The OS error.
+        err: io::Error,
+    },
     /// Removing a cache file failed.
     #[error("removing {}: {err}", path.display())]
     Remove {
@@ -170,6 +181,14 @@ pub enum CacheError {
         path: PathBuf,
         /// The OS error.
         err: io::Error,
+    },
+    /// cnictl's own record of an attachment cannot be read.
+    #[error("cnictl's record {} is unreadable: {msg}", path.display())]
+    CorruptRecord {
+        /// The record file.
+        path: PathBuf,
+        /// Why.
+        msg: String,
     },
     /// A non-blocking lock attempt found the lock taken.
     #[error("{} is held by another cnictl process", path.display())]
@@ -236,9 +255,15 @@ impl Cache {
         self.dir.join("results")
     }
 
-    /// `<dir>/cnictl`: cnictl's own files (locks).
+    /// `<dir>/cnictl`: cnictl's own files (locks, records, temp files).
     pub fn cnictl_dir(&self) -> PathBuf {
         self.dir.join("cnictl")
+    }
+
+    /// `<dir>/cnictl/tmp`: temp files of atomic writes, where libcni never looks (a leftover
+    /// one in `results/` would be listed as an attachment by libcni after a crash).
+    pub fn temp_dir(&self) -> PathBuf {
+        self.cnictl_dir().join("tmp")
     }
 
     /// `<dir>/results/<net>-<id>-<ifname>`, after validating all three.
@@ -271,7 +296,7 @@ impl Cache {
             .ok_or_else(|| CacheError::ResultNotObject { path: path.clone() })?;
         let dir = self.results_dir();
         ensure_dir(&dir)?;
-        write_atomic(&dir, &path, &bytes)?;
+        self.write_atomic(&dir, &path, &bytes)?;
         Ok(path)
     }
 
@@ -493,16 +518,56 @@ fn ensure_dir(dir: &Path) -> Result<(), CacheError> {
     }
 }
 
-/// Writes `bytes` to a fresh temp file in `dir` (O_EXCL|O_NOFOLLOW, 0600), syncs it, renames
-/// it over `path` (replacing a symbolic link there rather than following it) and syncs `dir`.
-fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
-    let write_err = |p: &Path, err| CacheError::Write {
-        path: p.to_path_buf(),
-        err,
+impl Cache {
+    /// Writes `bytes` to a fresh temp file in [`Cache::temp_dir`] (O_EXCL|O_NOFOLLOW, 0600),
+    /// syncs it, renames it over `path` in `dir` (replacing a symbolic link there rather than
+    /// following it) and syncs `dir`. When `dir` is on another filesystem than the temp dir
+    /// (a bind mount), the temp file is made in `dir` itself.
+    fn write_atomic(&self, dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
+        let tmp_dir = self.temp_dir();
+        ensure_dir(&tmp_dir)?;
+        match write_via(&tmp_dir, path, bytes) {
+            Err(Renamed::CrossDevice) => match write_via(dir, path, bytes) {
+                Ok(()) => {}
+                Err(Renamed::CrossDevice) => {
+                    return Err(CacheError::Write {
+                        path: path.to_path_buf(),
+                        err: io::Error::from_raw_os_error(libc::EXDEV),
+                    })
+                }
+                Err(Renamed::Failed(e)) => return Err(e),
+            },
+            Err(Renamed::Failed(e)) => return Err(e),
+            Ok(()) => {}
+        }
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|err| CacheError::SyncDir {
+                path: dir.to_path_buf(),
+                file: path.to_path_buf(),
+                err,
+            })
+    }
+}
+
+/// Why [`write_via`] did not put the file in place.
+enum Renamed {
+    /// The temp dir is on another filesystem.
+    CrossDevice,
+    /// Any other failure (the temp file is removed).
+    Failed(CacheError),
+}
+
+fn write_via(tmp_dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), Renamed> {
+    let write_err = |err| {
+        Renamed::Failed(CacheError::Write {
+            path: path.to_path_buf(),
+            err,
+        })
     };
     let (tmp, mut file) = loop {
         let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let tmp = dir.join(format!("{TEMP_PREFIX}{}-{n}", std::process::id()));
+        let tmp = tmp_dir.join(format!("{TEMP_PREFIX}{}-{n}", std::process::id()));
         let opened = OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -512,7 +577,7 @@ fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), CacheError>
         match opened {
             Ok(f) => break (tmp, f),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(err) => return Err(write_err(path, err)),
+            Err(err) => return Err(write_err(err)),
         }
     };
     let filled = file
@@ -522,11 +587,12 @@ fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), CacheError>
     drop(file);
     if let Err(err) = filled.and_then(|()| fs::rename(&tmp, path)) {
         let _ = fs::remove_file(&tmp);
-        return Err(write_err(path, err));
+        if err.raw_os_error() == Some(libc::EXDEV) {
+            return Err(Renamed::CrossDevice);
+        }
+        return Err(write_err(err));
     }
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|err| write_err(dir, err))
+    Ok(())
 }
 
 /// Opens (creating it, 0600, and its directory, 0700) and flocks a lock file.
@@ -556,5 +622,9 @@ fn lock_file(path: &Path, arg: FlockArg) -> Result<Flock<File>, CacheError> {
 }
 
 mod format;
+mod record;
+pub use record::{
+    now, process_start, FailedAdd, PluginNsRecord, Record, RecordFile, RecordState, RECORD_VERSION,
+};
 #[cfg(test)]
 mod tests;

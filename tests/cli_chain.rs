@@ -456,7 +456,8 @@ fn failed_add_is_rolled_back_in_reverse_with_the_add_inputs() {
     assert_eq!(j["stderr"], json!("p3 says why\n"));
     assert_eq!(
         j["rollback"],
-        json!({"skipped": false, "deleted": ["p3", "p2", "p1"], "errors": []})
+        json!({"skipped": false, "deleted": ["p3", "p2", "p1"], "errors": [],
+               "left": [], "cached": null, "cacheError": null})
     );
     assert_eq!(sb.cache_files(), Vec::<String>::new());
 
@@ -580,7 +581,17 @@ fn timeout_bounds_the_rollback_dels_too() {
     assert_eq!(errors[0]["timedOut"], json!(true));
     let calls = sb.take_calls();
     assert_rollback(&ch, &calls, 2, &ch.r2);
-    assert_eq!(sb.cache_files(), Vec::<String>::new());
+    // p2's DEL did not finish: the failed ADD is cached (libcni's GC sees it) and marked so
+    // in cnictl's record, with what is left
+    assert_eq!(sb.cache_files(), ["chain-ctr-1-net1"]);
+    let cached = j["rollback"]["cached"].as_str().expect("rollback.cached");
+    assert!(cached.ends_with("results/chain-ctr-1-net1"), "{cached}");
+    let record: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(sb.cache_dir().join("cnictl/records/chain-ctr-1-net1.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(record["state"], json!("add-failed"));
+    assert_eq!(record["failed"]["left"], json!(["p2"]));
 }
 
 #[test]

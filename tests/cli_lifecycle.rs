@@ -132,11 +132,12 @@ fn del_with_a_corrupt_cache_entry_warns_deletes_and_removes_it() {
         assert!(c.stdin().get("prevResult").is_none(), "{}", c.tag());
         assert_eq!(
             c.env("CNI_ARGS").as_deref(),
-            Some(""),
-            "nothing cached survives"
+            Some("A=1"),
+            "the args survive in cnictl's record"
         );
     }
     assert!(!file.exists(), "the corrupt entry is removed");
+    assert_eq!(sb.records(), Vec::<String>::new(), "and the record");
 }
 
 #[test]

@@ -29,7 +29,7 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
     let ns = PluginNs::open(s)?;
     let exec = ns.exec();
     let observer = |c: &cnictl::runtime::CallRecord| render::print_call(&s.printer, s.verbose, c);
-    let rt = attach::runtime(s, &exec, &observer);
+    let rt = attach::runtime(s, &ns, &exec, &observer);
     // Every binary is found before anything is created or run.
     let resolved = rt.resolve(&list)?;
     let _lock = attach::lock_container(s, &t.container_id)?;
@@ -45,7 +45,17 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
     let outcome = match outcome {
         Ok(o) => o,
         Err(e) => {
-            let keep = a.no_rollback;
+            // Something left behind is cached as a failed ADD: keep the namespace it is in,
+            // so that `cnictl del` can clean it up there.
+            let left_cached = match &e {
+                RuntimeError::AddFailed { rollback, .. }
+                | RuntimeError::Interrupted { rollback, .. }
+                | RuntimeError::AddCacheFailed { rollback, .. } => {
+                    rollback.cached.is_some() || !rollback.errors.is_empty()
+                }
+                _ => false,
+            };
+            let keep = a.no_rollback || left_cached;
             if let (Some(name), false) = (&created, keep) {
                 if let Err(de) = netns::delete_named(name) {
                     s.printer.warning(&format!(
@@ -54,7 +64,10 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
                 }
             }
             if keep {
-                if let RuntimeError::AddFailed { .. } | RuntimeError::Interrupted { .. } = e {
+                if let RuntimeError::AddFailed { .. }
+                | RuntimeError::Interrupted { .. }
+                | RuntimeError::AddCacheFailed { .. } = e
+                {
                     let netns = t
                         .netns_name
                         .clone()
@@ -75,15 +88,21 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
                         .iter()
                         .map(|w| super::settings::shell_word(w))
                         .collect();
-                    s.printer.note(&format!(
-                        "kept the partial attachment; clean up with: {}",
-                        cmd.join(" ")
-                    ));
+                    let what = if a.no_rollback {
+                        "kept the partial attachment"
+                    } else {
+                        "the rollback left part of the attachment (cached as a failed ADD)"
+                    };
+                    s.printer
+                        .note(&format!("{what}; clean up with: {}", cmd.join(" ")));
                 }
             }
             return Err(e.into());
         }
     };
+    for w in &outcome.warnings {
+        s.printer.warning(w);
+    }
     match s.printer.format(Output::Json) {
         Output::Json | Output::Github => {
             // cnitool prints the result with 4-space indentation.

@@ -4,6 +4,7 @@
 use super::args::AttachmentArgs;
 use super::Settings;
 use anyhow::{bail, Context};
+use cnictl::cache::PluginNsRecord;
 use cnictl::config::{self, LoadOptions, Loaded, NetworkConfigList};
 use cnictl::invoke::RawExec;
 use cnictl::netns::{self, NsId, NsThread};
@@ -53,7 +54,12 @@ impl Target {
 
     /// The DEL/CHECK request for this attachment: the runtime args given on the command line
     /// or in the environment, if any (the cached ones are used otherwise).
-    pub fn request(&self, a: &AttachmentArgs, cached_config: bool) -> anyhow::Result<DelRequest> {
+    pub fn request(
+        &self,
+        a: &AttachmentArgs,
+        cached_config: bool,
+        force: bool,
+    ) -> anyhow::Result<DelRequest> {
         Ok(DelRequest {
             network: self.network.clone(),
             container_id: self.container_id.clone(),
@@ -62,6 +68,7 @@ impl Target {
             explicit_args: a.cni_args()?,
             explicit_caps: a.capability_args()?,
             cached_config,
+            force,
         })
     }
 
@@ -145,6 +152,19 @@ impl PluginNs {
         }
     }
 
+    /// What cnictl records of this namespace beside an ADD's cache entry.
+    pub fn record(&self, s: &Settings) -> PluginNsRecord {
+        PluginNsRecord {
+            path: self
+                .thread
+                .as_ref()
+                .and(s.host_netns.as_ref())
+                .map(|p| p.display().to_string()),
+            dev: self.id.0,
+            ino: self.id.1,
+        }
+    }
+
     /// Refuses a container namespace that is the one plugins run in: a DEL there would delete
     /// the host side's own interface of that name.
     pub fn refuse_same(&self, netns: &std::path::Path, container: NsId) -> anyhow::Result<()> {
@@ -162,6 +182,7 @@ impl PluginNs {
 /// Builds the runtime for one command.
 pub fn runtime<'a>(
     s: &'a Settings,
+    ns: &PluginNs,
     exec: &'a RawExec,
     observer: &'a dyn Fn(&CallRecord),
 ) -> Runtime<'a> {
@@ -172,6 +193,8 @@ pub fn runtime<'a>(
         parent_env: s.parent_env.clone(),
         limits: s.limits.clone(),
         observer: Some(observer),
+        plugin_ns: Some(ns.record(s)),
+        conf_dir: Some(s.conf_dir.clone()),
     }
 }
 

@@ -8,8 +8,21 @@ use crate::render;
 use anyhow::Context;
 use cnictl::netns;
 
+/// Arguments of `check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub target: AttachmentArgs,
+
+    /// Check even when the plugins' namespace (--host-netns) or NETNS differs from the ones the
+    /// ADD recorded (the ones given are used)
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// Runs `check`.
-pub fn run(s: &Settings, a: AttachmentArgs) -> anyhow::Result<i32> {
+pub fn run(s: &Settings, args: CheckArgs) -> anyhow::Result<i32> {
+    let a = args.target;
     let mut t = Target::resolve(s, &a)?;
     let list = attach::load_network(s, &t.network)?;
     let ns = PluginNs::open(s)?;
@@ -18,10 +31,10 @@ pub fn run(s: &Settings, a: AttachmentArgs) -> anyhow::Result<i32> {
     attach::find_other_spelling(s, &mut t, Some(id))?;
     let exec = ns.exec();
     let observer = |c: &cnictl::runtime::CallRecord| render::print_call(&s.printer, s.verbose, c);
-    let rt = attach::runtime(s, &exec, &observer);
+    let rt = attach::runtime(s, &ns, &exec, &observer);
     let _lock = attach::lock_container(s, &t.container_id)?;
     s.catch_signals()?;
-    let req = t.request(&a, false)?;
+    let req = t.request(&a, false, args.force)?;
     let out = rt.check(&list, &req)?;
     for w in &out.warnings {
         s.printer.warning(w);

@@ -22,8 +22,10 @@ pub struct DelArgs {
     #[arg(long)]
     pub rm_netns: bool,
 
-    /// With --rm-netns: remove the namespace even if other cache entries still use it
-    #[arg(long, requires = "rm_netns")]
+    /// Delete even when the plugins' namespace (--host-netns) or NETNS differs from the ones the
+    /// ADD recorded (the ones given are used); with --rm-netns, remove the namespace even if
+    /// other cache entries still use it
+    #[arg(long)]
     pub force: bool,
 }
 
@@ -37,19 +39,34 @@ pub fn run(s: &Settings, a: DelArgs) -> anyhow::Result<i32> {
         );
     }
     let list = if a.cached_config {
-        None
+        // Only to tell whether the cached config is this very list (with the plugins of its
+        // subdirectory); a network that does not load is no error here.
+        cnictl::config::load(
+            &s.conf_dir,
+            &t.network,
+            &cnictl::config::LoadOptions { skip_broken: true },
+        )
+        .ok()
+        .map(|l| l.list)
     } else {
         match attach::load_network(s, &t.network) {
             Ok(l) => Some(l),
             Err(e) => {
                 // The network may have been removed from the config dir since ADD: the cache
                 // still has the config ADD used.
-                if s.cache
+                let cached = s
+                    .cache
                     .read(&t.network, &t.container_id, &t.ifname)
                     .ok()
                     .flatten()
-                    .is_some()
-                {
+                    .is_some();
+                let recorded = s
+                    .cache
+                    .read_record(&t.network, &t.container_id, &t.ifname)
+                    .ok()
+                    .flatten()
+                    .is_some();
+                if cached || recorded {
                     return Err(e.context(format!(
                         "cannot load network \"{}\" (the cache holds its attachment: `--cached-config` deletes with the config ADD used)",
                         t.network
@@ -72,10 +89,10 @@ pub fn run(s: &Settings, a: DelArgs) -> anyhow::Result<i32> {
     attach::find_other_spelling(s, &mut t, id)?;
     let exec = ns.exec();
     let observer = |c: &cnictl::runtime::CallRecord| render::print_call(&s.printer, s.verbose, c);
-    let rt = attach::runtime(s, &exec, &observer);
+    let rt = attach::runtime(s, &ns, &exec, &observer);
     let lock = attach::lock_container(s, &t.container_id)?;
     s.catch_signals()?;
-    let req = t.request(&a.target, a.cached_config)?;
+    let req = t.request(&a.target, a.cached_config, a.force)?;
     let out = rt.del(list.as_ref(), &req)?;
     for w in &out.warnings {
         s.printer.warning(w);

@@ -169,7 +169,7 @@ pub fn run(s: &Settings, a: GcArgs) -> anyhow::Result<i32> {
     let ns = PluginNs::open(s)?;
     let exec = ns.exec();
     let observer = |c: &cnictl::runtime::CallRecord| render::print_call(&s.printer, s.verbose, c);
-    let rt = attach::runtime(s, &exec, &observer);
+    let rt = attach::runtime(s, &ns, &exec, &observer);
     // The exclusive side of cnictl's cache lock: no cnictl add/del/check runs meanwhile. A dry
     // run changes nothing and takes no lock.
     let _lock = if a.dry_run {

@@ -131,7 +131,7 @@ pub enum Commands {
     Add(add::AddArgs),
     /// Check an attachment: run the chain's CHECK (silent on success)
     #[command(after_long_help = EXIT_CODES_HELP)]
-    Check(args::AttachmentArgs),
+    Check(check::CheckArgs),
     /// Detach a container from a network: run the chain's DEL and drop the cache entry
     #[command(after_long_help = EXIT_CODES_HELP)]
     Del(del::DelArgs),

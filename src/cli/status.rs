@@ -107,7 +107,7 @@ pub fn run(s: &Settings, a: StatusArgs) -> anyhow::Result<i32> {
     let ns = PluginNs::open(s)?;
     let exec = ns.exec();
     let observer = |c: &cnictl::runtime::CallRecord| render::print_call(&s.printer, s.verbose, c);
-    let rt = attach::runtime(s, &exec, &observer);
+    let rt = attach::runtime(s, &ns, &exec, &observer);
     let versions = VersionCache::new(&exec, s.parent_env.clone(), s.limits.clone());
     s.catch_signals()?;
     let mut statuses = Vec::with_capacity(lists.len());

@@ -3,10 +3,11 @@
 //! exists, and the addresses of its cached result; files libcni would skip are reported with
 //! their reason.
 
-use crate::cache::{Cache, CacheError, Skipped};
+use std::path::Path;
+
+use crate::cache::{Cache, CacheEntry, CacheError, Record, RecordState, Skipped};
 use crate::netns::{self, NetnsError};
 use crate::types::result::addresses;
-use std::path::Path;
 
 /// Whether an attachment's network namespace still exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +56,10 @@ pub struct AttachmentInfo {
     pub ips: Vec<String>,
     /// The cached result's cniVersion, if it has one.
     pub result_version: Option<String>,
+    /// cnictl's record of the ADD, when it is not a plain attachment: `AddFailed` (the
+    /// rollback left something), `Adding` (cnictl was killed mid-ADD: no entry in `results/`,
+    /// only its intent record).
+    pub add_state: Option<RecordState>,
 }
 
 /// The cache's attachments and the files passed over.
@@ -74,7 +79,38 @@ pub fn list_attachments(
 ) -> Result<AttachmentList, CacheError> {
     let scan = cache.scan_attachments(None)?;
     let mut out = AttachmentList::default();
+    let records: Vec<Record> = cache
+        .records()?
+        .into_iter()
+        .filter_map(|f| f.record.ok())
+        .collect();
+    let record_of = |e: &CacheEntry| {
+        records.iter().find(|r| {
+            r.network_name == e.network_name
+                && r.container_id == e.container_id
+                && r.if_name == e.if_name
+        })
+    };
+    let mut entries: Vec<(CacheEntry, Option<RecordState>)> = Vec::new();
     for e in scan.attachments {
+        let state = record_of(&e)
+            .filter(|r| r.describes(&e) && r.state == RecordState::AddFailed)
+            .map(|r| r.state);
+        entries.push((e, state));
+    }
+    // Intents of ADDs whose cnictl was killed: no entry in results/, writer gone.
+    for r in &records {
+        if r.state == RecordState::Adding
+            && !r.writer_alive()
+            && matches!(
+                cache.read(&r.network_name, &r.container_id, &r.if_name),
+                Ok(None)
+            )
+        {
+            entries.push((r.as_entry(), Some(RecordState::Adding)));
+        }
+    }
+    for (e, add_state) in entries {
         if network.is_some_and(|n| n != e.network_name) {
             continue;
         }
@@ -95,6 +131,7 @@ pub fn list_attachments(
             netns: e.netns,
             ips,
             result_version,
+            add_state,
         });
     }
     out.skipped = scan

@@ -2,6 +2,7 @@
 //! docs/inventory.md).
 
 use super::Printer;
+use cnictl::cache::RecordState;
 use cnictl::inventory::{AttachmentList, NetnsState};
 use colored::Colorize;
 use serde_json::{json, Value};
@@ -28,6 +29,15 @@ pub fn attachments_table(p: &Printer, list: &AttachmentList) -> String {
             NetnsState::Exists => p.out_style(&state, |s| s.green()),
             NetnsState::NotRecorded => state,
             _ => p.out_style(&state, |s| s.yellow()),
+        };
+        let state = match a.add_state {
+            Some(RecordState::AddFailed) => {
+                format!("{state}, {}", p.out_style("failed ADD", |s| s.red()))
+            }
+            Some(RecordState::Adding) => {
+                format!("{state}, {}", p.out_style("interrupted ADD", |s| s.red()))
+            }
+            _ => state,
         };
         t.add_row(vec![
             a.network.clone(),
@@ -68,6 +78,7 @@ pub fn attachments_json(list: &AttachmentList) -> Value {
                 "netnsDetail": detail,
                 "ips": a.ips,
                 "resultVersion": a.result_version,
+                "addState": a.add_state.map(|s| s.as_str()),
             })
         })
         .collect();

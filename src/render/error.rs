@@ -61,6 +61,10 @@ pub fn classify(e: &anyhow::Error) -> (i32, Value) {
             obj["rollback"] = rollback_json(rollback);
         }
         RuntimeError::CheckFailed(error) => plugin_fields(&mut obj, error),
+        RuntimeError::AddCacheFailed { rollback, .. } => {
+            obj["command"] = json!("ADD");
+            obj["rollback"] = rollback_json(rollback);
+        }
         RuntimeError::DelFailed { errors, .. } => {
             if let Some(first) = errors.first() {
                 plugin_fields(&mut obj, first);
@@ -151,6 +155,9 @@ fn rollback_json(r: &Rollback) -> Value {
         "skipped": r.skipped,
         "deleted": r.deleted,
         "errors": r.errors.iter().map(plugin_json).collect::<Vec<_>>(),
+        "left": r.left,
+        "cached": r.cached.as_ref().map(|p| p.to_string_lossy()),
+        "cacheError": r.cache_error,
     })
 }
 
@@ -221,7 +228,8 @@ pub fn details(e: &anyhow::Error, full: bool) -> Vec<String> {
             stderr_lines(&mut out, error);
             rollback_lines(&mut out, rollback);
         }
-        Some(RuntimeError::Interrupted { rollback, .. }) => rollback_lines(&mut out, rollback),
+        Some(RuntimeError::Interrupted { rollback, .. })
+        | Some(RuntimeError::AddCacheFailed { rollback, .. }) => rollback_lines(&mut out, rollback),
         Some(RuntimeError::CheckFailed(error)) => stderr_lines(&mut out, error),
         Some(RuntimeError::DelFailed { errors, .. }) => {
             for pe in errors {
@@ -260,14 +268,25 @@ fn stderr_tail(s: &str) -> (&str, usize) {
 }
 
 fn rollback_lines(out: &mut Vec<String>, r: &Rollback) {
-    if r.skipped {
-        return;
+    if !r.skipped {
+        if !r.deleted.is_empty() {
+            out.push(format!("rolled back: DEL {}", r.deleted.join(", ")));
+        }
+        for pe in &r.errors {
+            out.push(format!("rollback: {pe}"));
+        }
     }
-    if !r.deleted.is_empty() {
-        out.push(format!("rolled back: DEL {}", r.deleted.join(", ")));
+    if !r.skipped && !r.left.is_empty() {
+        out.push(format!("not undone: {}", r.left.join(", ")));
     }
-    for pe in &r.errors {
-        out.push(format!("rollback: {pe}"));
+    if let Some(p) = &r.cached {
+        out.push(format!(
+            "what is left is cached as a failed ADD in {} (`cnictl attachments` lists it, `cnictl del` cleans it up)",
+            p.display()
+        ));
+    }
+    if let Some(e) = &r.cache_error {
+        out.push(format!("cache: {e}"));
     }
 }
 

@@ -2,6 +2,7 @@
 //! the GC verb per network, as a table with notes on stderr, or as JSON.
 
 use super::{error::plugin_json, print_json, write_stdout, Output, Printer};
+use cnictl::cache::RecordState;
 use cnictl::runtime::gc::{
     GcCall, GcEntry, GcOutcome, GcVerb, GcVerbSkip, KeepReason, NetnsState, NetworkPlan,
     StaleResult, ValidSet,
@@ -89,6 +90,7 @@ fn entry_json(g: &GcEntry) -> Value {
         "netns": g.entry.netns,
         "netnsState": netns_word(&g.netns),
         "ips": g.ips,
+        "addState": g.add_state.map(|s| s.as_str()),
     })
 }
 
@@ -190,7 +192,11 @@ fn row(plan: &NetworkPlan, g: &GcEntry, action: &str) -> Vec<String> {
         } else {
             g.ips.join(",")
         },
-        action.into(),
+        match g.add_state {
+            Some(RecordState::AddFailed) => format!("{action} (failed ADD)"),
+            Some(RecordState::Adding) => format!("{action} (interrupted ADD)"),
+            _ => action.into(),
+        },
     ]
 }
 

@@ -2,10 +2,10 @@
 //! rollback (DEL of the whole chain in reverse) that libcni leaves to its callers.
 
 use super::{
-    prev_for_del, AddOutcome, Attachment, CallError, PluginError, Resolved, Rollback, Runtime,
-    RuntimeError,
+    chain_json, prev_for_del, AddOutcome, Attachment, CallError, PluginError, Resolved, Rollback,
+    Runtime, RuntimeError,
 };
-use crate::cache::CacheEntry;
+use crate::cache::{CacheEntry, FailedAdd, Record, RecordState, RECORD_VERSION};
 use crate::config::NetworkConfigList;
 use crate::invoke::{Command, ExecLimits, PluginFailure};
 use crate::types::error::CniError;
@@ -34,6 +34,24 @@ impl<'a> Runtime<'a> {
         {
             return Err(taken(network));
         }
+        // A record without an entry: an ADD that was killed before it settled (its intent
+        // holds the args DEL needs; a new ADD would overwrite them). A record of a settled
+        // ADD whose entry another runtime's DEL removed is stale and overwritten.
+        if self
+            .cache
+            .read_record(network, &att.container_id, &att.ifname)?
+            .is_some_and(|r| r.state != RecordState::Added)
+        {
+            return Err(RuntimeError::AlreadyAttached {
+                network: network.to_string(),
+                container_id: att.container_id.clone(),
+                ifname: att.ifname.clone(),
+                path: self
+                    .cache
+                    .record_path(network, &att.container_id, &att.ifname)
+                    .unwrap_or_default(),
+            });
+        }
         if let Some(other) = self
             .cache
             .attachments(Some(&att.container_id))?
@@ -56,6 +74,9 @@ impl<'a> Runtime<'a> {
         no_rollback: bool,
     ) -> Result<AddOutcome, RuntimeError> {
         Self::validate_ids(&list.name, att)?;
+        // The intent: what DEL and gc need if this process dies before the ADD is settled.
+        let mut record = self.intent(list, att);
+        self.cache.write_record(&record)?;
         let mut prev: Option<Value> = None;
         let mut typed: Option<CniResult> = None;
         for (plugin, path) in list.plugins.iter().zip(&resolved.plugins) {
@@ -94,9 +115,19 @@ impl<'a> Runtime<'a> {
                 Err(CallError::Failed(e)) => e,
                 Err(CallError::Interrupted(signal)) => {
                     let rollback = self.rollback(list, resolved, att, prev.as_ref(), no_rollback);
-                    if no_rollback {
-                        self.keep_broken(list, att, prev.clone())?;
-                    }
+                    let why = format!(
+                        "interrupted by {} while running plugin \"{}\"",
+                        crate::invoke::signal_name(signal),
+                        plugin.plugin_type
+                    );
+                    let rollback = self.settle_failed_add(
+                        list,
+                        att,
+                        &mut record,
+                        prev.as_ref(),
+                        rollback,
+                        why,
+                    );
                     return Err(RuntimeError::interrupted(
                         signal,
                         plugin,
@@ -106,9 +137,14 @@ impl<'a> Runtime<'a> {
                 }
             };
             let rollback = self.rollback(list, resolved, att, prev.as_ref(), no_rollback);
-            if no_rollback {
-                self.keep_broken(list, att, prev.clone())?;
-            }
+            let rollback = self.settle_failed_add(
+                list,
+                att,
+                &mut record,
+                prev.as_ref(),
+                rollback,
+                error.to_string(),
+            );
             return Err(RuntimeError::AddFailed {
                 error,
                 rollback,
@@ -127,49 +163,118 @@ impl<'a> Runtime<'a> {
         };
         let entry = self.entry(list, att, Some(result.clone()));
         match self.cache.write(&entry) {
-            Ok(cache_path) => Ok(AddOutcome {
-                result,
-                typed,
-                cache_path,
-            }),
-            Err(e) => {
+            Ok(cache_path) => {
+                let mut warnings = Vec::new();
+                record.state = RecordState::Added;
+                record.updated = crate::cache::now();
+                if let Err(e) = self.cache.write_record(&record) {
+                    warnings.push(format!(
+                        "the ADD succeeded and is cached, but cnictl's own record could not be updated ({e}); `cnictl del` without --cached-config still works"
+                    ));
+                }
+                Ok(AddOutcome {
+                    result,
+                    typed,
+                    cache_path,
+                    warnings,
+                })
+            }
+            Err(error) => {
                 // libcni fails the ADD when the cache cannot be written; cnictl also undoes it,
                 // since nothing would remember the attachment for a later DEL.
-                let rollback = self.rollback(list, resolved, att, Some(&result), false);
-                Err(RuntimeError::AddFailed {
-                    error: PluginError {
-                        plugin: "cache".into(),
-                        plugin_name: None,
-                        command: Command::Add,
-                        failure: PluginFailure {
-                            error: CniError::new(
-                                0,
-                                format!(
-                                    "failed to set network \"{}\" cached result: {e}",
-                                    list.name
-                                ),
-                            ),
-                            exit_code: None,
-                            signal: None,
-                            stderr: String::new(),
-                            timed_out: false,
-                        },
-                    },
+                let rollback = self.rollback(list, resolved, att, Some(&result), no_rollback);
+                let rollback = self.settle_failed_add(
+                    list,
+                    att,
+                    &mut record,
+                    Some(&result),
                     rollback,
-                    last_result: Some(result),
+                    format!("the cache entry could not be written: {error}"),
+                );
+                Err(RuntimeError::AddCacheFailed {
+                    network: list.name.clone(),
+                    error,
+                    rollback,
                 })
             }
         }
     }
 
-    fn keep_broken(
+    /// The intent record of an ADD about to run.
+    pub(super) fn intent(&self, list: &NetworkConfigList, att: &Attachment) -> Record {
+        let pid = std::process::id();
+        let now = crate::cache::now();
+        Record {
+            version: RECORD_VERSION,
+            state: RecordState::Adding,
+            network_name: list.name.clone(),
+            container_id: att.container_id.clone(),
+            if_name: att.ifname.clone(),
+            netns: att.netns.clone(),
+            cni_args: att.args.clone(),
+            capability_args: att.capability_args.clone(),
+            config: Record::encode_config(&list.bytes),
+            chain: chain_json(list),
+            source: list.source.clone(),
+            plugin_ns: self.plugin_ns.clone(),
+            pid,
+            pid_start: crate::cache::process_start(pid),
+            started: now,
+            updated: now,
+            failed: None,
+        }
+    }
+
+    /// After a failed ADD and its rollback: when the rollback undid every plugin, nothing is
+    /// left (no cache entry, even one whose write failed after its rename; no record). Else
+    /// (a DEL failed or did not run, or `--no-rollback`) the attachment is cached with the
+    /// last good result (a `cniCacheV1` entry libcni's GC sees) and the record marks it a
+    /// failed ADD with the plugins left; failures to do so are kept in the rollback report.
+    fn settle_failed_add(
         &self,
         list: &NetworkConfigList,
         att: &Attachment,
-        result: Option<Value>,
-    ) -> Result<(), RuntimeError> {
-        self.cache.write(&self.entry(list, att, result))?;
-        Ok(())
+        record: &mut Record,
+        last: Option<&Value>,
+        mut rb: Rollback,
+        why: String,
+    ) -> Rollback {
+        let mut errors = Vec::new();
+        let left = plugins_left(list, &rb);
+        rb.left = left.clone();
+        if !rb.skipped && rb.errors.is_empty() && left.is_empty() {
+            if let Err(e) = self
+                .cache
+                .remove(&list.name, &att.container_id, &att.ifname)
+            {
+                errors.push(e.to_string());
+            }
+            if let Err(e) = self
+                .cache
+                .remove_record(&list.name, &att.container_id, &att.ifname)
+            {
+                errors.push(e.to_string());
+            }
+        } else {
+            record.state = RecordState::AddFailed;
+            record.updated = crate::cache::now();
+            record.failed = Some(FailedAdd {
+                error: why,
+                left,
+                no_rollback: rb.skipped,
+            });
+            match self.cache.write(&self.entry(list, att, last.cloned())) {
+                Ok(path) => rb.cached = Some(path),
+                Err(e) => errors.push(e.to_string()),
+            }
+            if let Err(e) = self.cache.write_record(record) {
+                errors.push(e.to_string());
+            }
+        }
+        if !errors.is_empty() {
+            rb.cache_error = Some(errors.join("; "));
+        }
+        rb
     }
 
     fn entry(
@@ -231,4 +336,21 @@ impl<'a> Runtime<'a> {
         }
         rb
     }
+}
+
+/// The plugins, in chain order, whose rollback DEL did not succeed (failed, interrupted or not
+/// run); all of them when rollback was skipped.
+fn plugins_left(list: &NetworkConfigList, rb: &Rollback) -> Vec<String> {
+    // Rollback runs in reverse chain order and lists the DELs that succeeded in that order.
+    let mut deleted = rb.deleted.iter().peekable();
+    let mut left: Vec<String> = Vec::new();
+    for p in list.plugins.iter().rev() {
+        if deleted.peek().is_some_and(|d| **d == p.plugin_type) {
+            deleted.next();
+        } else {
+            left.push(p.plugin_type.clone());
+        }
+    }
+    left.reverse();
+    left
 }

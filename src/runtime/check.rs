@@ -1,7 +1,7 @@
 //! CHECK: the version gate, `disableCheck`, and the chain in order against the cached result.
 
 use super::{convert_cached, CallError, DelRequest, Outcome, Rollback, Runtime, RuntimeError};
-use crate::cache::Cached;
+use crate::cache::{Cached, RecordState};
 use crate::config::NetworkConfigList;
 use crate::invoke::Command;
 use crate::types::version::Version;
@@ -54,6 +54,29 @@ impl<'a> Runtime<'a> {
             out.skipped = true;
             return Ok(out);
         }
+        let record = self.own_record(req, entry, &mut out.warnings)?;
+        if let Some(r) = record
+            .as_ref()
+            .filter(|r| r.state == RecordState::AddFailed)
+        {
+            return Err(RuntimeError::BadCache {
+                network: list.name.clone(),
+                path: self
+                    .cache
+                    .result_path(&req.network, &req.container_id, &req.ifname)?,
+                msg: format!(
+                    "it records a failed ADD ({}), not an attachment to check; `cnictl del` cleans it up",
+                    r.failed.as_ref().map(|f| f.error.as_str()).unwrap_or("no detail")
+                ),
+            });
+        }
+        self.refuse_mismatch(
+            entry,
+            record.as_ref(),
+            req,
+            Command::Check,
+            &mut out.warnings,
+        )?;
         let att = self.effective_attachment(entry, req, &mut out.warnings);
         Self::validate_ids(&list.name, &att)?;
         let resolved = self.resolve(list)?;

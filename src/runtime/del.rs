@@ -1,10 +1,10 @@
 //! DEL: the chain in reverse with the cached result and the runtime args recorded at ADD.
 
 use super::{
-    convert_cached, fmt_args, Attachment, CallError, DelRequest, Outcome, Rollback, Runtime,
-    RuntimeError,
+    chain_json, convert_cached, fmt_args, list_from_record, Attachment, CallError, DelRequest,
+    Outcome, Rollback, Runtime, RuntimeError,
 };
-use crate::cache::{CacheEntry, Cached};
+use crate::cache::{CacheEntry, Cached, Record};
 use crate::config::{self, NetworkConfigList};
 use crate::invoke::Command;
 use crate::types::version::Version;
@@ -33,60 +33,34 @@ impl<'a> Runtime<'a> {
             }
             None => (None, None),
         };
-        let cached_list = match entry.and_then(|e| e.config.as_ref()) {
-            Some(bytes) => match config::list_from_bytes(bytes) {
-                Ok(l) => Some(l),
-                Err(e) => {
-                    if req.cached_config {
-                        return Err(RuntimeError::CachedConfig {
-                            network: req.network.clone(),
-                            msg: format!("the cached config does not parse: {e}"),
-                        });
-                    }
-                    None
-                }
-            },
-            None => None,
+        let record = self.own_record(req, entry, &mut out.warnings)?;
+        // No usable libcni entry (an ADD killed before it settled left only its intent; a
+        // corrupt or legacy file has no args): the record's args are the ones to use.
+        let intent_entry = match (entry, &record) {
+            (None, Some(r)) => Some(r.as_entry()),
+            _ => None,
         };
+        let entry = entry.or(intent_entry.as_ref());
+        self.refuse_mismatch(entry, record.as_ref(), req, Command::Del, &mut out.warnings)?;
         let list_owned;
-        let list: &NetworkConfigList = if req.cached_config {
-            match &cached_list {
-                Some(l) => l,
-                None => {
-                    return Err(RuntimeError::CachedConfig {
-                        network: req.network.clone(),
-                        msg: format!(
-                            "no cached config for container \"{}\" and interface {}",
-                            req.container_id, req.ifname
-                        ),
-                    })
+        let list: &NetworkConfigList = match (req.cached_config, current) {
+            (false, Some(l)) => {
+                let changed = match (&record, entry) {
+                    (Some(r), _) => r.chain != chain_json(l),
+                    (None, Some(e)) => e.config.as_deref().is_some_and(|b| b != l.bytes.as_slice()),
+                    (None, None) => false,
+                };
+                if changed {
+                    out.warnings.push(format!(
+                        "the config of network \"{}\" changed since ADD; deleting with the current one (--cached-config uses the one ADD used)",
+                        l.name
+                    ));
                 }
+                l
             }
-        } else {
-            match current {
-                Some(l) => {
-                    if let Some(e) = entry {
-                        if e.config.as_deref().is_some_and(|b| b != l.bytes.as_slice()) {
-                            out.warnings.push(format!(
-                                "the config of network \"{}\" changed since ADD; deleting with the current one (--cached-config uses the one ADD used)",
-                                l.name
-                            ));
-                        }
-                    }
-                    l
-                }
-                None => match cached_list {
-                    Some(l) => {
-                        list_owned = l;
-                        &list_owned
-                    }
-                    None => {
-                        return Err(RuntimeError::CachedConfig {
-                            network: req.network.clone(),
-                            msg: "no config given and none cached".into(),
-                        });
-                    }
-                },
+            _ => {
+                list_owned = self.cached_chain(entry, record.as_ref(), current, req)?;
+                &list_owned
             }
         };
         let att = self.effective_attachment(entry, req, &mut out.warnings);
@@ -143,11 +117,95 @@ impl<'a> Runtime<'a> {
                 warnings: out.warnings,
             });
         }
+        // Plugins ran: a cache failure from here on is not "nothing was run".
+        let after_run = |error| RuntimeError::CacheAfterRun {
+            what: format!(
+                "DEL of network \"{}\" ran every plugin ({})",
+                list.name,
+                list.plugins
+                    .iter()
+                    .map(|p| p.plugin_type.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            error,
+        };
         if cached.is_some() {
             self.cache
-                .remove(&req.network, &req.container_id, &req.ifname)?;
+                .remove(&req.network, &req.container_id, &req.ifname)
+                .map_err(after_run)?;
         }
+        self.cache
+            .remove_record(&req.network, &req.container_id, &req.ifname)
+            .map_err(after_run)?;
         Ok(out)
+    }
+
+    /// The chain a DEL without the current config uses: the one cnictl recorded at ADD, or
+    /// else the config libcni cached, unless that may lack plugins the ADD ran (a list has
+    /// none inline, or its plugin subdirectory holds plugins libcni did not cache and the
+    /// current config is not that very list). Never fewer plugins than the ADD ran.
+    fn cached_chain(
+        &self,
+        entry: Option<&CacheEntry>,
+        record: Option<&Record>,
+        current: Option<&NetworkConfigList>,
+        req: &DelRequest,
+    ) -> Result<NetworkConfigList, RuntimeError> {
+        let refuse = |msg: String| RuntimeError::CachedConfig {
+            network: req.network.clone(),
+            msg: format!("{msg}; nothing was run and the cache entry was kept"),
+        };
+        if let Some(r) = record {
+            let list = list_from_record(r).map_err(|e| {
+                refuse(format!(
+                    "the chain cnictl recorded at ADD does not parse: {e}"
+                ))
+            })?;
+            if list.plugins.is_empty() {
+                return Err(refuse(
+                    "the chain cnictl recorded at ADD has no plugins".into(),
+                ));
+            }
+            return Ok(list);
+        }
+        let Some(bytes) = entry.and_then(|e| e.config.as_ref()) else {
+            return Err(RuntimeError::CachedConfig {
+                network: req.network.clone(),
+                msg: if req.cached_config {
+                    format!(
+                        "no cached config for container \"{}\" and interface {}",
+                        req.container_id, req.ifname
+                    )
+                } else {
+                    "no config given and none cached".into()
+                },
+            });
+        };
+        let list = config::list_from_bytes(bytes)
+            .map_err(|e| refuse(format!("the cached config does not parse: {e}")))?;
+        if current.is_some_and(|c| c.bytes == *bytes) {
+            // The same list is in the config dir: it has the subdirectory plugins too.
+            return Ok(current.cloned().unwrap_or(list));
+        }
+        let subdir = self
+            .conf_dir
+            .as_ref()
+            .filter(|_| !list.load_only_inlined_plugins)
+            .map(|d| d.join(&list.name))
+            .filter(|d| config::conf_files(d, &[".conf"]).is_ok_and(|files| !files.is_empty()));
+        if let Some(dir) = subdir {
+            return Err(refuse(format!(
+                "the cached config holds only the plugins written in the list; the plugins of {} are not cached (libcni does not cache them) and the config dir holds another version of the network, so the chain the ADD ran is unknown",
+                dir.display()
+            )));
+        }
+        if list.plugins.is_empty() {
+            return Err(refuse(
+                "the cached config has no plugins (they came from the network's plugin subdirectory, which libcni does not cache)".into(),
+            ));
+        }
+        Ok(list)
     }
 
     /// The attachment a DEL/CHECK uses: identity from the request, CNI_ARGS and capability

@@ -14,7 +14,7 @@
 //! around the plan and the run, so no cnictl ADD or DEL runs meanwhile.
 
 use super::{CallError, DelRequest, PluginError, Runtime, RuntimeError};
-use crate::cache::{CacheEntry, CacheError};
+use crate::cache::{CacheEntry, CacheError, Record, RecordState};
 use crate::config::{self, NetworkConfigList};
 use crate::invoke::{self, CniArgs, Command};
 use crate::netns::{self, NetnsError, NsId};
@@ -97,6 +97,10 @@ pub struct GcEntry {
     pub netns: NetnsState,
     /// The addresses of its cached result.
     pub ips: Vec<String>,
+    /// What cnictl's record says of its ADD: `AddFailed` for an ADD whose rollback left
+    /// something, `Adding` for one whose cnictl was killed before it settled (no entry in
+    /// `results/`, only the intent); None for a plain attachment.
+    pub add_state: Option<RecordState>,
 }
 
 /// Why an attachment is kept.
@@ -367,14 +371,29 @@ impl<'a> Runtime<'a> {
         gc_verb: bool,
         plugin_ns: Option<NsId>,
     ) -> Result<NetworkPlan, GcError> {
-        let entries: Vec<CacheEntry> = self
-            .cache
-            .attachments(None)?
-            .into_iter()
-            .filter(|e| e.network_name == network)
-            .collect();
+        let mut entries: Vec<(CacheEntry, Option<RecordState>)> = Vec::new();
+        for e in self.cache.attachments(None)? {
+            if e.network_name != network {
+                continue;
+            }
+            let state = self
+                .cache
+                .read_record(network, &e.container_id, &e.if_name)
+                .ok()
+                .flatten()
+                .filter(|r| r.describes(&e) && r.state == RecordState::AddFailed)
+                .map(|r| r.state);
+            entries.push((e, state));
+        }
+        entries.extend(
+            self.leftover_intents(network)?
+                .into_iter()
+                .map(|r| (r.as_entry(), Some(RecordState::Adding))),
+        );
         if *valid == ValidSet::Live {
-            if let Some((dir, missing)) = entries.iter().find_map(|e| unusable_netns_dir(&e.netns))
+            if let Some((dir, missing)) = entries
+                .iter()
+                .find_map(|(e, _)| unusable_netns_dir(&e.netns))
             {
                 return Err(GcError::LiveUnsafe {
                     network: network.to_string(),
@@ -386,11 +405,12 @@ impl<'a> Runtime<'a> {
         let disabled = current.as_ref().is_some_and(|l| l.disable_gc);
         let mut stale = Vec::new();
         let mut kept = Vec::new();
-        for entry in entries {
+        for (entry, add_state) in entries {
             let g = GcEntry {
                 netns: NetnsState::of(&entry.netns, plugin_ns),
                 ips: entry.result.as_ref().map(addresses).unwrap_or_default(),
                 entry,
+                add_state,
             };
             let keep = if disabled || (current.is_none() && cached_disable_gc(&g.entry)) {
                 Some(KeepReason::DisableGc)
@@ -448,6 +468,50 @@ impl<'a> Runtime<'a> {
         })
     }
 
+    /// The intents of `network` whose ADD was killed before it settled: records in state
+    /// `adding` with no entry in `results/`, whose writer is gone.
+    pub fn leftover_intents(&self, network: &str) -> Result<Vec<Record>, CacheError> {
+        let mut out = Vec::new();
+        for f in self.cache.records()? {
+            let Ok(r) = f.record else { continue };
+            if r.network_name != network || r.state != RecordState::Adding || r.writer_alive() {
+                continue;
+            }
+            if self
+                .cache
+                .read(&r.network_name, &r.container_id, &r.if_name)?
+                .is_none()
+            {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Removes records of settled ADDs of `network` whose libcni entry is gone (another
+    /// runtime's DEL removed it): they describe nothing any more. Best effort: the caller
+    /// holds the exclusive lock, so no ADD of cnictl's is in progress.
+    fn drop_inert_records(&self, network: &str) {
+        let Ok(files) = self.cache.records() else {
+            return;
+        };
+        for f in files {
+            let Ok(r) = f.record else { continue };
+            if r.network_name == network
+                && r.state == RecordState::Added
+                && matches!(
+                    self.cache
+                        .read(&r.network_name, &r.container_id, &r.if_name),
+                    Ok(None)
+                )
+            {
+                let _ = self
+                    .cache
+                    .remove_record(&r.network_name, &r.container_id, &r.if_name);
+            }
+        }
+    }
+
     /// Carries out plans: for each network, DEL of every stale attachment (with its cached
     /// runtime args, and the current config or, for a network that is gone, its cached one),
     /// then the GC verb on every plugin when the plan says so. Continues past failures and
@@ -476,6 +540,7 @@ impl<'a> Runtime<'a> {
                     explicit_args: None,
                     explicit_caps: None,
                     cached_config: false,
+                    force: false,
                 };
                 let res = self.del(plan.current.as_ref(), &req);
                 if let Err(RuntimeError::Interrupted {
@@ -496,6 +561,9 @@ impl<'a> Runtime<'a> {
                 (GcVerb::Send(valid), Some(list)) => self.gc_verb(list, valid, &mut outcome),
                 _ => Vec::new(),
             };
+            if outcome.interrupted.is_none() {
+                self.drop_inert_records(&plan.network);
+            }
             outcome.networks.push(NetworkOutcome { plan, stale, gc });
         }
         outcome

@@ -16,7 +16,7 @@ mod del;
 pub mod gc;
 pub mod status;
 
-use crate::cache::{Cache, CacheError};
+use crate::cache::{Cache, CacheEntry, CacheError, PluginNsRecord, Record};
 use crate::config::{self, NetworkConfigList};
 use crate::invoke::{
     self, CniArgs, Command, Exec, ExecError, ExecLimits, ExecOutput, PluginFailure,
@@ -124,6 +124,15 @@ pub struct Rollback {
     pub errors: Vec<PluginError>,
     /// True when `--no-rollback` kept the broken state.
     pub skipped: bool,
+    /// When the rollback (or `--no-rollback`) left something behind: the cache entry written
+    /// for it, marked in cnictl's record as a failed ADD, so that `attachments`, `gc` and
+    /// `del` see it.
+    pub cached: Option<PathBuf>,
+    /// Writing (or, after a complete rollback, removing) that entry or record failed.
+    pub cache_error: Option<String>,
+    /// The plugins, in chain order, whose DEL did not succeed (failed, interrupted, not run,
+    /// or skipped by `--no-rollback`): what is left.
+    pub left: Vec<String>,
 }
 
 /// Errors of the chain operations.
@@ -235,9 +244,62 @@ pub enum RuntimeError {
         /// Why.
         msg: String,
     },
-    /// The cache could not be read or written.
+    /// The cache could not be read or written before any plugin ran.
     #[error(transparent)]
     Cache(#[from] CacheError),
+    /// Every plugin of the ADD succeeded, but the cache entry could not be written: the chain
+    /// was rolled back (unless `--no-rollback`).
+    #[error(
+        "ADD of network \"{network}\" succeeded, but its cache entry could not be written: {error}"
+    )]
+    AddCacheFailed {
+        /// The network.
+        network: String,
+        /// The cache failure, naming the file.
+        error: CacheError,
+        /// What was undone.
+        rollback: Rollback,
+    },
+    /// Plugins ran (and did their part), then the cache could not be updated.
+    #[error("{what}, but {error}")]
+    CacheAfterRun {
+        /// What the plugins did.
+        what: String,
+        /// The cache failure, naming the file.
+        error: CacheError,
+    },
+    /// DEL or CHECK would run the plugins in another namespace than the ADD did.
+    #[error("the ADD of container \"{container_id}\" interface {ifname} on network \"{network}\" ran the plugins in {recorded}; this {command} would run them in {now}, where the plugins' state is not (give the --host-netns the ADD used, or --force)")]
+    PluginNsMismatch {
+        /// The network.
+        network: String,
+        /// The container.
+        container_id: String,
+        /// The interface.
+        ifname: String,
+        /// The command refused.
+        command: &'static str,
+        /// The namespace of the ADD.
+        recorded: String,
+        /// The namespace of this command.
+        now: String,
+    },
+    /// DEL or CHECK with `--container-id` of an entry that names another container netns.
+    #[error("the cache entry of container \"{container_id}\" interface {ifname} on network \"{network}\" names netns {cached}, not {given}; give that netns, or --force to run the {command} in {given}")]
+    NetnsMismatch {
+        /// The network.
+        network: String,
+        /// The container.
+        container_id: String,
+        /// The interface.
+        ifname: String,
+        /// The command refused.
+        command: &'static str,
+        /// The netns the entry names.
+        cached: String,
+        /// The netns given.
+        given: String,
+    },
 }
 
 fn join_errors(errors: &[PluginError]) -> String {
@@ -260,8 +322,10 @@ impl RuntimeError {
                 | RuntimeError::NotAttached { .. }
                 | RuntimeError::CachedConfig { .. }
                 | RuntimeError::BadCache { .. }
-                // The cache is read before any plugin runs; a failure to remove an entry
-                // after a successful DEL is the only cache error that comes later.
+                | RuntimeError::PluginNsMismatch { .. }
+                | RuntimeError::NetnsMismatch { .. }
+                // Only cache failures before any plugin ran are `Cache`; later ones are
+                // `AddCacheFailed` or `CacheAfterRun`.
                 | RuntimeError::Cache(_)
         )
     }
@@ -276,6 +340,8 @@ pub struct AddOutcome {
     pub typed: CniResult,
     /// The cache file written.
     pub cache_path: PathBuf,
+    /// Things worth telling the user (cnictl's record could not be updated ...).
+    pub warnings: Vec<String>,
 }
 
 /// The outcome of a DEL or CHECK: warnings to show.
@@ -301,6 +367,12 @@ pub struct Runtime<'a> {
     pub limits: ExecLimits,
     /// Called after every plugin call.
     pub observer: Option<&'a dyn Fn(&CallRecord)>,
+    /// The namespace `exec` runs plugins in: recorded at ADD, compared at DEL and CHECK.
+    /// None when unknown (nothing is recorded or compared then).
+    pub plugin_ns: Option<PluginNsRecord>,
+    /// The config dir, to tell whether a network has a plugin subdirectory whose plugins a
+    /// cached config without cnictl's record would miss.
+    pub conf_dir: Option<PathBuf>,
 }
 
 /// The binaries a chain needs, resolved before anything runs.
@@ -531,6 +603,9 @@ pub struct DelRequest {
     pub explicit_caps: Option<Map<String, Value>>,
     /// Delete with the config the ADD used.
     pub cached_config: bool,
+    /// Run even when the plugins' namespace or the container's netns differs from the ADD's
+    /// (the given ones are used).
+    pub force: bool,
 }
 
 fn fmt_args(args: &[(String, String)]) -> String {
@@ -560,3 +635,138 @@ fn prev_for_del(last: &Value, list_version: &str) -> Option<Value> {
     }
     Some(convert_cached(last, list_version).unwrap_or_else(|_| last.clone()))
 }
+
+/// The resolved chain as list JSON: the list's own object with `plugins` replaced by every
+/// plugin that runs (inline ones, then those of the plugin subdirectory).
+fn chain_json(list: &NetworkConfigList) -> Value {
+    let mut top = match serde_json::from_slice::<Value>(&list.bytes) {
+        Ok(Value::Object(m)) => m,
+        _ => {
+            let mut m = Map::new();
+            m.insert("cniVersion".into(), list.cni_version.clone().into());
+            m.insert("name".into(), list.name.clone().into());
+            m
+        }
+    };
+    top.insert(
+        "plugins".into(),
+        Value::Array(
+            list.plugins
+                .iter()
+                .map(|p| Value::Object(p.raw.clone()))
+                .collect(),
+        ),
+    );
+    Value::Object(top)
+}
+
+/// The chain of a record, as a list whose `bytes` are the config libcni cached.
+fn list_from_record(record: &Record) -> Result<NetworkConfigList, String> {
+    let bytes = serde_json::to_vec(&record.chain).map_err(|e| e.to_string())?;
+    let mut list = config::list_from_bytes(&bytes).map_err(|e| e.to_string())?;
+    if let Some(config) = record.config_bytes() {
+        list.bytes = config;
+    }
+    list.source = record.source.clone();
+    Ok(list)
+}
+
+/// True when two netns paths name the same namespace (same text, or same identity).
+fn same_netns(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (a, b) = (std::path::Path::new(a), std::path::Path::new(b));
+    if let (Ok(x), Ok(y)) = (crate::netns::netns_id(a), crate::netns::netns_id(b)) {
+        return x == y;
+    }
+    // Gone (or unreadable): the same name in the same directory under another spelling
+    // (`/run/netns/x` and `/var/run/netns/x`).
+    let dir = |p: &std::path::Path| p.parent().and_then(|d| std::fs::canonicalize(d).ok());
+    a.file_name().is_some()
+        && a.file_name() == b.file_name()
+        && dir(a).is_some()
+        && dir(a) == dir(b)
+}
+
+impl<'a> Runtime<'a> {
+    /// Refuses (unless `force`, which warns) a DEL or CHECK whose plugins' namespace is not
+    /// the one the ADD recorded, or whose netns is not the one the cache entry names.
+    fn refuse_mismatch(
+        &self,
+        entry: Option<&CacheEntry>,
+        record: Option<&Record>,
+        req: &DelRequest,
+        command: Command,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), RuntimeError> {
+        if let (Some(recorded), Some(now)) =
+            (record.and_then(|r| r.plugin_ns.as_ref()), &self.plugin_ns)
+        {
+            if !recorded.same_ns(now) {
+                let e = RuntimeError::PluginNsMismatch {
+                    network: req.network.clone(),
+                    container_id: req.container_id.clone(),
+                    ifname: req.ifname.clone(),
+                    command: command.as_str(),
+                    recorded: recorded.describe(),
+                    now: now.describe(),
+                };
+                if !req.force {
+                    return Err(e);
+                }
+                warnings.push(format!("{e}; running anyway (--force)"));
+            }
+        }
+        let cached = entry
+            .map(|e| e.netns.clone())
+            .or_else(|| record.map(|r| r.netns.clone()))
+            .unwrap_or_default();
+        if !cached.is_empty() && !req.netns.is_empty() && !same_netns(&cached, &req.netns) {
+            let e = RuntimeError::NetnsMismatch {
+                network: req.network.clone(),
+                container_id: req.container_id.clone(),
+                ifname: req.ifname.clone(),
+                command: command.as_str(),
+                cached,
+                given: req.netns.clone(),
+            };
+            if !req.force {
+                return Err(e);
+            }
+            warnings.push(format!("{e}; running anyway (--force)"));
+        }
+        Ok(())
+    }
+
+    /// cnictl's record of the attachment, when it describes `entry` (or there is no entry).
+    /// An unreadable record is a warning: the entry alone is used then.
+    fn own_record(
+        &self,
+        req: &DelRequest,
+        entry: Option<&CacheEntry>,
+        warnings: &mut Vec<String>,
+    ) -> Result<Option<Record>, RuntimeError> {
+        match self
+            .cache
+            .read_record(&req.network, &req.container_id, &req.ifname)
+        {
+            Ok(Some(r)) if entry.map_or(true, |e| r.describes(e)) => Ok(Some(r)),
+            Ok(Some(_)) => {
+                warnings.push(
+                    "cnictl's record of this attachment is for another config than the cache entry (written by another runtime since); using the cache entry".into(),
+                );
+                Ok(None)
+            }
+            Ok(None) => Ok(None),
+            Err(e @ CacheError::CorruptRecord { .. }) => {
+                warnings.push(format!("{e}; using the cache entry alone"));
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod record_tests;

@@ -412,6 +412,28 @@ impl Sandbox {
             std::fs::read(&p).unwrap_or_else(|e| panic!("cache entry {}: {e}", p.display()));
         serde_json::from_slice(&bytes).expect("the cache entry is JSON")
     }
+
+    /// The names of cnictl's records (`<cache>/cnictl/records`), sorted.
+    pub fn records(&self) -> Vec<String> {
+        let Ok(rd) = std::fs::read_dir(self.cache_dir().join("cnictl/records")) else {
+            return Vec::new();
+        };
+        let mut v: Vec<String> = rd
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// cnictl's record of an attachment, parsed.
+    pub fn record(&self, network: &str, container_id: &str, ifname: &str) -> Value {
+        let p = self.cache_dir().join(format!(
+            "cnictl/records/{network}-{container_id}-{ifname}.json"
+        ));
+        let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("record {}: {e}", p.display()));
+        serde_json::from_slice(&bytes).expect("the record is JSON")
+    }
 }
 
 /// A cnictl command line being built.

@@ -43,6 +43,8 @@ impl Env {
             parent_env: Vec::new(),
             limits: ExecLimits::default(),
             observer: None,
+            plugin_ns: None,
+            conf_dir: None,
         }
     }
 

@@ -23,6 +23,8 @@ fn runtime<'a>(exec: &'a RecordingExec, dir: &tempfile::TempDir) -> Runtime<'a> 
         parent_env: Vec::new(),
         limits: ExecLimits::default(),
         observer: None,
+        plugin_ns: None,
+        conf_dir: None,
     }
 }
 

@@ -16,6 +16,9 @@ mod del;
 pub mod gc;
 pub mod status;
 
+#[cfg(test)]
+mod chain_tests;
+
 use crate::cache::{Cache, CacheError};
 use crate::config::{self, NetworkConfigList};
 use crate::invoke::{

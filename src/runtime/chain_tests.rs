@@ -950,22 +950,25 @@ fn check_without_a_cache_entry_or_with_a_corrupt_one_runs_nothing() {
 // Result versions across the chain
 
 const OLD_020: &str = r#"{"cniVersion":"0.2.0","ip4":{"ip":"10.1.0.2/24","gateway":"10.1.0.1","routes":[{"dst":"0.0.0.0/0"}]},"dns":{"nameservers":["10.1.0.1"]}}"#;
-const OLD_031: &str = r#"{"cniVersion":"0.3.1","interfaces":[{"name":"eth1","sandbox":"/var/run/netns/ctr-1"}],"ips":[{"version":"4","address":"10.1.0.2/24","gateway":"10.1.0.1","interface":0}],"routes":[{"dst":"0.0.0.0/0"}]}"#;
+const OLD_031: &str = r#"{"cniVersion":"0.3.1","interfaces":[{"name":"eth1","sandbox":"/var/run/netns/ctr-1"}],"ips":[{"version":"4","address":"10.1.0.2/24","gateway":"10.1.0.1","interface":0}],"routes":[{"dst":"0.0.0.0/0"}],"dns":{"nameservers":["10.1.0.1"]}}"#;
 /// A result without a cniVersion: the list's version is put in front.
-const NO_VERSION: &str = r#"{"interfaces":[{"name":"eth1","sandbox":"/var/run/netns/ctr-1"}],"ips":[{"address":"10.1.0.2/24","gateway":"10.1.0.1","interface":0}],"routes":[{"dst":"0.0.0.0/0"}]}"#;
+const NO_VERSION: &str = r#"{"interfaces":[{"name":"eth1","sandbox":"/var/run/netns/ctr-1"}],"ips":[{"address":"10.1.0.2/24","gateway":"10.1.0.1","interface":0}],"routes":[{"dst":"0.0.0.0/0"}],"dns":{"nameservers":["10.1.0.1"]}}"#;
 
 /// The 1.0.0 form of [`OLD_031`] (and of [`NO_VERSION`]).
 fn as_100() -> Value {
     json!({"cniVersion": "1.0.0",
         "interfaces": [{"name": "eth1", "sandbox": "/var/run/netns/ctr-1"}],
         "ips": [{"address": "10.1.0.2/24", "gateway": "10.1.0.1", "interface": 0}],
-        "routes": [{"dst": "0.0.0.0/0"}]})
+        "routes": [{"dst": "0.0.0.0/0"}],
+        "dns": {"nameservers": ["10.1.0.1"]}})
 }
 
 #[test]
 fn add_threads_each_result_in_the_version_its_plugin_printed() {
     // As libcni: prevResult is the previous plugin's result in its own version; only a
-    // missing cniVersion is filled in (with the list's).
+    // missing cniVersion is filled in (with the list's). The results are ones libcni's
+    // re-encoding leaves as they are (a non-empty dns, no unknown keys), so this holds whether
+    // the result is threaded as printed (cnictl) or parsed and re-encoded (libcni).
     let lab = Lab::new(|p, c| match (c, p) {
         ("ADD", "p1") => Answer::Ok(OLD_020),
         ("ADD", "p2") => Answer::Ok(OLD_031),
@@ -1077,4 +1080,211 @@ fn a_cached_result_that_cannot_be_converted_is_a_del_warning_and_a_check_error()
         assert_eq!(prev(&d), None);
     }
     assert_eq!(lab.results(), Vec::<String>::new());
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the observer sees, interruptions of DEL, and entries libcni may have left
+
+#[test]
+fn the_observer_sees_every_call_with_its_outcome_and_the_rollback_flag() {
+    let lab = Lab::new(|p, c| match (c, p) {
+        ("ADD", "p2") => Answer::Fail(7, "boom"),
+        ("DEL", "p1") => Answer::Fail(11, "busy"),
+        _ => all_ok(p, c),
+    });
+    let seen = std::sync::Mutex::new(Vec::new());
+    let observer = |r: &CallRecord| {
+        seen.lock().unwrap().push(format!(
+            "{} {} ok={} rollback={} code={:?}",
+            r.command.as_str(),
+            r.plugin,
+            r.ok,
+            r.rollback,
+            r.cni_code
+        ));
+    };
+    let rt = Runtime {
+        observer: Some(&observer),
+        ..lab.rt()
+    };
+    let l = chain("1.0.0");
+    let resolved = rt.resolve(&l).unwrap();
+    rt.add(&l, &resolved, &attachment(), false).unwrap_err();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            "ADD p1 ok=true rollback=false code=None",
+            "ADD p2 ok=false rollback=false code=Some(7)",
+            "DEL p3 ok=true rollback=true code=None",
+            "DEL p2 ok=true rollback=true code=None",
+            "DEL p1 ok=false rollback=true code=Some(11)",
+        ]
+    );
+}
+
+#[test]
+fn del_interrupted_stops_there_and_keeps_the_entry() {
+    let lab = Lab::new(|p, c| match (c, p) {
+        ("DEL", "p2") => Answer::Interrupted(15),
+        _ => all_ok(p, c),
+    });
+    let l = chain("1.0.0");
+    lab.add(&l, false).unwrap();
+    let n = lab.exec.calls().len();
+    let err = lab.rt().del(Some(&l), &del_req()).unwrap_err();
+    assert_eq!(lab.log()[n..], ["DEL p3", "DEL p2"]);
+    assert_eq!(
+        err.to_string(),
+        "interrupted by SIGTERM while running plugin \"p2\" (DEL)"
+    );
+    assert_eq!(lab.results(), ["chain-ctr-1-eth1"]);
+}
+
+#[test]
+fn del_twice_the_second_runs_without_prev_result_or_cached_args() {
+    let lab = Lab::new(all_ok);
+    let l = chain("1.0.0");
+    lab.add(&l, false).unwrap();
+    lab.rt().del(Some(&l), &del_req()).unwrap();
+    let n = lab.exec.calls().len();
+    lab.rt().del(Some(&l), &del_req()).unwrap();
+    assert_eq!(lab.log()[n..], ["DEL p3", "DEL p2", "DEL p1"]);
+    for d in lab.calls_from(n) {
+        assert_eq!(prev(&d), None);
+        assert_eq!(cni_env(&d), expected_env(&lab, "DEL", ""));
+    }
+}
+
+/// A pre-cniCacheV1 file: the bare result JSON, as old libcni wrote it.
+fn write_legacy(lab: &Lab, result: &str) {
+    std::fs::create_dir_all(lab.rt().cache.results_dir()).unwrap();
+    std::fs::write(lab.entry_path(), result).unwrap();
+}
+
+#[test]
+fn a_legacy_entry_gives_del_and_check_its_result_and_no_args() {
+    let lab = Lab::new(all_ok);
+    let l = chain("1.0.0");
+    write_legacy(&lab, OLD_031);
+    lab.rt().check(&l, &del_req()).unwrap();
+    lab.rt().del(Some(&l), &del_req()).unwrap();
+    assert_eq!(
+        lab.log(),
+        ["CHECK p1", "CHECK p2", "CHECK p3", "DEL p3", "DEL p2", "DEL p1"]
+    );
+    for c in lab.exec.calls() {
+        let p = prev(&c).unwrap();
+        assert_eq!(p, as_100(), "{} {}", c.command().unwrap(), c.plugin());
+        assert!(p.get("kind").is_none() && p.get("config").is_none());
+        assert_eq!(cni_env(&c)[4], pairs(&[("CNI_ARGS", "")])[0]);
+    }
+    assert_eq!(lab.results(), Vec::<String>::new());
+}
+
+#[test]
+fn a_corrupt_entry_is_deleted_without_prev_result_and_removed_after() {
+    let lab = Lab::new(all_ok);
+    let l = chain("1.0.0");
+    write_legacy(&lab, "adfadsfasdfasfdsafaf");
+    let out = lab.rt().del(Some(&l), &del_req()).unwrap();
+    assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+    assert!(
+        out.warnings[0].starts_with("the cache entry is corrupt ("),
+        "{}",
+        out.warnings[0]
+    );
+    assert!(out.warnings[0].ends_with("); deleting without a prevResult"));
+    assert_eq!(lab.log(), ["DEL p3", "DEL p2", "DEL p1"]);
+    for d in lab.exec.calls() {
+        assert_eq!(prev(&d), None);
+    }
+    assert_eq!(lab.results(), Vec::<String>::new());
+}
+
+#[test]
+fn nothing_runs_when_a_binary_is_missing_or_an_identifier_is_invalid() {
+    let lab = Lab::new(all_ok);
+    std::fs::remove_file(lab.bin(2).join("p3")).unwrap();
+    let l = chain("1.0.0");
+    let err = lab.rt().resolve(&l).unwrap_err();
+    match &err {
+        RuntimeError::PluginNotFound {
+            network,
+            plugin,
+            searched,
+            ipam_of,
+            ..
+        } => {
+            assert_eq!(network, NET);
+            assert_eq!(plugin, "p3");
+            assert_eq!(
+                *searched,
+                format!("{}:{}", lab.bin(1).display(), lab.bin(2).display())
+            );
+            assert_eq!(*ipam_of, None);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.nothing_ran());
+    // DEL resolves the chain before its first DEL.
+    let err = lab.rt().del(Some(&l), &del_req()).unwrap_err();
+    assert!(
+        matches!(err, RuntimeError::PluginNotFound { .. }),
+        "{err:?}"
+    );
+    assert!(lab.exec.calls().is_empty());
+    // An IPAM plugin is looked up too, and named with the plugin that uses it.
+    let ipam = list(
+        r#"{"cniVersion":"1.0.0","name":"chain","plugins":[{"type":"p1","ipam":{"type":"host-local"}}]}"#,
+    );
+    let err = lab.rt().resolve(&ipam).unwrap_err();
+    assert!(
+        matches!(&err, RuntimeError::PluginNotFound { plugin, ipam_of: Some(of), .. }
+            if plugin == "host-local" && of == "p1"),
+        "{err:?}"
+    );
+
+    let lab = Lab::new(all_ok);
+    let l = chain("1.0.0");
+    let rt = lab.rt();
+    let resolved = rt.resolve(&l).unwrap();
+    let bad = Attachment {
+        ifname: "eth/1".into(),
+        ..attachment()
+    };
+    let err = rt.add(&l, &resolved, &bad, false).unwrap_err();
+    assert!(
+        matches!(&err, RuntimeError::InvalidIdentifier { what: "interface name", value, .. } if value == "eth/1"),
+        "{err:?}"
+    );
+    assert!(err.nothing_ran());
+    assert!(lab.exec.calls().is_empty());
+    assert_eq!(lab.results(), Vec::<String>::new());
+}
+
+#[test]
+fn a_prev_result_written_in_the_config_passes_through_only_where_none_is_injected() {
+    // libcni: a config-supplied prevResult reaches the first ADD plugin and every DEL that has
+    // no cached result; an injected one replaces it.
+    let lab = Lab::new(all_ok);
+    let l = list(
+        r#"{"cniVersion":"1.0.0","name":"chain","plugins":[{"type":"p1","prevResult":{"written":1}},{"type":"p2","prevResult":{"written":2}}]}"#,
+    );
+    lab.add(&l, false).unwrap();
+    let calls = lab.exec.calls();
+    assert_eq!(prev(&calls[0]), Some(json!({"written": 1})));
+    assert_eq!(prev(&calls[1]), Some(json(R1)));
+    lab.rt().del(Some(&l), &del_req()).unwrap();
+    lab.rt().del(Some(&l), &del_req()).unwrap();
+    assert_eq!(
+        lab.log(),
+        ["ADD p1", "ADD p2", "DEL p2", "DEL p1", "DEL p2", "DEL p1"]
+    );
+    let calls = lab.exec.calls();
+    // First DEL: the cached result (p2's) replaces both.
+    assert_eq!(prev(&calls[2]), Some(json(R2)));
+    assert_eq!(prev(&calls[3]), Some(json(R2)));
+    // Second DEL, no cache: each plugin's own.
+    assert_eq!(prev(&calls[4]), Some(json!({"written": 2})));
+    assert_eq!(prev(&calls[5]), Some(json!({"written": 1})));
 }

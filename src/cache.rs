@@ -624,7 +624,8 @@ fn lock_file(path: &Path, arg: FlockArg) -> Result<Flock<File>, CacheError> {
 mod format;
 mod record;
 pub use record::{
-    now, process_start, FailedAdd, PluginNsRecord, Record, RecordFile, RecordState, RECORD_VERSION,
+    now, process_start, FailedAdd, PluginNsRecord, RawJson, Record, RecordFile, RecordState,
+    RECORD_VERSION,
 };
 #[cfg(test)]
 mod tests;

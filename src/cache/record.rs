@@ -88,6 +88,35 @@ pub struct FailedAdd {
     pub no_rollback: bool,
 }
 
+/// JSON kept as the exact text it was written as (numbers such as `1e400` are not
+/// normalised), so a chain replayed from a record reaches the plugins byte for byte.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RawJson(Box<serde_json::value::RawValue>);
+
+impl RawJson {
+    /// The JSON text of `v`.
+    pub fn from_value(v: &Value) -> RawJson {
+        // Serialising a Value cannot fail (its keys are strings).
+        let text = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
+        RawJson(
+            serde_json::value::RawValue::from_string(text)
+                .unwrap_or_else(|_| serde_json::value::RawValue::NULL.to_owned()),
+        )
+    }
+
+    /// The JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
 /// cnictl's record of one attachment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -115,7 +144,7 @@ pub struct Record {
     pub config: String,
     /// The resolved chain: the list JSON with every plugin that ran, inline and from the
     /// plugin subdirectory, in chain order.
-    pub chain: Value,
+    pub chain: RawJson,
     /// The file the network was loaded from.
     #[serde(default)]
     pub source: Option<PathBuf>,
@@ -317,7 +346,7 @@ mod tests {
             cni_args: vec![("K".into(), "V".into())],
             capability_args: Map::new(),
             config: Record::encode_config(b"{\"name\":\"n\"}"),
-            chain: json!({"name": "n", "plugins": [{"type": "p"}]}),
+            chain: RawJson::from_value(&json!({"name": "n", "plugins": [{"type": "p"}]})),
             source: None,
             plugin_ns: None,
             pid: 1,

@@ -5,7 +5,7 @@ use super::{
     chain_json, prev_for_del, AddOutcome, Attachment, CallError, PluginError, Resolved, Rollback,
     Runtime, RuntimeError,
 };
-use crate::cache::{CacheEntry, FailedAdd, Record, RecordState, RECORD_VERSION};
+use crate::cache::{CacheEntry, FailedAdd, RawJson, Record, RecordState, RECORD_VERSION};
 use crate::config::NetworkConfigList;
 use crate::invoke::{Command, ExecLimits, PluginFailure};
 use crate::types::error::CniError;
@@ -214,7 +214,7 @@ impl<'a> Runtime<'a> {
             cni_args: att.args.clone(),
             capability_args: att.capability_args.clone(),
             config: Record::encode_config(&list.bytes),
-            chain: chain_json(list),
+            chain: RawJson::from_value(&chain_json(list)),
             source: list.source.clone(),
             plugin_ns: self.plugin_ns.clone(),
             pid,

@@ -4,7 +4,7 @@ use super::{
     chain_json, convert_cached, fmt_args, list_from_record, Attachment, CallError, DelRequest,
     Outcome, Rollback, Runtime, RuntimeError,
 };
-use crate::cache::{CacheEntry, Cached, Record};
+use crate::cache::{CacheEntry, Cached, RawJson, Record};
 use crate::config::{self, NetworkConfigList};
 use crate::invoke::Command;
 use crate::types::version::Version;
@@ -46,7 +46,7 @@ impl<'a> Runtime<'a> {
         let list: &NetworkConfigList = match (req.cached_config, current) {
             (false, Some(l)) => {
                 let changed = match (&record, entry) {
-                    (Some(r), _) => r.chain != chain_json(l),
+                    (Some(r), _) => r.chain != RawJson::from_value(&chain_json(l)),
                     (None, Some(e)) => e.config.as_deref().is_some_and(|b| b != l.bytes.as_slice()),
                     (None, None) => false,
                 };

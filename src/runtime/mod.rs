@@ -16,6 +16,9 @@ mod del;
 pub mod gc;
 pub mod status;
 
+#[cfg(test)]
+mod chain_tests;
+
 use crate::cache::{Cache, CacheEntry, CacheError, PluginNsRecord, Record};
 use crate::config::{self, NetworkConfigList};
 use crate::invoke::{
@@ -662,7 +665,7 @@ fn chain_json(list: &NetworkConfigList) -> Value {
 
 /// The chain of a record, as a list whose `bytes` are the config libcni cached.
 fn list_from_record(record: &Record) -> Result<NetworkConfigList, String> {
-    let bytes = serde_json::to_vec(&record.chain).map_err(|e| e.to_string())?;
+    let bytes = record.chain.get().as_bytes().to_vec();
     let mut list = config::list_from_bytes(&bytes).map_err(|e| e.to_string())?;
     if let Some(config) = record.config_bytes() {
         list.bytes = config;

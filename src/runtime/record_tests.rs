@@ -141,7 +141,8 @@ fn the_intent_is_written_before_the_first_plugin_and_settled_on_success() {
     let r = rt.cache.read_record("n", "c1", "eth0").unwrap().unwrap();
     assert_eq!(r.state, RecordState::Added);
     assert_eq!(r.plugin_ns, Some(ns(7)));
-    assert_eq!(r.chain["plugins"].as_array().unwrap().len(), 3);
+    let chain: Value = serde_json::from_str(r.chain.get()).unwrap();
+    assert_eq!(chain["plugins"].as_array().unwrap().len(), 3);
     assert!(
         r.describes(&match rt.cache.read("n", "c1", "eth0").unwrap() {
             Some(crate::cache::Cached::V1(entry)) => entry,

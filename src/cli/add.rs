@@ -45,7 +45,11 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
     let ensured = netns::ensure(&a.target.netns, &s.cwd, &ns.guard)?;
     let created = ensured.created.then(|| t.netns_name.clone()).flatten();
     if s.verbose > 0 {
-        let what = if ensured.created { "created" } else { "using existing" };
+        let what = if ensured.created {
+            "created"
+        } else {
+            "using existing"
+        };
         s.printer
             .note(&format!("{what} netns {}", ensured.path.display()));
     }

@@ -317,11 +317,20 @@ mod tests {
         let pid = std::process::id();
         let tid = nix::unistd::gettid();
         for (path, part) in [
-            ("/proc/self/ns/net".to_string(), "/proc/self is whichever process"),
+            (
+                "/proc/self/ns/net".to_string(),
+                "/proc/self is whichever process",
+            ),
             ("/proc/self".to_string(), "/proc/self"),
-            ("/proc/thread-self/ns/net".to_string(), "/proc/thread-self is whichever thread"),
+            (
+                "/proc/thread-self/ns/net".to_string(),
+                "/proc/thread-self is whichever thread",
+            ),
             (format!("/proc/self/task/{tid}/ns/net"), "/proc/self"),
-            (format!("/proc/{pid}/ns/net"), &format!("/proc/{pid} is cnictl itself")),
+            (
+                format!("/proc/{pid}/ns/net"),
+                &format!("/proc/{pid} is cnictl itself"),
+            ),
             (format!("/proc/{pid}/task/{tid}/ns/net"), "cnictl itself"),
             (format!("/proc/{tid}/ns/net"), "cnictl"),
             ("/dev/fd/3".to_string(), "/dev/fd is an open file"),

@@ -308,16 +308,17 @@ fn root_ensure_creates_named_and_refuses_plugin_namespace() {
         other => panic!("expected Forbidden, got {other:?}"),
     }
     // The host-netns thread's own /proc path is cnictl's: refused by spelling.
-    let tid = thread
-        .run(|| nix::unistd::gettid().as_raw())
-        .expect("tid");
+    let tid = thread.run(|| nix::unistd::gettid().as_raw()).expect("tid");
     let by_tid = format!("/proc/{}/task/{tid}/ns/net", std::process::id());
     assert!(matches!(
         ensure(&by_tid, cwd, &host_guard),
         Err(NetnsError::ReaderDependent { .. })
     ));
     drop(thread);
-    assert!(netns_id(&ns.path).is_ok(), "a refused namespace is left alone");
+    assert!(
+        netns_id(&ns.path).is_ok(),
+        "a refused namespace is left alone"
+    );
 
     // A path that does not exist is not created.
     let missing = format!("/run/netns/{name}-missing");
@@ -355,7 +356,10 @@ fn root_guard_sees_through_bind_mounts_and_symlinks_of_own_namespace() {
     let res = guard.existing(&target);
     match res {
         Err(NetnsError::Forbidden { reasons, .. }) => {
-            assert!(reasons.contains(&Forbidden::Own { plugins: false }), "{reasons:?}");
+            assert!(
+                reasons.contains(&Forbidden::Own { plugins: false }),
+                "{reasons:?}"
+            );
         }
         other => panic!("bind mount of own namespace: expected Forbidden, got {other:?}"),
     }
@@ -411,7 +415,10 @@ fn root_concurrent_ensure_of_one_name_all_succeed() {
             "round {round}: exactly one creator"
         );
         let id = netns_id(&ns.path).expect("mounted");
-        assert!(ok.iter().all(|e| e.id == id), "round {round}: one namespace");
+        assert!(
+            ok.iter().all(|e| e.id == id),
+            "round {round}: one namespace"
+        );
     }
 }
 

@@ -341,9 +341,9 @@ pub fn print_outcome(p: &Printer, out: &GcOutcome, valid: &ValidSet, failed: boo
                         eprintln!("  the cache entry was kept so that a retry has the prevResult");
                     }
                 }
-                StaleResult::Refused(e) => p.error(&format!(
-                    "{who}: not deleted, no plugin was run: {e}"
-                )),
+                StaleResult::Refused(e) => {
+                    p.error(&format!("{who}: not deleted, no plugin was run: {e}"))
+                }
                 StaleResult::NotRun => {}
             }
         }

@@ -5,8 +5,8 @@ use crate::invoke::fake::RecordingExec;
 use crate::invoke::{ExecLimits, ExecOutput};
 use crate::netns;
 use crate::runtime::Attachment;
-use std::path::Path;
 use serde_json::json;
+use std::path::Path;
 
 /// The guard of a gc run without --host-netns.
 fn guard() -> Guard {
@@ -236,7 +236,7 @@ fn live_keeps_attachments_whose_netns_exists_and_sends_gc_only_when_asked() {
     std::fs::create_dir(&nsdir).unwrap();
     std::fs::write(nsdir.join("other"), b"").unwrap();
     // Another process's namespace path (this one's namespace: forbidden, but it exists).
-    let mut sleeper = std::process::Command::new("sleep")
+    let sleeper = std::process::Command::new("sleep")
         .arg("30")
         .spawn()
         .unwrap();
@@ -356,13 +356,21 @@ fn forbidden_and_reader_dependent_namespaces_are_never_deleted() {
         &n.plan.stale[0].netns,
         NetnsState::Forbidden(r) if r.contains(&netns::Forbidden::Own { plugins: true })
     ));
-    assert!(matches!(n.plan.stale[1].netns, NetnsState::ReaderDependent(_)));
-    assert!(matches!(n.plan.stale[2].netns, NetnsState::ReaderDependent(_)));
+    assert!(matches!(
+        n.plan.stale[1].netns,
+        NetnsState::ReaderDependent(_)
+    ));
+    assert!(matches!(
+        n.plan.stale[2].netns,
+        NetnsState::ReaderDependent(_)
+    ));
     for r in &n.stale {
         assert!(
             matches!(
                 r,
-                StaleResult::Refused(NetnsError::Forbidden { .. } | NetnsError::ReaderDependent { .. })
+                StaleResult::Refused(
+                    NetnsError::Forbidden { .. } | NetnsError::ReaderDependent { .. }
+                )
             ),
             "{r:?}"
         );
@@ -416,7 +424,13 @@ fn best_effort_failures_are_recorded_and_the_rest_goes_on() {
     e.add(&l, "c2", "/nonexistent/netns/c2");
     let rt = e.rt();
     let plan = rt
-        .gc_plan("gcnet", Some(l), &ValidSet::Explicit(vec![]), false, &guard())
+        .gc_plan(
+            "gcnet",
+            Some(l),
+            &ValidSet::Explicit(vec![]),
+            false,
+            &guard(),
+        )
         .unwrap();
     let out = rt.gc_run(vec![plan]);
     let n = &out.networks[0];

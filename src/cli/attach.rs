@@ -126,20 +126,15 @@ pub struct PluginNs {
 impl PluginNs {
     /// Enters `--host-netns` when given, and identifies the forbidden namespaces.
     pub fn open(s: &Settings) -> anyhow::Result<PluginNs> {
-        let (thread, id) = match &s.host_netns {
+        let thread = match &s.host_netns {
             Some(path) => {
-                let t = NsThread::enter(path)
-                    .with_context(|| format!("--host-netns {}", path.display()))?;
-                let id = t.id();
-                (Some(Arc::new(t)), id)
+                Some(Arc::new(NsThread::enter(path).with_context(|| {
+                    format!("--host-netns {}", path.display())
+                })?))
             }
-            None => (
-                None,
-                netns::current_netns_id()
-                    .context("cannot identify cnictl's own network namespace")?,
-            ),
+            None => None,
         };
-        let guard = Guard::new(thread.as_ref().map(|_| id))
+        let guard = Guard::new(thread.as_ref().map(|t| t.id()))
             .context("cannot identify cnictl's own network namespace")?;
         if let (Some(why), true) = (guard.init_unknown(), s.verbose > 1) {
             s.printer.note(&format!(

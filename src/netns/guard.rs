@@ -20,7 +20,9 @@
 //!
 //! `/proc/<pid>/ns/net` of *another* process is accepted: every reader sees the same namespace
 //! through it for as long as that process lives (which is how runtimes without named
-//! namespaces pass a container's namespace), unless its identity is a forbidden one.
+//! namespaces pass a container's namespace), unless its identity is a forbidden one. Once that
+//! process is gone its PID may be reused; a later DEL of the cached path is then checked
+//! again, so a PID reused by a process of a forbidden namespace is refused, not DELeted.
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};

@@ -351,3 +351,60 @@ fn gc_neither_deletes_nor_forgets_entries_that_point_at_forbidden_or_reader_depe
         "{states:?}"
     );
 }
+
+/// A bare netns name with a per-run token; deleted on drop.
+struct NamedNs(String);
+
+impl Drop for NamedNs {
+    fn drop(&mut self) {
+        if Path::new("/var/run/netns").join(&self.0).exists() {
+            let _ = std::process::Command::new("ip")
+                .args(["netns", "delete", &self.0])
+                .output();
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs root: creates a named network namespace"]
+fn concurrent_adds_creating_one_named_namespace_all_succeed() {
+    require_root();
+    let sb = sandbox();
+    let name = NamedNs(format!("cnictl-cli-race-{}", common::token()));
+    let runs: Vec<Run> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|i| {
+                let (sb, name) = (&sb, &name.0);
+                scope.spawn(move || {
+                    let id = format!("race-{i}");
+                    sb.run(&["add", NET, name, "--container-id", &id])
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("no panic"))
+            .collect()
+    });
+    for (i, r) in runs.into_iter().enumerate() {
+        r.expect(0, &format!("add {i} of the shared name"));
+    }
+    let path = Path::new("/var/run/netns").join(&name.0);
+    let sandboxes: std::collections::BTreeSet<String> = sb
+        .take_calls()
+        .iter()
+        .map(|c| c.env("CNI_NETNS").unwrap_or_default())
+        .collect();
+    assert_eq!(
+        sandboxes.into_iter().collect::<Vec<_>>(),
+        vec![path.to_string_lossy().into_owned()],
+        "every ADD got the one named namespace"
+    );
+    let out = std::process::Command::new("ip")
+        .args(["netns", "exec", &name.0, "true"])
+        .output()
+        .expect("ip netns exec");
+    // setns into an unmounted placeholder fails: this proves a namespace is mounted there.
+    assert!(out.status.success(), "a mounted namespace: {out:?}");
+    assert_eq!(sb.cache_files().len(), 8);
+}

@@ -280,7 +280,7 @@ fn the_plugins_own_namespace_is_refused_as_netns() {
     for verb in ["add", "check", "del"] {
         let r = lab.cnictl(&[verb, "self", &own]).expect(2, verb);
         assert!(
-            r.stderr.contains("namespace the plugins run in"),
+            r.stderr.contains("the plugins' namespace (--host-netns)"),
             "{verb}: {}",
             r.stderr
         );

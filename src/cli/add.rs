@@ -6,7 +6,7 @@ use super::attach::{self, PluginNs, Target};
 use super::Settings;
 use crate::render::{self, Output};
 use anyhow::Context;
-use cnictl::netns::{self, NetnsError};
+use cnictl::netns;
 use cnictl::runtime::RuntimeError;
 
 /// Arguments of `add`.
@@ -40,7 +40,19 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
     // killing cnictl half-way (a signal during namespace creation is seen by the first plugin
     // call, which then rolls back and removes the namespace).
     s.catch_signals()?;
-    let created = prepare_netns(s, &t, &ns)?;
+    // The one path to the container's namespace: created when it is a new name, refused
+    // when empty, reader-dependent or forbidden (see `netns::Guard`).
+    let ensured = netns::ensure(&a.target.netns, &s.cwd, &ns.guard)?;
+    let created = ensured.created.then(|| t.netns_name.clone()).flatten();
+    if s.verbose > 0 {
+        let what = if ensured.created {
+            "created"
+        } else {
+            "using existing"
+        };
+        s.printer
+            .note(&format!("{what} netns {}", ensured.path.display()));
+    }
     let outcome = rt.add(&list, &resolved, &att, a.no_rollback);
     let outcome = match outcome {
         Ok(o) => o,
@@ -117,42 +129,4 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
         Output::Table => render::write_stdout(&render::result_table(&s.printer, &outcome.typed)),
     }
     Ok(0)
-}
-
-/// Makes sure the container namespace exists (creating a named one that does not) and is not
-/// the namespace plugins run in. Returns the name of a namespace it created.
-fn prepare_netns(s: &Settings, t: &Target, ns: &PluginNs) -> anyhow::Result<Option<String>> {
-    let mut created = None;
-    let id = match netns::netns_id(&t.netns) {
-        Ok(id) => id,
-        Err(NetnsError::NotFound { .. }) if t.netns_name.is_some() => {
-            let name = t.netns_name.clone().unwrap_or_default();
-            let path = netns::create_named(&name)
-                .with_context(|| format!("cannot create netns \"{name}\""))?;
-            created = Some(name.clone());
-            match netns::netns_id(&path) {
-                Ok(id) => id,
-                Err(e) => {
-                    let _ = netns::delete_named(&name);
-                    return Err(e.into());
-                }
-            }
-        }
-        Err(e) => return Err(e).context("NETNS must be an existing network namespace"),
-    };
-    if let Err(e) = ns.refuse_same(&t.netns, id) {
-        if let Some(name) = &created {
-            let _ = netns::delete_named(name);
-        }
-        return Err(e);
-    }
-    if created.is_some() && s.verbose > 0 {
-        s.printer
-            .note(&format!("created netns {}", t.netns.display()));
-    }
-    if created.is_none() && s.verbose > 0 {
-        s.printer
-            .note(&format!("using existing netns {}", t.netns.display()));
-    }
-    Ok(created)
 }

@@ -7,7 +7,7 @@ use anyhow::{bail, Context};
 use cnictl::cache::PluginNsRecord;
 use cnictl::config::{self, LoadOptions, Loaded, NetworkConfigList};
 use cnictl::invoke::RawExec;
-use cnictl::netns::{self, NsId, NsThread};
+use cnictl::netns::{self, Guard, NetnsError, NsId, NsThread};
 use cnictl::runtime::{Attachment, CallRecord, DelRequest, Runtime};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -31,7 +31,13 @@ pub struct Target {
 impl Target {
     /// Resolves and validates the identity; nothing is touched yet.
     pub fn resolve(s: &Settings, a: &AttachmentArgs) -> anyhow::Result<Target> {
+        // An empty NETNS would resolve to the working directory; a reader-dependent spelling
+        // (`/proc/self/ns/net`) must never reach a plugin or the cache.
+        if a.netns.is_empty() {
+            return Err(NetnsError::Empty.into());
+        }
         let netns_path = netns::resolve_netns_arg(&a.netns, &s.cwd);
+        netns::check_spelling(&netns_path)?;
         let netns_name = netns::is_bare_name(&a.netns).then(|| a.netns.clone());
         let container_id = match &a.container_id {
             Some(id) => id.clone(),
@@ -115,33 +121,41 @@ pub fn load_network(s: &Settings, name: &str) -> anyhow::Result<NetworkConfigLis
     Ok(list)
 }
 
-/// The namespace plugins run in: a dedicated thread inside `--host-netns`, or cnictl's own.
+/// The namespace plugins run in: a dedicated thread inside `--host-netns`, or cnictl's own;
+/// and the guard built from it, which every verb asks before a plugin runs.
 pub struct PluginNs {
     /// The thread inside --host-netns, if any.
     pub thread: Option<Arc<NsThread>>,
+    /// The namespaces no container's network may go into: this one, the node's, cnictl's own.
+    pub guard: Guard,
     /// The identity of the namespace plugins run in.
     pub id: NsId,
 }
 
 impl PluginNs {
-    /// Enters `--host-netns` when given.
+    /// Enters `--host-netns` when given, and identifies the forbidden namespaces.
     pub fn open(s: &Settings) -> anyhow::Result<PluginNs> {
-        match &s.host_netns {
+        let thread = match &s.host_netns {
             Some(path) => {
-                let t = NsThread::enter(path)
-                    .with_context(|| format!("--host-netns {}", path.display()))?;
-                let id = t.id();
-                Ok(PluginNs {
-                    thread: Some(Arc::new(t)),
-                    id,
-                })
+                Some(Arc::new(NsThread::enter(path).with_context(|| {
+                    format!("--host-netns {}", path.display())
+                })?))
             }
-            None => Ok(PluginNs {
-                thread: None,
-                id: netns::current_netns_id()
-                    .context("cannot identify cnictl's own network namespace")?,
-            }),
+            None => None,
+        };
+        let guard = Guard::new(thread.as_ref().map(|t| t.id()))
+            .context("cannot identify cnictl's own network namespace")?;
+        if let (Some(why), true) = (guard.init_unknown(), s.verbose > 1) {
+            s.printer.note(&format!(
+                "the node's init namespace cannot be identified ({why}); cnictl's own is refused as NETNS in any case"
+            ));
         }
+        let id = match &thread {
+            Some(t) => t.id(),
+            None => netns::current_netns_id()
+                .context("cannot identify cnictl's own network namespace")?,
+        };
+        Ok(PluginNs { thread, guard, id })
     }
 
     /// The runner that spawns plugins inside this namespace.
@@ -163,19 +177,6 @@ impl PluginNs {
             dev: self.id.0,
             ino: self.id.1,
         }
-    }
-
-    /// Refuses a container namespace that is the one plugins run in: a DEL there would delete
-    /// the host side's own interface of that name.
-    pub fn refuse_same(&self, netns: &std::path::Path, container: NsId) -> anyhow::Result<()> {
-        if container == self.id {
-            bail!(
-                "netns {} is the network namespace the plugins run in{}; refusing to run a container's network there",
-                netns.display(),
-                if self.thread.is_some() { " (--host-netns)" } else { " (cnictl's own)" }
-            );
-        }
-        Ok(())
     }
 }
 
@@ -211,7 +212,10 @@ pub fn find_other_spelling(s: &Settings, t: &mut Target, id: Option<NsId>) -> an
     }
     let Some(id) = id else { return Ok(()) };
     for e in s.cache.attachments(None)? {
-        if e.network_name != t.network || e.if_name != t.ifname || e.netns.is_empty() {
+        if e.network_name != t.network
+            || e.if_name != t.ifname
+            || netns::check_spelling(std::path::Path::new(&e.netns)).is_err()
+        {
             continue;
         }
         if netns::netns_id(std::path::Path::new(&e.netns)).ok() == Some(id) {

@@ -5,8 +5,6 @@ use super::args::AttachmentArgs;
 use super::attach::{self, PluginNs, Target};
 use super::Settings;
 use crate::render;
-use anyhow::Context;
-use cnictl::netns;
 
 /// Arguments of `check`.
 #[derive(Debug, clap::Args)]
@@ -26,8 +24,7 @@ pub fn run(s: &Settings, args: CheckArgs) -> anyhow::Result<i32> {
     let mut t = Target::resolve(s, &a)?;
     let list = attach::load_network(s, &t.network)?;
     let ns = PluginNs::open(s)?;
-    let id = netns::netns_id(&t.netns).context("NETNS must be an existing network namespace")?;
-    ns.refuse_same(&t.netns, id)?;
+    let id = ns.guard.existing(&t.netns)?;
     attach::find_other_spelling(s, &mut t, Some(id))?;
     let exec = ns.exec();
     let observer = |c: &cnictl::runtime::CallRecord| render::print_call(&s.printer, s.verbose, c);

@@ -5,8 +5,8 @@ use super::args::AttachmentArgs;
 use super::attach::{self, PluginNs, Target};
 use super::Settings;
 use crate::render::{self, error::Failed};
-use anyhow::{bail, Context};
-use cnictl::netns::{self, NetnsError};
+use anyhow::bail;
+use cnictl::netns;
 
 /// Arguments of `del`.
 #[derive(Debug, clap::Args)]
@@ -77,15 +77,8 @@ pub fn run(s: &Settings, a: DelArgs) -> anyhow::Result<i32> {
         }
     };
     let ns = PluginNs::open(s)?;
-    // DEL tolerates a namespace that is already gone, but never the plugins' own.
-    let id = match netns::netns_id(&t.netns) {
-        Ok(id) => Some(id),
-        Err(NetnsError::NotFound { .. }) => None,
-        Err(e) => return Err(e).context("NETNS exists but is not a network namespace"),
-    };
-    if let Some(id) = id {
-        ns.refuse_same(&t.netns, id)?;
-    }
+    // DEL tolerates a namespace that is already gone, but never a forbidden one.
+    let id = ns.guard.existing_or_gone(&t.netns)?;
     attach::find_other_spelling(s, &mut t, id)?;
     let exec = ns.exec();
     let observer = |c: &cnictl::runtime::CallRecord| render::print_call(&s.printer, s.verbose, c);

@@ -3,39 +3,24 @@
 //! exists, and the addresses of its cached result; files libcni would skip are reported with
 //! their reason.
 
-use std::path::Path;
-
 use crate::cache::{Cache, CacheEntry, CacheError, Record, RecordState, Skipped};
-use crate::netns::{self, NetnsError};
 use crate::types::result::addresses;
 
-/// Whether an attachment's network namespace still exists.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NetnsState {
-    /// The record has no netns.
-    NotRecorded,
-    /// The path is a network namespace (an nsfs file of type net).
-    Exists,
-    /// Nothing is at the path any more.
-    Missing,
-    /// Something is there, but not a network namespace (an unmounted placeholder file, a
-    /// directory, another namespace type); says what it is.
-    NotANamespace(String),
-    /// The path could not be checked (relative path, permission); the error's text.
-    Unknown(String),
-}
+/// Whether an attachment's network namespace still exists (one home:
+/// [`crate::netns::NetnsState`]).
+pub use crate::netns::NetnsState;
 
-impl NetnsState {
-    /// A stable short name: `none`, `exists`, `gone`, `not-netns`, `unknown` (the words
-    /// `gc` uses too).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            NetnsState::NotRecorded => "none",
-            NetnsState::Exists => "exists",
-            NetnsState::Missing => "gone",
-            NetnsState::NotANamespace(_) => "not-netns",
-            NetnsState::Unknown(_) => "unknown",
-        }
+/// The stable short word `attachments` prints for a state: `none`, `exists`, `gone`,
+/// `not-netns`, `unknown`, and `reader-dependent` for a path such as `/proc/self/ns/net` that
+/// names another namespace to each reader.
+pub fn state_word(s: &NetnsState) -> &'static str {
+    match s {
+        NetnsState::NotRecorded => "none",
+        NetnsState::Exists | NetnsState::Forbidden(_) => "exists",
+        NetnsState::Missing => "gone",
+        NetnsState::NotANamespace(_) => "not-netns",
+        NetnsState::Unknown(_) => "unknown",
+        NetnsState::ReaderDependent(_) => "reader-dependent",
     }
 }
 
@@ -150,20 +135,5 @@ pub fn list_attachments(
 
 /// Checks the recorded netns path; only opens it when it is a regular file (nsfs files are).
 pub fn netns_state(netns: &str) -> NetnsState {
-    if netns.is_empty() {
-        return NetnsState::NotRecorded;
-    }
-    let path = Path::new(netns);
-    if !path.is_absolute() {
-        return NetnsState::Unknown(format!("{netns:?} is not an absolute path"));
-    }
-    match netns::netns_id(path) {
-        Ok(_) => NetnsState::Exists,
-        Err(e) if e.is_not_found() => NetnsState::Missing,
-        Err(NetnsError::NotANamespace { what, .. }) => NetnsState::NotANamespace(what.to_string()),
-        Err(NetnsError::WrongType { kind, .. }) => {
-            NetnsState::NotANamespace(format!("a {kind} namespace"))
-        }
-        Err(e) => NetnsState::Unknown(e.to_string()),
-    }
+    NetnsState::of(netns, None)
 }

@@ -706,10 +706,18 @@ fn netns_states() {
         netns_state(&d.path().to_string_lossy()),
         NetnsState::NotANamespace(_)
     ));
-    // This process's own namespace file: only looked at, never entered.
-    assert_eq!(netns_state("/proc/self/ns/net"), NetnsState::Exists);
+    // Another process's namespace file (the test runner's): only looked at, never entered.
+    let parent = nix::unistd::getppid();
+    assert_eq!(
+        netns_state(&format!("/proc/{parent}/ns/net")),
+        NetnsState::Exists
+    );
     assert!(matches!(
-        netns_state("/proc/self/ns/uts"),
+        netns_state(&format!("/proc/{parent}/ns/uts")),
         NetnsState::NotANamespace(w) if w.contains("uts")
     ));
+    // A path that names the reader's own namespace proves nothing about the attachment.
+    let own = netns_state("/proc/self/ns/net");
+    assert!(matches!(own, NetnsState::ReaderDependent(_)), "{own:?}");
+    assert_eq!(super::attachments::state_word(&own), "reader-dependent");
 }

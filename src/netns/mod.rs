@@ -10,12 +10,18 @@
 //!   and the namespace the plugins run in can be recognised and refused.
 //! * [`create_named`] and [`delete_named`] behave like `ip netns add` and `ip netns delete`, so
 //!   namespaces made by cnictl show up in `ip netns list` and work with `ip netns exec`.
+//! * [`Guard`] holds the namespaces a container's network must never go into (the plugins',
+//!   the node's, cnictl's own) and refuses them, and paths whose meaning depends on the reader,
+//!   for every verb; [`ensure`] is the one way ADD gets its namespace.
+//! * [`NetnsState`] is what a path recorded in the cache is now (`attachments`, `gc`).
 //! * [`NsThread`] is a thread that has `setns`ed into a network namespace (`setns` is per thread,
 //!   what `ns.Do` does in containernetworking/plugins); its [`NsThread::spawner`] lets the
 //!   invoke module start plugins inside that namespace.
 
+mod guard;
 mod named;
 mod path;
+mod state;
 mod thread;
 
 #[cfg(test)]
@@ -24,8 +30,10 @@ mod root_tests;
 use std::io;
 use std::path::{Path, PathBuf};
 
+pub use guard::{check_spelling, reader_dependent, Forbidden, Guard};
 pub use named::{create_named, current_netns_id, delete_named, delete_path, netns_id};
 pub use path::{clean_path, default_container_id, is_bare_name, resolve_netns_arg, validate_name};
+pub use state::NetnsState;
 pub use thread::{NsThread, SpawnFn, Spawner};
 
 /// Identity of a namespace: `(st_dev, st_ino)` of its nsfs inode. Every path to one namespace
@@ -75,11 +83,25 @@ pub enum NetnsError {
         /// The namespace file.
         path: PathBuf,
     },
-    /// The namespace is the one the plugins run in: acting on it would change the host.
-    #[error("refusing network namespace {path:?}: it is the namespace the plugins run in")]
-    IsPluginNamespace {
+    /// The NETNS path is empty (it would otherwise mean the working directory).
+    #[error("the network namespace path is empty: give a namespace name or a path")]
+    Empty,
+    /// The namespace is one a container's network must never be set up in.
+    #[error("refusing network namespace {path:?}: it is {}; a container's network is never set up there", guard::describe_all(reasons))]
+    Forbidden {
         /// The path as resolved.
         path: PathBuf,
+        /// Every reason it is forbidden.
+        reasons: Vec<Forbidden>,
+    },
+    /// The path means another namespace to each process that reads it, or vanishes with
+    /// cnictl: plugins and the cache must not get it.
+    #[error("refusing network namespace path {path:?}: {why}; plugins and the cache need a path that names the same namespace for every process and outlives cnictl: give the namespace a name (`ip netns attach NAME PID`) or bind-mount it under /var/run/netns")]
+    ReaderDependent {
+        /// The path as given.
+        path: PathBuf,
+        /// Why it depends on the reader.
+        why: String,
     },
     /// A system call on the path failed.
     #[error("{action} {path:?}: {source}")]
@@ -119,11 +141,13 @@ impl NetnsError {
     pub fn subject(&self) -> &Path {
         match self {
             NetnsError::InvalidName { name, .. } => Path::new(name.as_str()),
+            NetnsError::Empty => Path::new(""),
             NetnsError::NotFound { path }
             | NetnsError::NotANamespace { path, .. }
             | NetnsError::WrongType { path, .. }
             | NetnsError::AlreadyExists { path }
-            | NetnsError::IsPluginNamespace { path }
+            | NetnsError::Forbidden { path, .. }
+            | NetnsError::ReaderDependent { path, .. }
             | NetnsError::Io { path, .. }
             | NetnsError::ThreadGone { path }
             | NetnsError::Panicked { path, .. } => path,
@@ -152,27 +176,40 @@ pub struct Ensured {
 
 /// Resolves the NETNS argument and makes sure it names a usable network namespace for ADD:
 /// a bare name that does not exist yet is created like `ip netns add`; a path must already be a
-/// network namespace. The namespace the plugins run in (`plugin_ns`, from
-/// [`current_netns_id`] or [`NsThread::id`] for `--host-netns`) is refused.
-pub fn ensure(arg: &str, cwd: &Path, plugin_ns: NsId) -> Result<Ensured, NetnsError> {
+/// network namespace. An empty argument, a reader-dependent spelling and a namespace the guard
+/// forbids are refused (see [`Guard`]).
+///
+/// Two ADDs creating the same name at once both succeed with the one namespace: creation is
+/// serialised by [`create_named`], and the one that finds the name taken waits (bounded) until
+/// the namespace is mounted on it rather than taking the empty placeholder for it.
+pub fn ensure(arg: &str, cwd: &Path, guard: &Guard) -> Result<Ensured, NetnsError> {
+    if arg.is_empty() {
+        return Err(NetnsError::Empty);
+    }
     let path = resolve_netns_arg(arg, cwd);
+    guard.check_path(&path)?;
     let mut created = false;
     let id = match netns_id(&path) {
         Ok(id) => id,
-        Err(e) if e.is_not_found() && is_bare_name(arg) => match create_named(arg) {
-            Ok(_) => {
-                created = true;
-                netns_id(&path)?
+        Err(e) if is_bare_name(arg) && (e.is_not_found() || named::is_placeholder(&e)) => {
+            match create_named(arg) {
+                Ok(_) => {
+                    created = true;
+                    netns_id(&path)?
+                }
+                // Someone else created it in between: use theirs, once it is mounted.
+                Err(NetnsError::AlreadyExists { .. }) => named::wait_mounted(&path)?,
+                Err(e) => return Err(e),
             }
-            // Someone else created it in between: use theirs.
-            Err(NetnsError::AlreadyExists { .. }) => netns_id(&path)?,
-            Err(e) => return Err(e),
-        },
+        }
         Err(e) => return Err(e),
     };
-    // A namespace just created cannot be the plugins' one, so nothing to undo here.
-    if id == plugin_ns {
-        return Err(NetnsError::IsPluginNamespace { path });
+    if let Err(e) = guard.check_id(&path, id) {
+        if created {
+            // Cannot happen for a fresh namespace; never leave one behind if it did.
+            let _ = delete_path(&path);
+        }
+        return Err(e);
     }
     Ok(Ensured { path, id, created })
 }

@@ -6,6 +6,7 @@ use std::io;
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::{DirBuilderExt, FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg, OFlag};
@@ -148,7 +149,9 @@ fn missing_or(e: io::Error, action: &'static str, path: &Path) -> NetnsError {
 /// namespace reaches all), an empty file is created exclusively, and a new network namespace,
 /// made by `unshare` on a dedicated short-lived thread, is bind-mounted onto it. An existing
 /// name gives [`NetnsError::AlreadyExists`] and is left untouched; on any other failure the file
-/// is removed again. The loopback device stays down (the loopback plugin brings it up).
+/// is removed again. Concurrent calls (in this process or other cnictl processes) are
+/// serialised by an exclusive lock on the directory held until the namespace is mounted, so
+/// the loser of a race for one name finds a mounted namespace, never a bare placeholder. The loopback device stays down (the loopback plugin brings it up).
 ///
 /// If the process runs in a private mount namespace (e.g. under `ip netns exec`), the mount is
 /// made there and is invisible outside it.
@@ -162,6 +165,12 @@ pub fn create_named(name: &str) -> Result<PathBuf, NetnsError> {
         .create(dir)
         .map_err(|e| NetnsError::io("cannot create directory", dir, e))?;
     make_shared_mount_point(dir)?;
+    // Serialise cnictl's creators: a second one waits here until the first has mounted its
+    // namespace (or removed its placeholder after a failure), so it never finds a placeholder
+    // that is about to be mounted. Released when the lock is dropped, also on a panic.
+    let dir_file = File::open(dir).map_err(|e| NetnsError::io("cannot open directory", dir, e))?;
+    let _creating = Flock::lock(dir_file, FlockArg::LockExclusive)
+        .map_err(|(_, e)| NetnsError::io("cannot lock directory", dir, e))?;
 
     match nix::fcntl::open(
         &path,
@@ -180,6 +189,41 @@ pub fn create_named(name: &str) -> Result<PathBuf, NetnsError> {
     // Check the result the way every user of it will.
     netns_id(&placeholder.path)?;
     Ok(placeholder.keep())
+}
+
+/// How long [`wait_mounted`] waits for another creator's mount.
+const MOUNT_WAIT: Duration = Duration::from_secs(3);
+
+/// True when the error says the path is an empty regular file: the placeholder `ip netns add`
+/// (and [`create_named`]) creates before mounting a namespace on it.
+pub(super) fn is_placeholder(e: &NetnsError) -> bool {
+    matches!(
+        e,
+        NetnsError::NotANamespace { path, .. } if is_empty_file(path)
+    )
+}
+
+/// The identity of the named namespace at `path` that another process is creating: while it is
+/// still the empty placeholder, waits (up to a few seconds) for the namespace to be mounted on
+/// it. cnictl's own creators hold the directory lock of [`create_named`] until they are done,
+/// so taking it once first is enough for them; the wait covers `ip netns add`, which does not
+/// hold it. A placeholder still empty after the wait is reported as what it is.
+pub(super) fn wait_mounted(path: &Path) -> Result<NsId, NetnsError> {
+    if let Some(dir) = path.parent() {
+        if let Ok(f) = File::open(dir) {
+            // Wait for cnictl creators; without the lock, the bounded wait below still applies.
+            drop(Flock::lock(f, FlockArg::LockShared).ok());
+        }
+    }
+    let deadline = Instant::now() + MOUNT_WAIT;
+    loop {
+        match netns_id(path) {
+            Err(e) if is_placeholder(&e) && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Removes the namespace file created by [`create_named`] unless told to keep it.
@@ -249,7 +293,7 @@ fn make_shared_mount_point(dir: &Path) -> Result<(), NetnsError> {
 /// it onto `target`. The thread's namespace change dies with the thread; the mount keeps the
 /// namespace alive. The thread shares the process's mount namespace, so the mount is the
 /// process's.
-fn mount_new_netns(target: &Path) -> Result<(), NetnsError> {
+pub(super) fn mount_new_netns(target: &Path) -> Result<(), NetnsError> {
     let owned: PathBuf = target.to_path_buf();
     let worker = std::thread::Builder::new()
         .name("cnictl-netns-add".into())

@@ -275,39 +275,177 @@ fn root_nsthread_runs_and_spawns_inside() {
 #[ignore = "needs root: creates network namespaces"]
 fn root_ensure_creates_named_and_refuses_plugin_namespace() {
     require_root();
-    let host = current_netns_id().expect("host id");
     let name = format!("cnictl-t-{}-{}", std::process::id(), token());
-    let guard = TestNs {
+    let ns = TestNs {
         name: name.clone(),
         path: Path::new(NETNS_RUN_DIR).join(&name),
     };
+    let guard = Guard::new(None).expect("guard");
     let cwd = Path::new("/");
-    let first = ensure(&name, cwd, host).expect("ensure creates");
+    let first = ensure(&name, cwd, &guard).expect("ensure creates");
     assert!(first.created);
-    assert_eq!(first.path, guard.path);
-    let again = ensure(&name, cwd, host).expect("ensure finds");
+    assert_eq!(first.path, ns.path);
+    let again = ensure(&name, cwd, &guard).expect("ensure finds");
     assert!(!again.created);
     assert_eq!(again.id, first.id);
-    let by_path = ensure(&format!("/run/netns/{name}"), cwd, host).expect("by path");
+    let by_path = ensure(&format!("/run/netns/{name}"), cwd, &guard).expect("by path");
     assert_eq!(by_path.id, first.id);
 
-    // The namespace the plugins run in is refused, however it is spelled.
+    // cnictl's own namespace is refused, however it is spelled; the reader-dependent
+    // spellings are refused as such, before their identity is looked at.
     assert!(matches!(
-        ensure("/proc/self/ns/net", cwd, host),
-        Err(NetnsError::IsPluginNamespace { .. })
+        ensure("/proc/self/ns/net", cwd, &guard),
+        Err(NetnsError::ReaderDependent { .. })
     ));
-    let plugin_ns = NsThread::enter(&guard.path).expect("enter").id();
+    assert!(matches!(ensure("", cwd, &guard), Err(NetnsError::Empty)));
+    // The plugins' namespace (--host-netns) is refused.
+    let thread = NsThread::enter(&ns.path).expect("enter");
+    let host_guard = Guard::new(Some(thread.id())).expect("guard");
+    match ensure(&name, cwd, &host_guard) {
+        Err(NetnsError::Forbidden { reasons, .. }) => {
+            assert_eq!(reasons, vec![Forbidden::HostNetns]);
+        }
+        other => panic!("expected Forbidden, got {other:?}"),
+    }
+    // The host-netns thread's own /proc path is cnictl's: refused by spelling.
+    let tid = thread.run(|| nix::unistd::gettid().as_raw()).expect("tid");
+    let by_tid = format!("/proc/{}/task/{tid}/ns/net", std::process::id());
     assert!(matches!(
-        ensure(&name, cwd, plugin_ns),
-        Err(NetnsError::IsPluginNamespace { .. })
+        ensure(&by_tid, cwd, &host_guard),
+        Err(NetnsError::ReaderDependent { .. })
     ));
+    drop(thread);
     assert!(
-        netns_id(&guard.path).is_ok(),
+        netns_id(&ns.path).is_ok(),
         "a refused namespace is left alone"
     );
 
     // A path that does not exist is not created.
     let missing = format!("/run/netns/{name}-missing");
-    assert!(ensure(&missing, cwd, host).unwrap_err().is_not_found());
+    assert!(ensure(&missing, cwd, &guard).unwrap_err().is_not_found());
     assert!(!Path::new(&missing).exists());
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces and mounts"]
+fn root_guard_sees_through_bind_mounts_and_symlinks_of_own_namespace() {
+    require_root();
+    let host = TestNs::create();
+    let thread = NsThread::enter(&host.path).expect("enter host");
+    let guard = Guard::new(Some(thread.id())).expect("guard");
+    // A bind mount of cnictl's own namespace onto a file of a namespace-like name, made the
+    // way `ip netns attach` would (the test process is in cnictl's namespace).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("looks-like-a-container");
+    std::fs::File::create(&target).expect("create");
+    nix::mount::mount(
+        Some("/proc/self/ns/net"),
+        &target,
+        None::<&str>,
+        nix::mount::MsFlags::MS_BIND,
+        None::<&str>,
+    )
+    .expect("bind-mount own netns");
+    struct Unmount(PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = nix::mount::umount2(&self.0, nix::mount::MntFlags::MNT_DETACH);
+        }
+    }
+    let _unmount = Unmount(target.clone());
+    let res = guard.existing(&target);
+    match res {
+        Err(NetnsError::Forbidden { reasons, .. }) => {
+            assert!(
+                reasons.contains(&Forbidden::Own { plugins: false }),
+                "{reasons:?}"
+            );
+        }
+        other => panic!("bind mount of own namespace: expected Forbidden, got {other:?}"),
+    }
+    // A symlink to the host namespace's file.
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&host.path, &link).expect("symlink");
+    match guard.existing(&link) {
+        Err(NetnsError::Forbidden { reasons, .. }) => {
+            assert_eq!(reasons, vec![Forbidden::HostNetns]);
+        }
+        other => panic!("symlink to the host netns: expected Forbidden, got {other:?}"),
+    }
+    // And a namespace that is neither is fine.
+    let other = TestNs::create();
+    assert_eq!(
+        guard.existing(&other.path).expect("other namespace"),
+        netns_id(&other.path).expect("id")
+    );
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_concurrent_ensure_of_one_name_all_succeed() {
+    require_root();
+    let guard = Arc::new(Guard::new(None).expect("guard"));
+    for round in 0..5 {
+        let name = format!("cnictl-t-{}-{}-race{round}", std::process::id(), token());
+        let ns = TestNs {
+            name: name.clone(),
+            path: Path::new(NETNS_RUN_DIR).join(&name),
+        };
+        let barrier = Arc::new(std::sync::Barrier::new(12));
+        let workers: Vec<_> = (0..12)
+            .map(|_| {
+                let (name, guard, barrier) = (name.clone(), guard.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    ensure(&name, Path::new("/"), &guard)
+                })
+            })
+            .collect();
+        let results: Vec<Result<Ensured, NetnsError>> = workers
+            .into_iter()
+            .map(|w| w.join().expect("worker panicked"))
+            .collect();
+        let ok: Vec<&Ensured> = results
+            .iter()
+            .map(|r| r.as_ref().unwrap_or_else(|e| panic!("round {round}: {e}")))
+            .collect();
+        assert_eq!(
+            ok.iter().filter(|e| e.created).count(),
+            1,
+            "round {round}: exactly one creator"
+        );
+        let id = netns_id(&ns.path).expect("mounted");
+        assert!(
+            ok.iter().all(|e| e.id == id),
+            "round {round}: one namespace"
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_ensure_waits_for_a_placeholder_being_mounted() {
+    require_root();
+    // What `ip netns add` shows for a moment: the empty file, the namespace not mounted yet.
+    let name = format!("cnictl-t-{}-{}-ph", std::process::id(), token());
+    let path = Path::new(NETNS_RUN_DIR).join(&name);
+    let ns = TestNs {
+        name: name.clone(),
+        path: path.clone(),
+    };
+    std::fs::create_dir_all(NETNS_RUN_DIR).expect("netns dir");
+    std::fs::File::create(&ns.path).expect("placeholder");
+    let waiter = {
+        let name = name.clone();
+        std::thread::spawn(move || {
+            let guard = Guard::new(None).expect("guard");
+            ensure(&name, Path::new("/"), &guard)
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Mount a fresh namespace on the placeholder, as the other creator would.
+    named::mount_new_netns(&path).expect("mount");
+    let got = waiter.join().expect("no panic").expect("ensure waited");
+    assert!(!got.created, "the namespace was someone else's");
+    assert_eq!(got.id, netns_id(&path).expect("id"));
 }

@@ -3,17 +3,18 @@
 
 use super::Printer;
 use cnictl::cache::RecordState;
-use cnictl::inventory::{AttachmentList, NetnsState};
+use cnictl::inventory::{state_word, AttachmentList, NetnsState};
 use colored::Colorize;
 use serde_json::{json, Value};
 
 fn state_text(s: &NetnsState) -> String {
     match s {
         NetnsState::NotRecorded => "-".to_string(),
-        NetnsState::Exists => "exists".to_string(),
+        NetnsState::Exists | NetnsState::Forbidden(_) => "exists".to_string(),
         NetnsState::Missing => "gone".to_string(),
         NetnsState::NotANamespace(what) => format!("not a netns: {what}"),
         NetnsState::Unknown(e) => format!("unknown: {e}"),
+        NetnsState::ReaderDependent(why) => format!("reader-dependent: {why}"),
     }
 }
 
@@ -66,7 +67,9 @@ pub fn attachments_json(list: &AttachmentList) -> Value {
         .iter()
         .map(|a| {
             let detail = match &a.netns_state {
-                NetnsState::NotANamespace(w) | NetnsState::Unknown(w) => Some(w.clone()),
+                NetnsState::NotANamespace(w)
+                | NetnsState::Unknown(w)
+                | NetnsState::ReaderDependent(w) => Some(w.clone()),
                 _ => None,
             };
             json!({
@@ -74,7 +77,7 @@ pub fn attachments_json(list: &AttachmentList) -> Value {
                 "containerId": a.container_id,
                 "ifname": a.ifname,
                 "netns": a.netns,
-                "netnsState": a.netns_state.kind(),
+                "netnsState": state_word(&a.netns_state),
                 "netnsDetail": detail,
                 "ips": a.ips,
                 "resultVersion": a.result_version,

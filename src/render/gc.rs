@@ -13,11 +13,12 @@ use serde_json::{json, Value};
 fn netns_word(s: &NetnsState) -> &'static str {
     match s {
         NetnsState::Exists => "exists",
-        NetnsState::PluginNamespace => "plugins-own",
+        NetnsState::Forbidden(_) => "plugins-own",
         NetnsState::Missing => "gone",
-        NetnsState::NotANetns(_) => "not-a-netns",
+        NetnsState::NotANamespace(_) => "not-a-netns",
         NetnsState::Unknown(_) => "unknown",
-        NetnsState::Unrecorded => "none",
+        NetnsState::NotRecorded => "none",
+        NetnsState::ReaderDependent(_) => "reader-dependent",
     }
 }
 
@@ -40,11 +41,11 @@ fn valid_word(v: &ValidSet) -> &'static str {
 
 fn action_word(r: Option<&StaleResult>, g: &GcEntry) -> &'static str {
     match r {
-        None if g.netns == NetnsState::PluginNamespace => "would-refuse",
+        None if g.netns.refusal(&g.entry.netns).is_some() => "would-refuse",
         None => "would-remove",
         Some(StaleResult::Removed(_)) => "removed",
         Some(StaleResult::Failed(_)) => "failed",
-        Some(StaleResult::Refused) => "refused",
+        Some(StaleResult::Refused(_)) => "refused",
         Some(StaleResult::NotRun) => "not-run",
     }
 }
@@ -109,6 +110,7 @@ fn network_json(
             v["action"] = json!(action_word(r, g));
             match r {
                 Some(StaleResult::Failed(e)) => v["error"] = runtime_error_json(e),
+                Some(StaleResult::Refused(e)) => v["error"] = json!({"msg": e.to_string()}),
                 Some(StaleResult::Removed(w)) if !w.is_empty() => v["warnings"] = json!(w),
                 _ => {}
             }
@@ -227,7 +229,12 @@ fn network_notes(p: &Printer, plan: &NetworkPlan) {
                 "network \"{}\": kept {}/{}: cannot tell whether its netns exists ({why})",
                 plan.network, g.entry.container_id, g.entry.if_name
             )),
-            (NetnsState::Unrecorded, KeepReason::NetnsUnknown) => p.warning(&format!(
+            (NetnsState::ReaderDependent(why), KeepReason::NetnsUnknown) => p.warning(&format!(
+                "network \"{}\": kept {}/{}: its netns {:?} proves nothing ({why}); \
+                 remove it with `cnictl del` and the attachment's real namespace",
+                plan.network, g.entry.container_id, g.entry.if_name, g.entry.netns
+            )),
+            (NetnsState::NotRecorded, KeepReason::NetnsUnknown) => p.warning(&format!(
                 "network \"{}\": kept {}/{}: the cache records no netns for it",
                 plan.network, g.entry.container_id, g.entry.if_name
             )),
@@ -340,10 +347,9 @@ pub fn print_outcome(p: &Printer, out: &GcOutcome, valid: &ValidSet, failed: boo
                         eprintln!("  the cache entry was kept so that a retry has the prevResult");
                     }
                 }
-                StaleResult::Refused => p.error(&format!(
-                    "{who}: not deleted: its netns {} is the network namespace the plugins run in",
-                    g.entry.netns
-                )),
+                StaleResult::Refused(e) => {
+                    p.error(&format!("{who}: not deleted, no plugin was run: {e}"))
+                }
                 StaleResult::NotRun => {}
             }
         }

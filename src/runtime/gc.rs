@@ -17,7 +17,7 @@ use super::{CallError, DelRequest, PluginError, Runtime, RuntimeError};
 use crate::cache::{CacheEntry, CacheError, Record, RecordState};
 use crate::config::{self, NetworkConfigList};
 use crate::invoke::{self, CniArgs, Command};
-use crate::netns::{self, NetnsError, NsId};
+use crate::netns::{Guard, NetnsError};
 use crate::types::ident::{validate_container_id, validate_ifname};
 use crate::types::result::addresses;
 use crate::types::version::Version;
@@ -35,58 +35,8 @@ pub enum ValidSet {
     All,
 }
 
-/// The state of a cached attachment's netns.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NetnsState {
-    /// A network namespace exists at the path.
-    Exists,
-    /// The path is the network namespace the plugins run in: never DELeted.
-    PluginNamespace,
-    /// Nothing exists at the path.
-    Missing,
-    /// Something that is not a network namespace is there (the empty placeholder of an
-    /// unmounted named namespace, another namespace type ...).
-    NotANetns(String),
-    /// It could not be checked (permission, I/O error).
-    Unknown(String),
-    /// The cache entry records no netns.
-    Unrecorded,
-}
-
-impl NetnsState {
-    /// Checks `path`; `plugin_ns` is the identity of the namespace the plugins run in.
-    pub fn of(path: &str, plugin_ns: Option<NsId>) -> NetnsState {
-        if path.is_empty() {
-            return NetnsState::Unrecorded;
-        }
-        if !Path::new(path).is_absolute() {
-            // cnictl and cnitool cache absolute paths; a relative one would be checked against
-            // whatever directory gc runs in, which proves nothing about the attachment.
-            return NetnsState::Unknown(format!("{path:?} is not an absolute path"));
-        }
-        match netns::netns_id(Path::new(path)) {
-            Ok(id) if Some(id) == plugin_ns => NetnsState::PluginNamespace,
-            Ok(_) => NetnsState::Exists,
-            Err(NetnsError::NotFound { .. }) => NetnsState::Missing,
-            Err(e @ (NetnsError::NotANamespace { .. } | NetnsError::WrongType { .. })) => {
-                NetnsState::NotANetns(e.to_string())
-            }
-            Err(e) => NetnsState::Unknown(e.to_string()),
-        }
-    }
-
-    /// True when a network namespace is there (the plugins' own included).
-    pub fn exists(&self) -> Option<bool> {
-        match self {
-            NetnsState::Exists | NetnsState::PluginNamespace => Some(true),
-            NetnsState::Missing => Some(false),
-            // A file that is there but is no namespace is what a container with a private
-            // bind mount of /run/netns sees for every namespace created after it started
-            // (an empty placeholder): it proves nothing, so `--live` keeps such entries.
-            NetnsState::NotANetns(_) | NetnsState::Unknown(_) | NetnsState::Unrecorded => None,
-        }
-    }
-}
+/// The state of a cached attachment's netns (one home: [`crate::netns::NetnsState`]).
+pub use crate::netns::NetnsState;
 
 /// A cached attachment of the network, as gc sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,8 +115,9 @@ pub enum StaleResult {
     Removed(Vec<String>),
     /// DEL failed; the cache entry is kept for a retry.
     Failed(RuntimeError),
-    /// Not deleted: its netns is the namespace the plugins run in.
-    Refused,
+    /// Not deleted: its netns is one the guard forbids (the plugins', the node's, cnictl's
+    /// own) or a reader-dependent path (`/proc/self/...`); no plugin ran. The guard's error.
+    Refused(NetnsError),
     /// Not attempted: gc was interrupted before.
     NotRun,
 }
@@ -200,7 +151,7 @@ impl NetworkOutcome {
     pub fn has_failures(&self) -> bool {
         self.stale
             .iter()
-            .any(|r| matches!(r, StaleResult::Failed(_) | StaleResult::Refused))
+            .any(|r| matches!(r, StaleResult::Failed(_) | StaleResult::Refused(_)))
             || self
                 .gc
                 .iter()
@@ -361,15 +312,16 @@ impl<'a> Runtime<'a> {
     /// Plans gc of `network`: its cache entries split into stale and kept, and the GC verb
     /// decision. `current` is the network's config, None when it is no longer in the config
     /// dir. `gc_verb` asks for the GC verb with a derived set (`--live`, `--all`).
-    /// `plugin_ns` is the namespace the plugins run in: an entry whose netns is that namespace
-    /// is never DELeted. Nothing is run or changed.
+    /// `guard` holds the namespaces no plugin may be run for (the plugins', the node's,
+    /// cnictl's own): an entry whose netns is one of them, or a reader-dependent path, is
+    /// planned but never DELeted. Nothing is run or changed.
     pub fn gc_plan(
         &self,
         network: &str,
         current: Option<NetworkConfigList>,
         valid: &ValidSet,
         gc_verb: bool,
-        plugin_ns: Option<NsId>,
+        guard: &Guard,
     ) -> Result<NetworkPlan, GcError> {
         let mut entries: Vec<(CacheEntry, Option<RecordState>)> = Vec::new();
         for e in self.cache.attachments(None)? {
@@ -407,7 +359,7 @@ impl<'a> Runtime<'a> {
         let mut kept = Vec::new();
         for (entry, add_state) in entries {
             let g = GcEntry {
-                netns: NetnsState::of(&entry.netns, plugin_ns),
+                netns: NetnsState::of(&entry.netns, Some(guard)),
                 ips: entry.result.as_ref().map(addresses).unwrap_or_default(),
                 entry,
                 add_state,
@@ -528,8 +480,8 @@ impl<'a> Runtime<'a> {
                     stale.push(StaleResult::NotRun);
                     continue;
                 }
-                if g.netns == NetnsState::PluginNamespace {
-                    stale.push(StaleResult::Refused);
+                if let Some(refusal) = g.netns.refusal(&g.entry.netns) {
+                    stale.push(StaleResult::Refused(refusal));
                     continue;
                 }
                 let req = DelRequest {

@@ -3,8 +3,15 @@ use crate::cache::Cache;
 use crate::config::list_from_bytes;
 use crate::invoke::fake::RecordingExec;
 use crate::invoke::{ExecLimits, ExecOutput};
+use crate::netns;
 use crate::runtime::Attachment;
 use serde_json::json;
+use std::path::Path;
+
+/// The guard of a gc run without --host-netns.
+fn guard() -> Guard {
+    Guard::new(None).unwrap()
+}
 
 struct Env {
     dir: tempfile::TempDir,
@@ -112,7 +119,7 @@ fn case_60_add_gc_del_gc_and_the_exact_gc_stdin() {
             Some(l.clone()),
             &ValidSet::Explicit(vec![pair("c1", "eth0")]),
             false,
-            None,
+            &guard(),
         )
         .unwrap();
     assert!(plan.stale.is_empty());
@@ -141,7 +148,7 @@ fn case_60_add_gc_del_gc_and_the_exact_gc_stdin() {
             Some(l.clone()),
             &ValidSet::Explicit(vec![]),
             false,
-            None,
+            &guard(),
         )
         .unwrap();
     assert_eq!(plan.stale.len(), 1);
@@ -183,7 +190,7 @@ fn disable_gc_runs_nothing() {
     e.add(&l, "c1", "/nonexistent/netns/c1");
     let rt = e.rt();
     let plan = rt
-        .gc_plan("gcnet", Some(l), &ValidSet::All, true, None)
+        .gc_plan("gcnet", Some(l), &ValidSet::All, true, &guard())
         .unwrap();
     assert!(plan.stale.is_empty());
     assert_eq!(plan.kept[0].1, KeepReason::DisableGc);
@@ -206,7 +213,7 @@ fn a_1_0_0_network_gets_the_stale_dels_but_no_gc_verb() {
             Some(l),
             &ValidSet::Explicit(vec![pair("c2", "eth0")]),
             true,
-            None,
+            &guard(),
         )
         .unwrap();
     assert_eq!(
@@ -230,15 +237,31 @@ fn live_keeps_attachments_whose_netns_exists_and_sends_gc_only_when_asked() {
     let nsdir = e.dir.path().join("netns");
     std::fs::create_dir(&nsdir).unwrap();
     std::fs::write(nsdir.join("other"), b"").unwrap();
-    e.add(&l, "alive", "/proc/self/ns/net");
+    // Another process's namespace path (this one's namespace: forbidden, but it exists).
+    let sleeper = std::process::Command::new("sleep")
+        .arg("30")
+        .spawn()
+        .unwrap();
+    struct Reap(std::process::Child);
+    impl Drop for Reap {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let alive = format!("/proc/{}/ns/net", sleeper.id());
+    let _reap = Reap(sleeper);
+    e.add(&l, "alive", &alive);
     e.add(&l, "dead", nsdir.join("dead").to_str().unwrap());
+    // A reader-dependent path proves nothing: kept.
+    e.add(&l, "reader", "/proc/self/ns/net");
     e.add(&l, "nonetns", "");
     // an empty placeholder file (what a private bind mount of /run/netns shows for namespaces
     // created later) proves nothing: kept
     e.add(&l, "placeholder", nsdir.join("other").to_str().unwrap());
     let rt = e.rt();
     let plan = rt
-        .gc_plan("gcnet", Some(l.clone()), &ValidSet::Live, false, None)
+        .gc_plan("gcnet", Some(l.clone()), &ValidSet::Live, false, &guard())
         .unwrap();
     let stale: Vec<&str> = plan
         .stale
@@ -256,20 +279,22 @@ fn live_keeps_attachments_whose_netns_exists_and_sends_gc_only_when_asked() {
         vec![
             ("alive", &KeepReason::Live),
             ("nonetns", &KeepReason::NetnsUnknown),
-            ("placeholder", &KeepReason::NetnsUnknown)
+            ("placeholder", &KeepReason::NetnsUnknown),
+            ("reader", &KeepReason::NetnsUnknown)
         ]
     );
     assert_eq!(plan.gc_verb, GcVerb::Skip(GcVerbSkip::NotExplicit));
     // With --gc-verb the kept attachments are the valid list.
     let plan = rt
-        .gc_plan("gcnet", Some(l), &ValidSet::Live, true, None)
+        .gc_plan("gcnet", Some(l), &ValidSet::Live, true, &guard())
         .unwrap();
     assert_eq!(
         plan.gc_verb,
         GcVerb::Send(vec![
             pair("alive", "eth0"),
             pair("nonetns", "eth0"),
-            pair("placeholder", "eth0")
+            pair("placeholder", "eth0"),
+            pair("reader", "eth0")
         ])
     );
 }
@@ -283,7 +308,7 @@ fn live_refuses_when_the_netns_directory_is_missing_or_empty() {
     e.add(&l, "c1", empty.join("c1").to_str().unwrap());
     let rt = e.rt();
     let err = rt
-        .gc_plan("gcnet", Some(l.clone()), &ValidSet::Live, false, None)
+        .gc_plan("gcnet", Some(l.clone()), &ValidSet::Live, false, &guard())
         .unwrap_err();
     assert!(
         matches!(&err, GcError::LiveUnsafe { missing: false, dir, .. } if *dir == empty),
@@ -291,14 +316,14 @@ fn live_refuses_when_the_netns_directory_is_missing_or_empty() {
     );
     assert!(err.to_string().contains("--valid"), "{err}");
     // The same entries with an explicit set are fine.
-    rt.gc_plan("gcnet", Some(l.clone()), &ValidSet::All, false, None)
+    rt.gc_plan("gcnet", Some(l.clone()), &ValidSet::All, false, &guard())
         .unwrap();
     let e2 = env(&[]);
     let missing = e2.dir.path().join("no-such-dir");
     e2.add(&l, "c1", missing.join("c1").to_str().unwrap());
     let err = e2
         .rt()
-        .gc_plan("gcnet", Some(l), &ValidSet::Live, false, None)
+        .gc_plan("gcnet", Some(l), &ValidSet::Live, false, &guard())
         .unwrap_err();
     assert!(
         matches!(err, GcError::LiveUnsafe { missing: true, .. }),
@@ -308,19 +333,87 @@ fn live_refuses_when_the_netns_directory_is_missing_or_empty() {
 }
 
 #[test]
-fn the_plugins_own_namespace_is_never_deleted() {
+fn forbidden_and_reader_dependent_namespaces_are_never_deleted() {
     let e = env(&[]);
     let l = net("1.0.0");
-    e.add(&l, "c1", "/proc/self/ns/net");
-    let rt = e.rt();
-    let own = netns::netns_id(Path::new("/proc/self/ns/net")).unwrap();
-    let plan = rt
-        .gc_plan("gcnet", Some(l), &ValidSet::All, false, Some(own))
+    // A process in this (cnictl's) namespace other than this one: a stable spelling of a
+    // forbidden namespace.
+    let mut sleeper = std::process::Command::new("sleep")
+        .arg("30")
+        .spawn()
         .unwrap();
-    assert_eq!(plan.stale[0].netns, NetnsState::PluginNamespace);
+    let forbidden = format!("/proc/{}/ns/net", sleeper.id());
+    e.add(&l, "c1", &forbidden);
+    e.add(&l, "c2", "/proc/self/ns/net");
+    e.add(&l, "c3", "/proc/thread-self/ns/net");
+    let rt = e.rt();
+    let plan = rt
+        .gc_plan("gcnet", Some(l), &ValidSet::All, false, &guard())
+        .unwrap();
     let out = rt.gc_run(vec![plan]);
-    assert!(matches!(out.networks[0].stale[0], StaleResult::Refused));
-    assert!(out.networks[0].has_failures());
+    let _ = sleeper.kill();
+    let _ = sleeper.wait();
+    let n = &out.networks[0];
+    assert!(matches!(
+        &n.plan.stale[0].netns,
+        NetnsState::Forbidden(r) if r.contains(&netns::Forbidden::Own { plugins: true })
+    ));
+    assert!(matches!(
+        n.plan.stale[1].netns,
+        NetnsState::ReaderDependent(_)
+    ));
+    assert!(matches!(
+        n.plan.stale[2].netns,
+        NetnsState::ReaderDependent(_)
+    ));
+    for r in &n.stale {
+        assert!(
+            matches!(
+                r,
+                StaleResult::Refused(
+                    NetnsError::Forbidden { .. } | NetnsError::ReaderDependent { .. }
+                )
+            ),
+            "{r:?}"
+        );
+    }
+    match &n.stale[1] {
+        StaleResult::Refused(err) => assert!(
+            err.to_string().contains("ip netns attach NAME PID"),
+            "{err}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(n.has_failures());
+    assert_eq!(e.log(), ["ADD p1", "ADD p2"].repeat(3), "no DEL ran");
+    assert_eq!(e.cached(), vec!["gcnet/c1", "gcnet/c2", "gcnet/c3"]);
+}
+
+#[test]
+fn the_plugins_host_namespace_is_never_deleted() {
+    let e = env(&[]);
+    let l = net("1.0.0");
+    let mut sleeper = std::process::Command::new("sleep")
+        .arg("30")
+        .spawn()
+        .unwrap();
+    let path = format!("/proc/{}/ns/net", sleeper.id());
+    e.add(&l, "c1", &path);
+    let id = netns::netns_id(Path::new(&path)).unwrap();
+    let host = Guard::from_parts(vec![(id, netns::Forbidden::HostNetns)]);
+    let rt = e.rt();
+    let plan = rt
+        .gc_plan("gcnet", Some(l), &ValidSet::All, false, &host)
+        .unwrap();
+    let out = rt.gc_run(vec![plan]);
+    let _ = sleeper.kill();
+    let _ = sleeper.wait();
+    match &out.networks[0].stale[0] {
+        StaleResult::Refused(err) => {
+            assert!(err.to_string().contains("(--host-netns)"), "{err}")
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!(e.log(), vec!["ADD p1", "ADD p2"]);
     assert_eq!(e.cached(), vec!["gcnet/c1"]);
 }
@@ -333,7 +426,13 @@ fn best_effort_failures_are_recorded_and_the_rest_goes_on() {
     e.add(&l, "c2", "/nonexistent/netns/c2");
     let rt = e.rt();
     let plan = rt
-        .gc_plan("gcnet", Some(l), &ValidSet::Explicit(vec![]), false, None)
+        .gc_plan(
+            "gcnet",
+            Some(l),
+            &ValidSet::Explicit(vec![]),
+            false,
+            &guard(),
+        )
         .unwrap();
     let out = rt.gc_run(vec![plan]);
     let n = &out.networks[0];
@@ -372,11 +471,11 @@ fn a_network_gone_from_the_config_dir_is_deleted_with_its_cached_config() {
     e.add(&disabled, "c2", "/nonexistent/netns/c2");
     let rt = e.rt();
     let plan = rt
-        .gc_plan("gcnet", None, &ValidSet::All, true, None)
+        .gc_plan("gcnet", None, &ValidSet::All, true, &guard())
         .unwrap();
     assert_eq!(plan.gc_verb, GcVerb::Skip(GcVerbSkip::NetworkGone));
     let off = rt
-        .gc_plan("offnet", None, &ValidSet::All, true, None)
+        .gc_plan("offnet", None, &ValidSet::All, true, &guard())
         .unwrap();
     assert!(off.stale.is_empty(), "the cached config sets disableGC");
     assert_eq!(off.kept[0].1, KeepReason::DisableGc);

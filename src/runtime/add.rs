@@ -5,7 +5,7 @@ use super::{
     prev_for_del, AddOutcome, Attachment, CallError, PluginError, Resolved, Rollback, Runtime,
     RuntimeError,
 };
-use crate::cache::CacheEntry;
+use crate::cache::{CacheEntry, Cached};
 use crate::config::NetworkConfigList;
 use crate::invoke::{Command, ExecLimits, PluginFailure};
 use crate::types::error::CniError;
@@ -16,7 +16,9 @@ impl<'a> Runtime<'a> {
     /// Fails when the cache already holds an attachment with this container ID and interface:
     /// of this network (a second ADD is forbidden), or of another one (the container's
     /// interface of that name is taken; the ADD would fail and its rollback DEL would remove
-    /// the other network's healthy interface).
+    /// the other network's healthy interface). An entry for this container ID and interface
+    /// that cannot be read (corrupt, not a regular file, not a `cniCacheV1` record) may record
+    /// such an attachment: it is a reason to refuse too, never to look away.
     pub fn refuse_existing(&self, network: &str, att: &Attachment) -> Result<(), RuntimeError> {
         let taken = |net: &str| RuntimeError::AlreadyAttached {
             network: net.to_string(),
@@ -27,20 +29,47 @@ impl<'a> Runtime<'a> {
                 .result_path(net, &att.container_id, &att.ifname)
                 .unwrap_or_default(),
         };
-        if self
-            .cache
-            .read(network, &att.container_id, &att.ifname)?
-            .is_some()
-        {
-            return Err(taken(network));
+        let unreadable = |path: std::path::PathBuf, reason: String| RuntimeError::UnreadableEntry {
+            path,
+            reason,
+            container_id: att.container_id.clone(),
+            ifname: att.ifname.clone(),
+        };
+        match self.cache.read(network, &att.container_id, &att.ifname)? {
+            None => {}
+            Some(Cached::Corrupt(msg)) => {
+                let path = self
+                    .cache
+                    .result_path(network, &att.container_id, &att.ifname)?;
+                return Err(unreadable(path, format!("corrupt cache file: {msg}")));
+            }
+            Some(_) => return Err(taken(network)),
         }
-        if let Some(other) = self
-            .cache
-            .attachments(Some(&att.container_id))?
-            .into_iter()
+        let scan = self.cache.scan_attachments(Some(&att.container_id))?;
+        if let Some(other) = scan
+            .attachments
+            .iter()
             .find(|e| e.if_name == att.ifname)
         {
             return Err(taken(&other.network_name));
+        }
+        // A file passed over whose name is `<network>-<id>-<ifname>` for some network: its
+        // content cannot say which interface it holds, its name can.
+        let suffix = format!("-{}-{}", att.container_id, att.ifname);
+        let in_the_way = scan.skipped.into_iter().find(|s| {
+            let name = s
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            name.len() > suffix.len()
+                && name.ends_with(&suffix)
+                && !name.starts_with(crate::cache::TEMP_PREFIX)
+                && !s.reason.starts_with("containerId ")
+                && s.reason != "removed while listing"
+        });
+        if let Some(s) = in_the_way {
+            return Err(unreadable(s.path, s.reason));
         }
         Ok(())
     }

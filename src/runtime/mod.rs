@@ -165,6 +165,19 @@ pub enum RuntimeError {
         /// The cache entry.
         path: PathBuf,
     },
+    /// A cache entry for this container ID and interface (of any network) cannot be read, so
+    /// whether the interface is taken cannot be told: ADD is refused before anything runs.
+    #[error("the cache entry {} for container \"{container_id}\" and interface {ifname} cannot be read ({reason}); it may record an attachment that uses this interface, so the ADD is refused: inspect the file, then delete that attachment (cnictl del) or remove the file", .path.display())]
+    UnreadableEntry {
+        /// The cache file.
+        path: PathBuf,
+        /// Why it cannot be read.
+        reason: String,
+        /// The container.
+        container_id: String,
+        /// The interface.
+        ifname: String,
+    },
     /// ADD failed in a plugin; the chain was rolled back (unless disabled).
     #[error("{error}")]
     AddFailed {
@@ -256,6 +269,7 @@ impl RuntimeError {
             RuntimeError::PluginNotFound { .. }
                 | RuntimeError::InvalidIdentifier { .. }
                 | RuntimeError::AlreadyAttached { .. }
+                | RuntimeError::UnreadableEntry { .. }
                 | RuntimeError::Version { .. }
                 | RuntimeError::NotAttached { .. }
                 | RuntimeError::CachedConfig { .. }

@@ -456,7 +456,8 @@ fn failed_add_is_rolled_back_in_reverse_with_the_add_inputs() {
     assert_eq!(j["stderr"], json!("p3 says why\n"));
     assert_eq!(
         j["rollback"],
-        json!({"skipped": false, "deleted": ["p3", "p2", "p1"], "errors": []})
+        json!({"skipped": false, "deleted": ["p3", "p2", "p1"], "errors": [],
+               "incomplete": [], "stoppedBy": null})
     );
     assert_eq!(sb.cache_files(), Vec::<String>::new());
 

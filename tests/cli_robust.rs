@@ -71,3 +71,140 @@ fn corrupt_entry_of_the_same_network_refuses_add_naming_the_file() {
     );
     assert!(sb.take_calls().is_empty(), "a plugin ran");
 }
+
+// ---- hole 7: a rollback that hangs, and a second signal ----
+
+fn chain(sb: &Sandbox) {
+    sb.conflist(
+        "chain",
+        "1.0.0",
+        json!([{"type": "p1"}, {"type": "p2"}, {"type": "p3"}]),
+    );
+}
+
+/// The `cnictl ... del ...` words printed after "clean up with: ".
+fn cleanup_words(stderr: &str) -> Vec<String> {
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("clean up with: "))
+        .unwrap_or_else(|| panic!("no clean-up command in:\n{stderr}"));
+    let cmd = line.split("clean up with: ").nth(1).unwrap_or_default();
+    cmd.split_whitespace().map(str::to_string).collect()
+}
+
+fn signal(pid: nix::unistd::Pid, sig: nix::sys::signal::Signal) {
+    nix::sys::signal::kill(pid, sig).expect("signal cnictl");
+}
+
+/// A rollback DEL (p2) hangs; `first` is sent, then `second`: cnictl must stop the rollback,
+/// kill the hung DEL, report what is left with the `cnictl del` that cleans it, and exit
+/// `want`. `add_hangs`: the first signal interrupts a hanging ADD of p2 (which starts the
+/// rollback); otherwise p3's ADD fails and the first signal arrives during the rollback.
+fn second_signal_stops_rollback(
+    add_hangs: bool,
+    first: nix::sys::signal::Signal,
+    second: nix::sys::signal::Signal,
+    want: i32,
+) {
+    let sb = Sandbox::new(&["p1", "p2", "p3"]);
+    let _reaper = Reaper(&sb);
+    chain(&sb);
+    let add_rule = if add_hangs {
+        json!({"plugin": "p2", "command": "ADD", "action": "sleep", "secs": 120})
+    } else {
+        json!({"plugin": "p3", "command": "ADD", "action": "error", "code": 7, "msg": "boom"})
+    };
+    sb.rules(json!([
+        add_rule,
+        {"plugin": "p2", "command": "DEL", "action": "sleep", "secs": 120}
+    ]));
+    let running = sb
+        .cnictl()
+        .args(&["-o", "json", "add", "chain", sb.ns(), "--container-id", ID])
+        .spawn();
+    if add_hangs {
+        sb.wait_for_call("p2 ADD", |c| c.tag() == "p2 ADD");
+        signal(running.pid(), first);
+        sb.wait_for_call("p2 DEL", |c| c.tag() == "p2 DEL");
+    } else {
+        sb.wait_for_call("p2 DEL", |c| c.tag() == "p2 DEL");
+        signal(running.pid(), first);
+    }
+    // the rollback goes on through the first signal
+    std::thread::sleep(Duration::from_millis(500));
+    let mut running = running;
+    assert!(
+        running.child.try_wait().expect("cnictl's state").is_none(),
+        "cnictl stopped at the first signal, before its rollback ended"
+    );
+    let del = sb
+        .calls()
+        .into_iter()
+        .find(|c| c.tag() == "p2 DEL")
+        .expect("p2 DEL logged");
+    signal(running.pid(), second);
+    let sent = Instant::now();
+    let r = running.wait();
+    assert!(
+        sent.elapsed() < Duration::from_secs(5),
+        "took {:?} after the second signal",
+        sent.elapsed()
+    );
+    let r = r.expect(want, "add with a rollback stopped by a second signal");
+    let left = wait_group_gone(del.pid(), Duration::from_secs(5));
+    assert!(left.is_empty(), "the hung rollback DEL survived: {left:?}");
+    let calls: Vec<String> = sb.calls().iter().map(Call::tag).collect();
+    assert!(!calls.contains(&"p1 DEL".to_string()), "{calls:?}");
+    // what is left, in JSON and on stderr
+    let j = r.json();
+    let incomplete: Vec<(String, String)> = j["rollback"]["incomplete"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no rollback.incomplete: {j}"))
+        .iter()
+        .map(|i| {
+            (
+                i["plugin"].as_str().unwrap_or_default().to_string(),
+                i["reason"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let want = [("p2", "stopped"), ("p1", "not started")];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(p, r)| (p.to_string(), r.to_string()))
+        .collect();
+    assert_eq!(incomplete, want, "{j}");
+    assert_eq!(j["rollback"]["deleted"], json!(["p3"]), "{j}");
+    assert_eq!(
+        j["rollback"]["stoppedBy"],
+        json!(format!("{second:?}")),
+        "{j}"
+    );
+    assert!(r.stderr.contains("left behind"), "{}", r.stderr);
+    // the printed command cleans up: every DEL runs
+    let words = cleanup_words(&r.stderr);
+    assert_eq!(words[0], "cnictl");
+    assert!(words.iter().any(|w| w == "del"), "{words:?}");
+    sb.rules(json!([]));
+    sb.take_calls();
+    let refs: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+    sb.cnictl()
+        .without_dirs()
+        .args(&refs)
+        .run()
+        .expect(0, "the printed clean-up command");
+    let dels: Vec<String> = sb.take_calls().iter().map(Call::tag).collect();
+    assert_eq!(dels, ["p3 DEL", "p2 DEL", "p1 DEL"]);
+}
+
+#[test]
+fn second_sigint_stops_a_hung_rollback_of_a_failed_add() {
+    use nix::sys::signal::Signal::SIGINT;
+    second_signal_stops_rollback(false, SIGINT, SIGINT, 130);
+}
+
+#[test]
+fn second_sigterm_stops_a_hung_rollback_of_an_interrupted_add() {
+    use nix::sys::signal::Signal::SIGTERM;
+    second_signal_stops_rollback(true, SIGTERM, SIGTERM, 143);
+}

@@ -46,38 +46,30 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
         Ok(o) => o,
         Err(e) => {
             let keep = a.no_rollback;
-            if let (Some(name), false) = (&created, keep) {
+            // A rollback that did not complete leaves state that a DEL in the namespace must
+            // clean up: the namespace this ADD created is kept for it.
+            let incomplete = match &e {
+                RuntimeError::AddFailed { rollback, .. }
+                | RuntimeError::Interrupted { rollback, .. } => !rollback.incomplete.is_empty(),
+                _ => false,
+            };
+            if let (Some(name), false, false) = (&created, keep, incomplete) {
                 if let Err(de) = netns::delete_named(name) {
                     s.printer.warning(&format!(
                         "could not remove netns \"{name}\" created for this ADD: {de}"
                     ));
                 }
             }
-            if keep {
-                if let RuntimeError::AddFailed { .. } | RuntimeError::Interrupted { .. } = e {
-                    let netns = t
-                        .netns_name
-                        .clone()
-                        .unwrap_or_else(|| t.netns.display().to_string());
-                    let mut words: Vec<String> = vec!["cnictl".into()];
-                    words.extend(s.replay.iter().cloned());
-                    words.extend(["del".into(), t.network.clone(), netns]);
-                    words.extend([
-                        "--container-id".into(),
-                        t.container_id.clone(),
-                        "-i".into(),
-                        t.ifname.clone(),
-                    ]);
-                    if created.is_some() {
-                        words.push("--rm-netns".into());
-                    }
-                    let cmd: Vec<String> = words
-                        .iter()
-                        .map(|w| super::settings::shell_word(w))
-                        .collect();
+            if let RuntimeError::AddFailed { .. } | RuntimeError::Interrupted { .. } = e {
+                if keep || incomplete {
+                    let what = if keep {
+                        "kept the partial attachment"
+                    } else {
+                        "the rollback did not complete and left part of the attachment"
+                    };
                     s.printer.note(&format!(
-                        "kept the partial attachment; clean up with: {}",
-                        cmd.join(" ")
+                        "{what}; clean up with: {}",
+                        del_command(s, &t, created.is_some())
                     ));
                 }
             }
@@ -98,6 +90,31 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
         Output::Table => render::write_stdout(&render::result_table(&s.printer, &outcome.typed)),
     }
     Ok(0)
+}
+
+/// The `cnictl del` command that cleans up this attachment, with the same global options.
+fn del_command(s: &Settings, t: &Target, rm_netns: bool) -> String {
+    let netns = t
+        .netns_name
+        .clone()
+        .unwrap_or_else(|| t.netns.display().to_string());
+    let mut words: Vec<String> = vec!["cnictl".into()];
+    words.extend(s.replay.iter().cloned());
+    words.extend(["del".into(), t.network.clone(), netns]);
+    words.extend([
+        "--container-id".into(),
+        t.container_id.clone(),
+        "-i".into(),
+        t.ifname.clone(),
+    ]);
+    if rm_netns {
+        words.push("--rm-netns".into());
+    }
+    words
+        .iter()
+        .map(|w| super::settings::shell_word(w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Makes sure the container namespace exists (creating a named one that does not) and is not

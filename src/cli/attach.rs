@@ -172,6 +172,7 @@ pub fn runtime<'a>(
         parent_env: s.parent_env.clone(),
         limits: s.limits.clone(),
         observer: Some(observer),
+        rollback_stop: Some(s.rollback_stop.clone()),
     }
 }
 

@@ -2,8 +2,8 @@
 //! rollback (DEL of the whole chain in reverse) that libcni leaves to its callers.
 
 use super::{
-    prev_for_del, AddOutcome, Attachment, CallError, PluginError, Resolved, Rollback, Runtime,
-    RuntimeError,
+    prev_for_del, AddOutcome, Attachment, CallError, Incomplete, IncompleteDel, PluginError,
+    Resolved, Rollback, Runtime, RuntimeError, DEFAULT_ROLLBACK_TIMEOUT,
 };
 use crate::cache::{CacheEntry, Cached};
 use crate::config::NetworkConfigList;
@@ -11,6 +11,7 @@ use crate::invoke::{Command, ExecLimits, PluginFailure};
 use crate::types::error::CniError;
 use crate::types::result::{parse_plugin_result, CniResult};
 use serde_json::Value;
+use std::sync::atomic::Ordering;
 
 impl<'a> Runtime<'a> {
     /// Fails when the cache already holds an attachment with this container ID and interface:
@@ -46,11 +47,7 @@ impl<'a> Runtime<'a> {
             Some(_) => return Err(taken(network)),
         }
         let scan = self.cache.scan_attachments(Some(&att.container_id))?;
-        if let Some(other) = scan
-            .attachments
-            .iter()
-            .find(|e| e.if_name == att.ifname)
-        {
+        if let Some(other) = scan.attachments.iter().find(|e| e.if_name == att.ifname) {
             return Err(taken(&other.network_name));
         }
         // A file passed over whose name is `<network>-<id>-<ifname>` for some network: its
@@ -236,13 +233,31 @@ impl<'a> Runtime<'a> {
             return rb;
         }
         let prev = last.and_then(|v| prev_for_del(v, &list.cni_version));
-        // Rollback must finish even after SIGINT: it runs with the timeout but without the
-        // interrupt flag.
+        // Rollback must finish even after the SIGINT that may have started it, but not hang:
+        // each DEL is bounded by the timeout (a default when none is given), and a second
+        // signal (`rollback_stop`) kills the running DEL and ends the rollback.
         let limits = ExecLimits {
-            timeout: self.limits.timeout,
-            interrupt: None,
+            timeout: Some(self.limits.timeout.unwrap_or(DEFAULT_ROLLBACK_TIMEOUT)),
+            interrupt: self.rollback_stop.clone(),
         };
-        for (plugin, path) in list.plugins.iter().zip(&resolved.plugins).rev() {
+        let stop_signal = || {
+            let sig = self.rollback_stop.as_ref()?.load(Ordering::SeqCst);
+            (sig != 0).then(|| i32::try_from(sig).unwrap_or(i32::MAX))
+        };
+        let chain = list.plugins.iter().zip(&resolved.plugins).enumerate();
+        for (index, (plugin, path)) in chain.rev() {
+            let incomplete = |reason| IncompleteDel {
+                plugin: plugin.plugin_type.clone(),
+                index,
+                reason,
+            };
+            if rb.stopped_by.is_none() {
+                rb.stopped_by = stop_signal();
+            }
+            if rb.stopped_by.is_some() {
+                rb.incomplete.push(incomplete(Incomplete::NotStarted));
+                continue;
+            }
             match self.call_in_chain(
                 list,
                 plugin,
@@ -254,10 +269,23 @@ impl<'a> Runtime<'a> {
                 true,
             ) {
                 Ok(_) => rb.deleted.push(plugin.plugin_type.clone()),
-                Err(CallError::Failed(e)) => rb.errors.push(e),
-                Err(CallError::Interrupted(_)) => {}
+                Err(CallError::Failed(e)) => {
+                    rb.incomplete.push(incomplete(if e.failure.timed_out {
+                        Incomplete::TimedOut
+                    } else {
+                        Incomplete::Failed
+                    }));
+                    rb.errors.push(e);
+                }
+                Err(CallError::Interrupted(sig)) => {
+                    rb.stopped_by = Some(sig);
+                    rb.incomplete.push(incomplete(Incomplete::Stopped));
+                }
             }
         }
         rb
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -27,6 +27,8 @@ use crate::types::version::{self, Version};
 use serde_json::{Map, Value};
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// One container attachment: the runtime arguments of an ADD, DEL or CHECK.
@@ -115,6 +117,10 @@ impl std::fmt::Display for PluginError {
     }
 }
 
+/// How long each DEL of a rollback may take when no `--timeout` is given: a rollback must end
+/// even when a plugin's DEL hangs, and a DEL that needs longer than this is broken.
+pub const DEFAULT_ROLLBACK_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// What a rollback of a failed ADD did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rollback {
@@ -124,6 +130,58 @@ pub struct Rollback {
     pub errors: Vec<PluginError>,
     /// True when `--no-rollback` kept the broken state.
     pub skipped: bool,
+    /// The DELs that did not complete, in the order the rollback runs them (reverse chain
+    /// order): failed, timed out, stopped by a signal, or never started because the rollback
+    /// was stopped. What their ADDs set up is still there; a `del` of the attachment must run
+    /// them. Empty when the rollback completed (and when it was skipped: then every plugin's
+    /// ADD state is kept, see `skipped`).
+    pub incomplete: Vec<IncompleteDel>,
+    /// The signal (a second SIGINT or SIGTERM) that stopped the rollback, if one did.
+    pub stopped_by: Option<i32>,
+}
+
+impl Rollback {
+    /// True when something the ADD set up may be left behind: the rollback was skipped, or a
+    /// DEL of it did not complete. (What a "failed ADD" record is written for.)
+    pub fn left_anything(&self) -> bool {
+        self.skipped || !self.incomplete.is_empty()
+    }
+}
+
+/// A DEL of a rollback that did not complete.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncompleteDel {
+    /// The plugin's `type`.
+    pub plugin: String,
+    /// Its position in the chain (0 = the first plugin).
+    pub index: usize,
+    /// Why it did not complete.
+    pub reason: Incomplete,
+}
+
+/// Why a DEL of a rollback did not complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Incomplete {
+    /// The DEL ran and failed (its error is in [`Rollback::errors`]).
+    Failed,
+    /// The DEL was killed at the rollback's time limit (its error is in [`Rollback::errors`]).
+    TimedOut,
+    /// The DEL was killed by the signal that stopped the rollback.
+    Stopped,
+    /// The rollback was stopped before this DEL started.
+    NotStarted,
+}
+
+impl Incomplete {
+    /// A word for tables and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Incomplete::Failed => "failed",
+            Incomplete::TimedOut => "timed out",
+            Incomplete::Stopped => "stopped",
+            Incomplete::NotStarted => "not started",
+        }
+    }
 }
 
 /// Errors of the chain operations.
@@ -315,6 +373,12 @@ pub struct Runtime<'a> {
     pub limits: ExecLimits,
     /// Called after every plugin call.
     pub observer: Option<&'a dyn Fn(&CallRecord)>,
+    /// Set (to a signal number) when the rollback of a failed or interrupted ADD must stop:
+    /// the running DEL's process group is killed and the DELs not yet run are reported as
+    /// left. A rollback ignores `limits.interrupt` (the first signal is what started it, or
+    /// asks for the clean-up the rollback already is); the caller sets this one on a second
+    /// signal.
+    pub rollback_stop: Option<Arc<AtomicUsize>>,
 }
 
 /// The binaries a chain needs, resolved before anything runs.

@@ -43,6 +43,7 @@ impl Env {
             parent_env: Vec::new(),
             limits: ExecLimits::default(),
             observer: None,
+            rollback_stop: None,
         }
     }
 

@@ -23,6 +23,7 @@ fn runtime<'a>(exec: &'a RecordingExec, dir: &tempfile::TempDir) -> Runtime<'a> 
         parent_env: Vec::new(),
         limits: ExecLimits::default(),
         observer: None,
+        rollback_stop: None,
     }
 }
 

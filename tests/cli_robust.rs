@@ -208,3 +208,95 @@ fn second_sigterm_stops_a_hung_rollback_of_an_interrupted_add() {
     use nix::sys::signal::Signal::SIGTERM;
     second_signal_stops_rollback(true, SIGTERM, SIGTERM, 143);
 }
+
+// ---- hole 8: one probe path for status and validate ----
+
+/// A network whose plugin hangs on VERSION (and records its pid in the call log).
+fn hanging_version(sb: &Sandbox) {
+    sb.conflist("slow", "1.1.0", json!([{"type": "hang"}]));
+    sb.rules(json!([
+        {"plugin": "hang", "command": "VERSION", "action": "sleep", "secs": 120}
+    ]));
+}
+
+#[test]
+fn status_bounds_a_hung_version_probe() {
+    let sb = Sandbox::new(&["hang"]);
+    let _reaper = Reaper(&sb);
+    hanging_version(&sb);
+    let started = Instant::now();
+    let r = sb.run(&["--timeout", "1s", "status", "slow"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    let probe = sb.wait_for_call("VERSION", |c| c.command() == "VERSION");
+    let left = wait_group_gone(probe.pid(), Duration::from_secs(5));
+    assert!(left.is_empty(), "the probe survived: {left:?}");
+    // the plugin could not be asked: the network cannot report, and says why
+    let r = r.expect(0, "status with a hung VERSION");
+    assert!(r.stdout.contains("VERSION failed"), "{}", r.stdout);
+    assert!(r.stderr.contains("timed out after 1s"), "{}", r.stderr);
+}
+
+#[test]
+fn status_has_a_default_probe_timeout() {
+    // Without --timeout the probe is bounded too (10s): status ends, the probe is killed.
+    let sb = Sandbox::new(&["hang"]);
+    let _reaper = Reaper(&sb);
+    hanging_version(&sb);
+    let started = Instant::now();
+    let r = sb.run(&["status", "slow", "-o", "json"]);
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(40), "took {took:?}");
+    assert!(took >= Duration::from_secs(9), "took {took:?}");
+    let r = r.expect(0, "status with a hung VERSION and no --timeout");
+    assert!(r.stdout.contains("timed out after 10s"), "{}", r.stdout);
+}
+
+fn interrupted_probe(args: &[&str], sig: nix::sys::signal::Signal, want: i32) {
+    let sb = Sandbox::new(&["hang"]);
+    let _reaper = Reaper(&sb);
+    hanging_version(&sb);
+    let conf = sb.conf_dir().join("10-slow.conflist");
+    let conf = conf.to_string_lossy().into_owned();
+    let args: Vec<&str> = args
+        .iter()
+        .map(|a| if *a == "CONF" { conf.as_str() } else { a })
+        .collect();
+    let running = sb.cnictl().args(&args).spawn();
+    let probe = sb.wait_for_call("VERSION", |c| c.command() == "VERSION");
+    signal(running.pid(), sig);
+    let sent = Instant::now();
+    let r = running.wait();
+    assert!(
+        sent.elapsed() < Duration::from_secs(5),
+        "took {:?} after the signal",
+        sent.elapsed()
+    );
+    let r = r.expect(want, &format!("{args:?} interrupted"));
+    assert!(r.stderr.contains("interrupted by"), "{}", r.stderr);
+    let left = wait_group_gone(probe.pid(), Duration::from_secs(5));
+    assert!(left.is_empty(), "the VERSION probe survived: {left:?}");
+}
+
+#[test]
+fn status_interrupted_during_a_version_probe_exits_130() {
+    interrupted_probe(&["status", "slow"], nix::sys::signal::Signal::SIGINT, 130);
+}
+
+#[test]
+fn status_terminated_during_a_version_probe_exits_143() {
+    interrupted_probe(&["status"], nix::sys::signal::Signal::SIGTERM, 143);
+}
+
+#[test]
+fn validate_interrupted_during_a_version_probe_exits_130_and_kills_the_probe() {
+    interrupted_probe(&["validate", "CONF"], nix::sys::signal::Signal::SIGINT, 130);
+}
+
+#[test]
+fn validate_terminated_during_a_version_probe_exits_143() {
+    interrupted_probe(&["validate"], nix::sys::signal::Signal::SIGTERM, 143);
+}

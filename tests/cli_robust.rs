@@ -300,3 +300,28 @@ fn validate_interrupted_during_a_version_probe_exits_130_and_kills_the_probe() {
 fn validate_terminated_during_a_version_probe_exits_143() {
     interrupted_probe(&["validate"], nix::sys::signal::Signal::SIGTERM, 143);
 }
+
+// ---- item 10: CHECK honours disableCheck before reading the cache (as libcni does) ----
+
+#[test]
+fn check_with_disable_check_succeeds_over_a_corrupt_or_missing_entry() {
+    let sb = Sandbox::new(&["pa"]);
+    sb.write_conf(
+        "10-nocheck.conflist",
+        &json!({"cniVersion": "1.0.0", "name": "nocheck", "disableCheck": true,
+                "plugins": [{"type": "pa"}]})
+        .to_string(),
+    );
+    // no entry at all
+    let r = sb
+        .run(&["check", "nocheck", sb.ns(), "--container-id", ID])
+        .expect(0, "check with disableCheck and no entry");
+    assert!(r.stderr.contains("disableCheck"), "{}", r.stderr);
+    // a corrupt entry
+    let p = sb.cache_file("nocheck", ID, "eth0");
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, "{not json").unwrap();
+    sb.run(&["check", "nocheck", sb.ns(), "--container-id", ID])
+        .expect(0, "check with disableCheck and a corrupt entry");
+    assert!(sb.take_calls().is_empty(), "a plugin ran");
+}

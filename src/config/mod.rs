@@ -20,6 +20,7 @@ use std::path::PathBuf;
 
 mod dir;
 mod error;
+mod gojson;
 mod json;
 mod list;
 mod plugin;

@@ -325,3 +325,40 @@ fn check_with_disable_check_succeeds_over_a_corrupt_or_missing_entry() {
         .expect(0, "check with disableCheck and a corrupt entry");
     assert!(sb.take_calls().is_empty(), "a plugin ran");
 }
+
+// ---- item 10: gc reports the cache entries it cannot read ----
+
+#[test]
+fn gc_reports_corrupt_entries_in_table_and_json() {
+    let sb = Sandbox::new(&["pa"]);
+    sb.conflist("neta", "1.0.0", json!([{"type": "pa"}]));
+    sb.run(&["add", "neta", sb.ns(), "--container-id", "ok-1"])
+        .expect(0, "add");
+    let bad = sb.cache_file("neta", "bad-1", "eth0");
+    std::fs::write(&bad, "{\"kind\":\"cniCacheV1\",\"containerId\":").unwrap();
+    let bad_s = bad.display().to_string();
+    // dry run, table: a warning names the file
+    let r = sb
+        .run(&["gc", "neta", "--valid", "ok-1:eth0", "--dry-run"])
+        .expect(0, "gc --dry-run");
+    assert!(
+        r.stderr.contains(&bad_s) && r.stderr.contains("corrupt"),
+        "{}",
+        r.stderr
+    );
+    // a run, JSON: the file in the network's "skipped", and it is still there
+    let r = sb
+        .run(&["gc", "neta", "--valid", "ok-1:eth0", "-o", "json"])
+        .expect(0, "gc -o json");
+    let j = r.json();
+    let skipped = &j["networks"][0]["skipped"];
+    assert_eq!(skipped[0]["file"], json!(bad_s), "{j}");
+    assert!(
+        skipped[0]["reason"]
+            .as_str()
+            .is_some_and(|s| s.contains("corrupt")),
+        "{j}"
+    );
+    assert!(r.stderr.contains(&bad_s), "{}", r.stderr);
+    assert!(bad.exists());
+}

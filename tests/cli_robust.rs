@@ -362,3 +362,39 @@ fn gc_reports_corrupt_entries_in_table_and_json() {
     assert!(r.stderr.contains(&bad_s), "{}", r.stderr);
     assert!(bad.exists());
 }
+
+// ---- item 10: container ID length: cnictl's own rule from NAME_MAX ----
+
+#[test]
+fn a_container_id_too_long_for_the_cache_file_name_is_refused_before_anything_runs() {
+    let sb = Sandbox::new(&["pa"]);
+    sb.conflist("n", "1.0.0", json!([{"type": "pa"}]));
+    let long = "c".repeat(300);
+    for verb in ["add", "check", "del"] {
+        let r = sb
+            .run(&[verb, "n", sb.ns(), "--container-id", &long, "-i", "e"])
+            .expect(2, &format!("{verb} with a 300-byte container ID"));
+        let line = the_error(&r);
+        assert!(
+            line.contains("NAME_MAX")
+                && line.contains("255")
+                && !line.contains("File name too long"),
+            "{line}"
+        );
+    }
+    assert!(sb.take_calls().is_empty(), "a plugin ran");
+    assert!(sb.cache_files().is_empty());
+
+    // the longest ID that fits: "n-" + 251 + "-e" is 255 bytes (its lock file name
+    // "<id>.lock" would not be: cnictl shortens that one); one more is refused
+    let fits = "f".repeat(251);
+    sb.run(&["add", "n", sb.ns(), "--container-id", &fits, "-i", "e"])
+        .expect(0, "add with a 251-byte container ID");
+    assert_eq!(sb.cache_files(), [format!("n-{fits}-e")]);
+    sb.run(&["del", "n", sb.ns(), "--container-id", &fits, "-i", "e"])
+        .expect(0, "del with a 251-byte container ID");
+    assert!(sb.cache_files().is_empty());
+    let over = "o".repeat(252);
+    sb.run(&["add", "n", sb.ns(), "--container-id", &over, "-i", "e"])
+        .expect(2, "add with a 252-byte container ID");
+}

@@ -117,6 +117,10 @@ impl std::fmt::Display for PluginError {
     }
 }
 
+/// The longest file name Linux file systems take (bytes): the attachment's cache file name,
+/// `<network>-<container id>-<ifname>`, must fit.
+pub const NAME_MAX: usize = 255;
+
 /// How long each DEL of a rollback may take when no `--timeout` is given: a rollback must end
 /// even when a plugin's DEL hangs, and a DEL that needs longer than this is broken.
 pub const DEFAULT_ROLLBACK_TIMEOUT: Duration = Duration::from_secs(60);
@@ -210,6 +214,17 @@ pub enum RuntimeError {
         value: String,
         /// The rule that failed.
         error: CniError,
+    },
+    /// `<network>-<container id>-<ifname>`, the attachment's cache file name, would not fit in
+    /// a file name. Neither the spec nor libcni limits the lengths; this is cnictl's rule.
+    #[error("container ID, network name and interface name are too long together: the cache file name \"<network>-<container id>-<ifname>\" would be {len} bytes, over NAME_MAX ({max}); cnictl requires it to fit, so the three may total at most {} bytes (the container ID here is {id_len})", .max - 2)]
+    NameTooLong {
+        /// The length the file name would have.
+        len: usize,
+        /// NAME_MAX.
+        max: usize,
+        /// The container ID's length.
+        id_len: usize,
     },
     /// The cache already holds this attachment: a second ADD without a DEL is refused.
     #[error("interface {ifname} of container \"{container_id}\" is already attached to network \"{network}\" (cache entry {}); delete that attachment first (cnictl del), or choose another interface with -i", .path.display())]
@@ -326,6 +341,7 @@ impl RuntimeError {
             self,
             RuntimeError::PluginNotFound { .. }
                 | RuntimeError::InvalidIdentifier { .. }
+                | RuntimeError::NameTooLong { .. }
                 | RuntimeError::AlreadyAttached { .. }
                 | RuntimeError::UnreadableEntry { .. }
                 | RuntimeError::Version { .. }
@@ -422,9 +438,18 @@ impl<'a> Runtime<'a> {
         })
     }
 
-    /// Checks the container ID, network name and interface name (digest §4).
+    /// Checks the container ID, network name and interface name (digest §4), and cnictl's own
+    /// rule: the cache file name `<network>-<id>-<ifname>` fits in NAME_MAX bytes.
     pub fn validate_ids(network: &str, att: &Attachment) -> Result<(), RuntimeError> {
         use crate::types::ident::*;
+        let len = network.len() + att.container_id.len() + att.ifname.len() + 2;
+        if len > NAME_MAX {
+            return Err(RuntimeError::NameTooLong {
+                len,
+                max: NAME_MAX,
+                id_len: att.container_id.len(),
+            });
+        }
         validate_container_id(&att.container_id).map_err(|error| {
             RuntimeError::InvalidIdentifier {
                 what: "container ID",

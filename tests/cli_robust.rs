@@ -398,3 +398,46 @@ fn a_container_id_too_long_for_the_cache_file_name_is_refused_before_anything_ru
     sb.run(&["add", "n", sb.ns(), "--container-id", &over, "-i", "e"])
         .expect(2, "add with a 252-byte container ID");
 }
+
+// ---- item 10: invalid UTF-8 in a config is read as Go reads it (U+FFFD) ----
+
+#[test]
+fn invalid_utf8_in_a_config_reads_as_u_fffd_like_libcni() {
+    use base64::Engine;
+    let sb = Sandbox::new(&["pa"]);
+    // a name with a bad byte, and a good network whose plugin has one in a string field
+    let odd = b"{\"cniVersion\":\"1.1.0\",\"name\":\"od\xffd\",\"plugins\":[{\"type\":\"pa\"}]}";
+    std::fs::write(sb.conf_dir().join("10-odd.conflist"), odd).unwrap();
+    let good =
+        b"{\"cniVersion\":\"1.0.0\",\"name\":\"good\",\"plugins\":[{\"type\":\"pa\",\"note\":\"caf\xe9\"}]}";
+    std::fs::write(sb.conf_dir().join("20-good.conflist"), good).unwrap();
+
+    // ls lists both, the odd one under its U+FFFD name
+    let r = sb.run(&["ls", "-o", "json"]).expect(0, "ls");
+    let text = r.stdout.clone();
+    assert!(
+        text.contains("od\u{FFFD}d") && text.contains("\"good\""),
+        "{text}"
+    );
+    // a lookup by that name finds it
+    let r = sb
+        .run(&["status", "od\u{FFFD}d", "-o", "json"])
+        .expect(0, "status of the U+FFFD name");
+    assert!(r.stdout.contains("od\u{FFFD}d"), "{}", r.stdout);
+
+    // ADD of the good one: the plugin gets U+FFFD, the cache keeps the file's bytes
+    sb.take_calls();
+    sb.run(&["add", "good", sb.ns(), "--container-id", ID])
+        .expect(0, "add of a config with invalid UTF-8 in a string");
+    let calls = sb.take_calls();
+    assert_eq!(calls[0].stdin()["note"], json!("caf\u{FFFD}"));
+    let entry = sb.cache_entry("good", ID, "eth0");
+    let cached = base64::engine::general_purpose::STANDARD
+        .decode(entry["config"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(cached, good);
+    let r = sb
+        .run(&["del", "good", sb.ns(), "--container-id", ID, "-v"])
+        .expect(0, "del");
+    assert!(!r.stderr.contains("changed since ADD"), "{}", r.stderr);
+}

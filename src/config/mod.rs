@@ -21,7 +21,7 @@ use std::path::PathBuf;
 mod dir;
 mod error;
 mod gojson;
-mod json;
+pub(crate) mod json;
 mod list;
 mod plugin;
 #[cfg(test)]

@@ -293,7 +293,7 @@ fn rollback_lines(out: &mut Vec<String>, r: &Rollback) {
             .map(|i| format!("{} ({})", i.plugin, i.reason.as_str()))
             .collect();
         out.push(format!(
-            "left behind: what the ADD of these plugins set up, their rollback DEL did not complete: {}",
+            "left behind: what the ADD of these plugins set up (their rollback DEL did not complete): {}",
             left.join(", ")
         ));
     }

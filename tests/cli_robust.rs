@@ -441,3 +441,42 @@ fn invalid_utf8_in_a_config_reads_as_u_fffd_like_libcni() {
         .expect(0, "del");
     assert!(!r.stderr.contains("changed since ADD"), "{}", r.stderr);
 }
+
+#[test]
+fn one_signal_during_the_rollback_of_a_failed_add_lets_it_finish_then_exits_130() {
+    // p2's rollback DEL hangs and is killed at --timeout; the SIGINT that arrived meanwhile
+    // does not stop the rollback (p1's DEL still runs), but the exit code says it came.
+    let sb = Sandbox::new(&["p1", "p2", "p3"]);
+    let _reaper = Reaper(&sb);
+    chain(&sb);
+    sb.rules(json!([
+        {"plugin": "p3", "command": "ADD", "action": "error", "code": 7, "msg": "boom"},
+        {"plugin": "p2", "command": "DEL", "action": "sleep", "secs": 120}
+    ]));
+    let running = sb
+        .cnictl()
+        .args(&[
+            "--timeout",
+            "2s",
+            "add",
+            "chain",
+            sb.ns(),
+            "--container-id",
+            ID,
+        ])
+        .spawn();
+    sb.wait_for_call("p2 DEL", |c| c.tag() == "p2 DEL");
+    signal(running.pid(), nix::sys::signal::Signal::SIGINT);
+    let r = running
+        .wait()
+        .expect(130, "add interrupted once during its rollback");
+    let calls: Vec<String> = sb.calls().iter().map(Call::tag).collect();
+    assert_eq!(
+        calls,
+        ["p1 ADD", "p2 ADD", "p3 ADD", "p3 DEL", "p2 DEL", "p1 DEL"]
+    );
+    let line = the_error(&r);
+    assert!(line.contains("plugin \"p3\" failed (ADD)"), "{line}");
+    assert!(r.stderr.contains("p2 (timed out)"), "{}", r.stderr);
+    assert!(r.stderr.contains("interrupted by SIGINT"), "{}", r.stderr);
+}

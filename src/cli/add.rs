@@ -73,6 +73,24 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
                     ));
                 }
             }
+            // A signal that came while the rollback of a failed ADD ran did not stop it (only
+            // a second one would), but the exit code still says cnictl was interrupted.
+            let signal = s.interrupt.load(std::sync::atomic::Ordering::SeqCst);
+            if let (RuntimeError::AddFailed { rollback, .. }, true) = (&e, signal != 0) {
+                if rollback.stopped_by.is_none() {
+                    let signal = i32::try_from(signal).unwrap_or(i32::MAX);
+                    let code = s.printer.report(&anyhow::Error::from(e));
+                    s.printer.note(&format!(
+                        "interrupted by {} during the rollback, which ran to its end",
+                        cnictl::invoke::error::signal_name(signal)
+                    ));
+                    return Ok(if code == super::exit::FAILED {
+                        128_i32.saturating_add(signal)
+                    } else {
+                        code
+                    });
+                }
+            }
             return Err(e.into());
         }
     };

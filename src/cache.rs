@@ -434,7 +434,7 @@ impl Cache {
             (FlockArg::LockShared, FlockArg::LockExclusive)
         };
         let global = lock_file(&self.global_lock_path(), shared)?;
-        let path = self.cnictl_dir().join("locks").join(format!("{id}.lock"));
+        let path = self.cnictl_dir().join("locks").join(lock_name(id));
         loop {
             let own = lock_file(&path, exclusive)?;
             // The holder before us may have removed the file after we opened it: only a lock on
@@ -449,6 +449,23 @@ impl Cache {
             }
         }
     }
+}
+
+/// The lock file name of a container: `<id>.lock`, or, for an ID too long for that to be a
+/// file name, its first 200 bytes and a hash of the whole ID.
+fn lock_name(id: &str) -> String {
+    const NAME_MAX: usize = 255;
+    if id.len() + ".lock".len() <= NAME_MAX {
+        return format!("{id}.lock");
+    }
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(id.as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let mut cut = 200;
+    while !id.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}-{hex}.lock", &id[..cut])
 }
 
 /// True when `name` contains `-<id>-` past its first byte and before its end (libcni's cheap

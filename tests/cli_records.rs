@@ -18,7 +18,7 @@ fn file() -> String {
 }
 
 fn record_file() -> String {
-    format!("{}.json", file())
+    file()
 }
 
 fn three() -> Value {

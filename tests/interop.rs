@@ -224,3 +224,71 @@ fn cnictl_add_then_libcni_reads_checks_and_deletes() {
     lab.cnictl(&["del", "interop", &ctr, "--container-id", id, "--rm-netns"])
         .expect(0, "rm netns");
 }
+
+/// A single-plugin `.conf` file is wrapped into a list by libcni (`ConfListFromConf`), and the
+/// wrapped bytes are what it caches as `config`: cnictl must produce the same bytes, or every
+/// DEL of an attachment made by containerd or cnitool from a `.conf` says "config changed
+/// since ADD". The fake plugin runs under both (no root: nothing touches a namespace).
+#[test]
+#[ignore = "needs Go and libcni's source (golang-go, golang-github-appc-cni-dev)"]
+fn conf_file_wrapping_caches_the_bytes_libcni_caches() {
+    use base64::Engine;
+    let sb = common::fake::Sandbox::new(&["pconf"]);
+    // unsorted keys at two depths, numbers Go rewrites, strings Go escapes
+    let conf = sb.write_conf(
+        "10-single.conf",
+        r#"{"type":"pconf","name":"single","cniVersion":"1.0.0","mtu":1400.0,
+           "zeta":{"b":2.50,"a":[1E2,1e21,0.0000001]},"html":"<a&b>","big":18446744073709551616}"#,
+    );
+    let o = Command::new(helper())
+        .args(["add", "--conf"])
+        .arg(&conf)
+        .arg("--cni-path")
+        .arg(sb.bin())
+        .arg("--cache-dir")
+        .arg(sb.cache_dir())
+        .args([
+            "--container-id",
+            "by-libcni",
+            "--netns",
+            sb.ns(),
+            "--ifname",
+            "eth0",
+        ])
+        .env("FAKE_PLUGIN_SCRIPT", sb.script_path())
+        .output()
+        .expect("run the libcni helper");
+    Run::from(o).expect(0, "libcni add of a .conf");
+    let config = |id: &str| {
+        let entry = sb.cache_entry("single", id, "eth0");
+        let b64 = entry["config"]
+            .as_str()
+            .expect("config in the entry")
+            .to_string();
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .expect("base64")
+    };
+    let libcni_bytes = config("by-libcni");
+
+    // cnictl caches the same bytes for its own ADD of the file
+    sb.run(&["add", "single", sb.ns(), "--container-id", "by-cnictl"])
+        .expect(0, "cnictl add of a .conf");
+    assert_eq!(
+        String::from_utf8_lossy(&config("by-cnictl")),
+        String::from_utf8_lossy(&libcni_bytes)
+    );
+
+    // and deletes libcni's attachment without "config changed since ADD"
+    let r = sb
+        .run(&[
+            "del",
+            "single",
+            sb.ns(),
+            "--container-id",
+            "by-libcni",
+            "-v",
+        ])
+        .expect(0, "cnictl del of libcni's .conf attachment");
+    assert!(!r.stderr.contains("changed since ADD"), "{}", r.stderr);
+}

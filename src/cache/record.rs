@@ -1,5 +1,6 @@
 //! cnictl's own record of an attachment, kept beside libcni's entry under
-//! `<cache-dir>/cnictl/records/<net>-<id>-<ifname>.json` (libcni never looks there).
+//! `<cache-dir>/cnictl/records/<net>-<id>-<ifname>` (libcni never looks there; the name is
+//! the results entry's own, so any entry libcni can name has a record cnictl can name).
 //!
 //! libcni's entry holds the list bytes as the config file has them, without the plugins of
 //! the `<confdir>/<network>/` subdirectory, and nothing about the namespace the plugins ran
@@ -237,11 +238,10 @@ impl Cache {
         self.cnictl_dir().join("records")
     }
 
-    /// `<dir>/cnictl/records/<net>-<id>-<ifname>.json`, after validating all three.
+    /// `<dir>/cnictl/records/<net>-<id>-<ifname>`, after validating all three.
     pub fn record_path(&self, net: &str, id: &str, ifname: &str) -> Result<PathBuf, CacheError> {
         let result = self.result_path(net, id, ifname)?;
-        let mut name = result.file_name().unwrap_or_default().to_os_string();
-        name.push(".json");
+        let name = result.file_name().unwrap_or_default().to_os_string();
         Ok(self.records_dir().join(name))
     }
 
@@ -293,7 +293,8 @@ impl Cache {
         names.sort();
         let mut out = Vec::new();
         for name in names {
-            if !name.to_string_lossy().ends_with(".json") {
+            // A temp file of a write in progress (or left by a crash) is no record.
+            if name.to_string_lossy().starts_with(super::TEMP_PREFIX) {
                 continue;
             }
             let path = dir.join(&name);
@@ -362,7 +363,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let cache = Cache::new(tmp.path());
         let path = cache.write_record(&record()).unwrap();
-        assert_eq!(path, tmp.path().join("cnictl/records/n-c-eth0.json"));
+        assert_eq!(path, tmp.path().join("cnictl/records/n-c-eth0"));
         assert_eq!(cache.read_record("n", "c", "eth0").unwrap(), Some(record()));
         assert!(
             !tmp.path().join("results").exists(),
@@ -385,7 +386,7 @@ mod tests {
             std::fs::write(&path, bytes).unwrap();
             let err = cache.read_record("n", "c", "eth0").unwrap_err();
             assert!(matches!(err, CacheError::CorruptRecord { .. }), "{err}");
-            assert!(err.to_string().contains("n-c-eth0.json"), "{err}");
+            assert!(err.to_string().contains("records/n-c-eth0"), "{err}");
         }
     }
 

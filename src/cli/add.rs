@@ -59,54 +59,53 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
         Err(e) => {
             // Something left behind is cached as a failed ADD: keep the namespace it is in,
             // so that `cnictl del` can clean it up there.
-            let left_cached = match &e {
+            let left = match &e {
                 RuntimeError::AddFailed { rollback, .. }
                 | RuntimeError::Interrupted { rollback, .. }
                 | RuntimeError::AddCacheFailed { rollback, .. } => {
-                    rollback.cached.is_some() || !rollback.errors.is_empty()
+                    !rollback.left.is_empty() || rollback.cached.is_some()
                 }
                 _ => false,
             };
-            let keep = a.no_rollback || left_cached;
-            if let (Some(name), false) = (&created, keep) {
+            if let (Some(name), false) = (&created, left) {
                 if let Err(de) = netns::delete_named(name) {
                     s.printer.warning(&format!(
                         "could not remove netns \"{name}\" created for this ADD: {de}"
                     ));
                 }
             }
-            if keep {
-                if let RuntimeError::AddFailed { .. }
-                | RuntimeError::Interrupted { .. }
-                | RuntimeError::AddCacheFailed { .. } = e
-                {
-                    let netns = t
-                        .netns_name
-                        .clone()
-                        .unwrap_or_else(|| t.netns.display().to_string());
-                    let mut words: Vec<String> = vec!["cnictl".into()];
-                    words.extend(s.replay.iter().cloned());
-                    words.extend(["del".into(), t.network.clone(), netns]);
-                    words.extend([
-                        "--container-id".into(),
-                        t.container_id.clone(),
-                        "-i".into(),
-                        t.ifname.clone(),
-                    ]);
-                    if created.is_some() {
-                        words.push("--rm-netns".into());
-                    }
-                    let cmd: Vec<String> = words
-                        .iter()
-                        .map(|w| super::settings::shell_word(w))
-                        .collect();
+            if let RuntimeError::AddFailed { .. }
+            | RuntimeError::Interrupted { .. }
+            | RuntimeError::AddCacheFailed { .. } = e
+            {
+                if left {
                     let what = if a.no_rollback {
-                        "kept the partial attachment"
+                        "kept the partial attachment (cached as a failed ADD)"
                     } else {
-                        "the rollback left part of the attachment (cached as a failed ADD)"
+                        "the rollback did not complete and left part of the attachment (cached as a failed ADD)"
                     };
-                    s.printer
-                        .note(&format!("{what}; clean up with: {}", cmd.join(" ")));
+                    s.printer.note(&format!(
+                        "{what}; clean up with: {}",
+                        del_command(s, &t, created.is_some())
+                    ));
+                }
+            }
+            // A signal that came while the rollback of a failed ADD ran did not stop it (only
+            // a second one would), but the exit code still says cnictl was interrupted.
+            let signal = s.interrupt.load(std::sync::atomic::Ordering::SeqCst);
+            if let (RuntimeError::AddFailed { rollback, .. }, true) = (&e, signal != 0) {
+                if rollback.stopped_by.is_none() {
+                    let signal = i32::try_from(signal).unwrap_or(i32::MAX);
+                    let code = s.printer.report(&anyhow::Error::from(e));
+                    s.printer.note(&format!(
+                        "interrupted by {} during the rollback, which ran to its end",
+                        cnictl::invoke::error::signal_name(signal)
+                    ));
+                    return Ok(if code == crate::exit_codes::FAILED {
+                        128_i32.saturating_add(signal)
+                    } else {
+                        code
+                    });
                 }
             }
             return Err(e.into());
@@ -129,4 +128,29 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
         Output::Table => render::write_stdout(&render::result_table(&s.printer, &outcome.typed)),
     }
     Ok(0)
+}
+
+/// The `cnictl del` command that cleans up this attachment, with the same global options.
+fn del_command(s: &Settings, t: &Target, rm_netns: bool) -> String {
+    let netns = t
+        .netns_name
+        .clone()
+        .unwrap_or_else(|| t.netns.display().to_string());
+    let mut words: Vec<String> = vec!["cnictl".into()];
+    words.extend(s.replay.iter().cloned());
+    words.extend(["del".into(), t.network.clone(), netns]);
+    words.extend([
+        "--container-id".into(),
+        t.container_id.clone(),
+        "-i".into(),
+        t.ifname.clone(),
+    ]);
+    if rm_netns {
+        words.push("--rm-netns".into());
+    }
+    words
+        .iter()
+        .map(|w| super::settings::shell_word(w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }

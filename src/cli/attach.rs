@@ -196,6 +196,7 @@ pub fn runtime<'a>(
         observer: Some(observer),
         plugin_ns: Some(ns.record(s)),
         conf_dir: Some(s.conf_dir.clone()),
+        rollback_stop: Some(s.rollback_stop.clone()),
     }
 }
 

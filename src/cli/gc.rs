@@ -190,7 +190,7 @@ pub fn run(s: &Settings, a: GcArgs) -> anyhow::Result<i32> {
     for (name, current) in networks {
         let gone = current.is_none();
         let plan = rt.gc_plan(&name, current, &valid, a.gc_verb, &ns.guard)?;
-        if gone && plan.stale.is_empty() && plan.kept.is_empty() {
+        if gone && plan.stale.is_empty() && plan.kept.is_empty() && plan.skipped.is_empty() {
             bail!(
                 "network \"{name}\" is not in {} and the cache ({}) has no attachment of it",
                 s.conf_dir.display(),

@@ -1,19 +1,12 @@
 //! `cnictl ls`: the networks of the config directory with their status, then the network each
 //! runtime (containerd, CRI-O, libcni/cnitool) would use and why.
 
-use super::attach::PluginNs;
+use super::probe::with_prober;
 use super::Settings;
 use crate::render::{self, ls::LsReport, Output};
 use anyhow::Context;
 use cnictl::inventory::{self, ScanOptions};
-use cnictl::invoke::{ExecLimits, VersionCache};
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
-use std::time::Duration;
-
-/// How long a VERSION probe may take when `--timeout` is not given: a listing must not hang
-/// on one broken binary.
-pub const DEFAULT_PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Arguments of `ls`.
 #[derive(Debug, clap::Args)]
@@ -30,37 +23,6 @@ pub struct LsArgs {
     /// loads and passes libcni's plugin check]
     #[arg(long, value_name = "NAME")]
     pub default_network: Option<String>,
-}
-
-/// Runs `f` with a VERSION prober when `probe` is true (plugins run in --host-netns when given,
-/// each call bounded by --timeout or [`DEFAULT_PROBE_TIMEOUT`]), and returns what it returns
-/// and, when a signal interrupted the probes, the exit code for it.
-pub fn with_prober<R>(
-    s: &Settings,
-    probe: bool,
-    f: impl FnOnce(Option<&VersionCache<'_>>) -> R,
-) -> anyhow::Result<(R, Option<i32>)> {
-    if !probe {
-        return Ok((f(None), None));
-    }
-    let ns = PluginNs::open(s)?;
-    let exec = ns.exec();
-    let limits = ExecLimits {
-        timeout: Some(s.limits.timeout.unwrap_or(DEFAULT_PROBE_TIMEOUT)),
-        interrupt: s.limits.interrupt.clone(),
-    };
-    s.catch_signals()?;
-    let cache = VersionCache::new(&exec, s.parent_env.clone(), limits);
-    let out = f(Some(&cache));
-    let signal = s.interrupt.load(Ordering::SeqCst);
-    let code = (signal != 0).then(|| {
-        s.printer.error(&format!(
-            "interrupted by {}: the listing is incomplete",
-            cnictl::invoke::error::signal_name(i32::try_from(signal).unwrap_or(i32::MAX))
-        ));
-        128 + i32::try_from(signal).unwrap_or(0)
-    });
-    Ok((out, code))
 }
 
 /// Says once when no directory of the CNI path exists.
@@ -81,16 +43,17 @@ pub fn note_missing_cni_path(s: &Settings) {
 /// Runs `ls`.
 pub fn run(s: &Settings, a: LsArgs) -> anyhow::Result<i32> {
     note_missing_cni_path(s);
-    let (entries, interrupted) = with_prober(s, !a.no_probe, |cache| {
-        inventory::scan_networks(
-            &s.conf_dir,
-            &ScanOptions {
-                cni_path: &s.cni_path,
-                probe: cache,
-                skip_broken: s.skip_broken,
-            },
-        )
-    })?;
+    let (entries, interrupted) =
+        with_prober(s, !a.no_probe, "the listing is incomplete", |cache| {
+            inventory::scan_networks(
+                &s.conf_dir,
+                &ScanOptions {
+                    cni_path: &s.cni_path,
+                    probe: cache,
+                    skip_broken: s.skip_broken,
+                },
+            )
+        })?;
     let entries = entries.with_context(|| format!("cannot list {}", s.conf_dir.display()))?;
     if let Some(code) = interrupted {
         return Ok(code);

@@ -12,6 +12,7 @@ mod gc;
 mod gen;
 mod ls;
 mod plugins;
+mod probe;
 pub mod settings;
 mod status;
 mod validate;

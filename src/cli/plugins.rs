@@ -1,6 +1,6 @@
 //! `cnictl plugins`: the binaries of the CNI path and the spec versions each supports.
 
-use super::ls::with_prober;
+use super::probe::with_prober;
 use super::Settings;
 use crate::render::{self, Output};
 use cnictl::inventory;
@@ -15,7 +15,7 @@ pub struct PluginsArgs {
 
 /// Runs `plugins`.
 pub fn run(s: &Settings, a: PluginsArgs) -> anyhow::Result<i32> {
-    let (scan, interrupted) = with_prober(s, !a.no_probe, |cache| {
+    let (scan, interrupted) = with_prober(s, !a.no_probe, "the listing is incomplete", |cache| {
         inventory::scan_plugins(&s.cni_path, cache)
     })?;
     if let Some(code) = interrupted {

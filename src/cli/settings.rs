@@ -9,7 +9,7 @@ use cnictl::invoke::ExecLimits;
 use cnictl::netns;
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// The environment variables cnictl reads; each behaves as unset when set but empty.
@@ -76,8 +76,12 @@ pub struct Settings {
     pub parent_env: Vec<(OsString, OsString)>,
     /// The working directory (relative netns paths are made absolute against it).
     pub cwd: PathBuf,
-    /// Set to SIGINT/SIGTERM by the signal handler.
+    /// Set to SIGINT/SIGTERM by the signal handler (the first signal).
     pub interrupt: Arc<AtomicUsize>,
+    /// Set to SIGINT/SIGTERM by a second signal: stops a rollback.
+    pub rollback_stop: Arc<AtomicUsize>,
+    /// True once the signal handlers are installed.
+    signals_caught: AtomicBool,
 }
 
 impl Settings {
@@ -113,16 +117,39 @@ impl Settings {
             parent_env: std::env::vars_os().collect(),
             cwd,
             interrupt,
+            rollback_stop: Arc::new(AtomicUsize::new(0)),
+            signals_caught: AtomicBool::new(false),
         })
     }
 
     /// Routes SIGINT and SIGTERM to the interrupt flag, so a running plugin is stopped and the
-    /// chain rolled back instead of cnictl dying half-way.
+    /// chain rolled back instead of cnictl dying half-way; a second signal also sets
+    /// `rollback_stop`, which ends a rollback (killing its running DEL). Installed once.
     pub fn catch_signals(&self) -> anyhow::Result<()> {
-        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-            signal_hook::flag::register_usize(sig, self.interrupt.clone(), sig as usize)
-                .context("cannot install the signal handlers")?;
+        if self.signals_caught.swap(true, Ordering::SeqCst) {
+            return Ok(());
         }
+        let mut signals = signal_hook::iterator::Signals::new([
+            signal_hook::consts::SIGINT,
+            signal_hook::consts::SIGTERM,
+        ])
+        .context("cannot install the signal handlers")?;
+        let first = self.interrupt.clone();
+        let second = self.rollback_stop.clone();
+        std::thread::Builder::new()
+            .name("signals".into())
+            .spawn(move || {
+                for sig in signals.forever() {
+                    let sig = usize::try_from(sig).unwrap_or(usize::MAX);
+                    if first
+                        .compare_exchange(0, sig, Ordering::SeqCst, Ordering::SeqCst)
+                        .is_err()
+                    {
+                        second.store(sig, Ordering::SeqCst);
+                    }
+                }
+            })
+            .context("cannot start the signal thread")?;
         Ok(())
     }
 }

@@ -2,13 +2,13 @@
 //! is looked up and probed with VERSION; STATUS is asked where the network and the plugin
 //! support it.
 
-use super::attach::{self, PluginNs};
+use super::attach;
+use super::probe::{self, Prober};
 use super::Settings;
 use crate::exit_codes as exit;
 use crate::render;
 use anyhow::bail;
 use cnictl::config::{self, NetworkConfigList};
-use cnictl::invoke::VersionCache;
 use cnictl::runtime::status::NetworkState;
 
 /// Arguments of `status`.
@@ -104,15 +104,22 @@ pub fn run(s: &Settings, a: StatusArgs) -> anyhow::Result<i32> {
             .collect::<anyhow::Result<Vec<_>>>()?;
         (lists, Vec::new())
     };
-    let ns = PluginNs::open(s)?;
-    let exec = ns.exec();
+    let prober = Prober::open(s)?;
     let observer = |c: &cnictl::runtime::CallRecord| render::print_call(&s.printer, s.verbose, c);
-    let rt = attach::runtime(s, &ns, &exec, &observer);
-    let versions = VersionCache::new(&exec, s.parent_env.clone(), s.limits.clone());
-    s.catch_signals()?;
+    let mut rt = attach::runtime(s, &prober.ns, &prober.exec, &observer);
+    // STATUS calls are bounded like the probes.
+    rt.limits = prober.limits.clone();
+    let versions = prober.versions(s);
     let mut statuses = Vec::with_capacity(lists.len());
     for list in &lists {
         statuses.push(rt.status(list, &versions)?);
+        if s.interrupt.load(std::sync::atomic::Ordering::SeqCst) != 0 {
+            break;
+        }
+    }
+    // A probe killed by the signal reads as a failed probe: the report would look complete.
+    if let Some(code) = probe::interrupted(s, "the status report is incomplete") {
+        return Ok(code);
     }
     let ok = invalid.is_empty()
         && statuses.iter().all(|n| match n.state {

@@ -5,14 +5,9 @@ use super::Settings;
 use crate::exit_codes as exit;
 use crate::render::{self, Output};
 use anyhow::bail;
-use cnictl::invoke::{ExecLimits, RawExec, VersionCache};
 use cnictl::safe_read::{self, ReadError, Source};
 use cnictl::validate::{self, Input, Options};
 use std::path::PathBuf;
-use std::time::Duration;
-
-/// How long a VERSION probe may take when --timeout is not given.
-const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Arguments of `validate`.
 #[derive(Debug, clap::Args)]
@@ -61,17 +56,20 @@ pub fn run(s: &Settings, a: ValidateArgs) -> anyhow::Result<i32> {
     if inputs.is_empty() {
         inputs.push(Input::Path(s.conf_dir.clone()));
     }
-    let exec = RawExec::new();
-    let limits = ExecLimits {
-        timeout: Some(s.limits.timeout.unwrap_or(PROBE_TIMEOUT)),
-        interrupt: None,
-    };
-    let cache = VersionCache::new(&exec, s.parent_env.clone(), limits);
-    let opts = Options {
-        cni_path: s.cni_path.clone(),
-        versions: (!a.static_only).then_some(&cache),
-    };
-    let report = validate::validate(&inputs, &opts)?;
+    let (report, interrupted) =
+        super::probe::with_prober(s, !a.static_only, "the report is incomplete", |versions| {
+            validate::validate(
+                &inputs,
+                &Options {
+                    cni_path: s.cni_path.clone(),
+                    versions,
+                },
+            )
+        })?;
+    if let Some(code) = interrupted {
+        return Ok(code);
+    }
+    let report = report?;
     match s.printer.format(Output::Table) {
         Output::Json => render::print_json(&render::validate::json(&report)),
         Output::Github => render::write_stdout(&render::validate::github(&report)),

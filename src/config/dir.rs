@@ -101,7 +101,7 @@ fn recover_name(path: &Path) -> Option<String> {
             m.get("name").and_then(|n| n.as_str()).map(str::to_string)
         }
         Ok(_) => None,
-        Err(_) => lenient_name(&bytes),
+        Err(_) => lenient_name(&super::json::go_lossy(&bytes)),
     }
 }
 

@@ -13,12 +13,37 @@ use super::error::JsonSyntax;
 /// Parses `bytes` as one JSON value, keeping every number's text as written. Accepts and
 /// rejects exactly what serde_json does.
 pub(crate) fn parse_verbatim(bytes: &[u8]) -> Result<Value, JsonSyntax> {
+    // Go's decoder (libcni, containerd, CRI-O) reads a string holding invalid UTF-8 with each
+    // bad byte replaced by U+FFFD and loads the file; cnictl reads it the same way, so its
+    // lookups and listings see the network a runtime sees. (Outside strings such a byte is a
+    // syntax error either way.)
+    let lossy;
+    let bytes = if std::str::from_utf8(bytes).is_ok() {
+        bytes
+    } else {
+        lossy = go_lossy(bytes);
+        &lossy
+    };
     let checked: Value = serde_json::from_slice(bytes).map_err(|e| JsonSyntax::from_serde(&e))?;
     let mut b = Builder { s: bytes, i: 0 };
     b.ws();
     // serde_json accepted the text, so the builder cannot fail; if it ever did, serde_json's
     // own value (with normalised exponents) is still correct JSON.
     Ok(b.value().unwrap_or(checked))
+}
+
+/// `bytes` with every byte that is not part of valid UTF-8 replaced by U+FFFD, one per byte, as
+/// Go's `encoding/json` does inside strings (Rust's lossy conversion replaces a truncated
+/// sequence with a single U+FFFD; Go replaces each of its bytes).
+pub(crate) fn go_lossy(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + 16);
+    for chunk in bytes.utf8_chunks() {
+        out.extend_from_slice(chunk.valid().as_bytes());
+        for _ in chunk.invalid() {
+            out.extend_from_slice("\u{FFFD}".as_bytes());
+        }
+    }
+    out
 }
 
 struct Builder<'a> {
@@ -246,6 +271,27 @@ pub(crate) fn lenient_name(bytes: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invalid_utf8_in_strings_reads_as_go_reads_it() {
+        // One U+FFFD per bad byte, as Go's decoder: a lone continuation byte, a truncated
+        // three-byte sequence (two bytes: two U+FFFD, where Rust's lossy gives one), an
+        // encoded surrogate (three), a byte that never starts UTF-8.
+        let bytes =
+            b"{\"name\":\"n\x80t\",\"a\":\"\xe2\x82z\",\"b\":\"\xed\xa0\x80\",\"c\":\"\xff\"}";
+        let v = parse_verbatim(bytes).unwrap();
+        assert_eq!(v["name"], "n\u{FFFD}t");
+        assert_eq!(v["a"], "\u{FFFD}\u{FFFD}z");
+        assert_eq!(v["b"], "\u{FFFD}\u{FFFD}\u{FFFD}");
+        assert_eq!(v["c"], "\u{FFFD}");
+        // outside a string it is still a syntax error
+        assert!(parse_verbatim(b"{\"a\":1\x80}").is_err());
+        // and the lenient name recovery of a broken file sees the same name
+        assert_eq!(
+            lenient_name(&go_lossy(b"{\"name\":\"n\x80t\",")).as_deref(),
+            Some("n\u{FFFD}t")
+        );
+    }
 
     #[test]
     fn numbers_keep_their_text() {

@@ -122,7 +122,9 @@ fn wrap_conf(bytes: &[u8], source: &Path) -> Result<NetworkConfigList, PluginErr
         _ => String::new(),
     };
     let name = plugin.name.clone().unwrap_or_default();
-    // Go marshals the synthetic list from a map, so its keys come out sorted.
+    // libcni decodes the file into a map and marshals the synthetic list from maps: keys
+    // sorted at every depth, numbers through float64, Go's string escapes. These bytes are the
+    // cached `config`, so they must be exactly libcni's (see `gojson`).
     let mut synthetic = Map::new();
     synthetic.insert("cniVersion".into(), Value::String(cni_version.clone()));
     synthetic.insert("name".into(), Value::String(name.clone()));
@@ -130,8 +132,7 @@ fn wrap_conf(bytes: &[u8], source: &Path) -> Result<NetworkConfigList, PluginErr
         "plugins".into(),
         Value::Array(vec![Value::Object(plugin.raw.clone())]),
     );
-    // Serialising a Value cannot fail (its keys are strings).
-    let list_bytes = serde_json::to_vec(&Value::Object(synthetic)).unwrap_or_default();
+    let list_bytes = super::gojson::marshal(&Value::Object(synthetic));
     Ok(NetworkConfigList {
         name,
         cni_version,

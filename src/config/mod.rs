@@ -21,7 +21,8 @@ use std::path::PathBuf;
 mod dir;
 mod error;
 mod files;
-mod json;
+mod gojson;
+pub(crate) mod json;
 mod list;
 mod plugin;
 #[cfg(test)]

@@ -76,6 +76,9 @@ pub struct PluginFailure {
     pub stderr: String,
     /// True when the call timed out.
     pub timed_out: bool,
+    /// True when the process never started (not found, not executable, text file busy): the
+    /// plugin did nothing, so there is nothing of it to undo.
+    pub not_started: bool,
 }
 
 /// The name of a signal number (`SIGKILL`), or `signal N` for one nix does not know.
@@ -174,6 +177,7 @@ pub fn plugin_failure(out: &ExecOutput) -> PluginFailure {
         signal: out.signal.clone(),
         stderr: stderr_text(out),
         timed_out: out.timed_out,
+        not_started: false,
     }
 }
 

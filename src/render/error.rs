@@ -49,6 +49,14 @@ pub fn classify(e: &anyhow::Error) -> (i32, Value) {
             libc::SIGTERM => exit::SIGTERM,
             other => 128 + other,
         },
+        // A second signal stopped the rollback of a failed ADD.
+        RuntimeError::AddFailed { rollback, .. } if rollback.stopped_by.is_some() => {
+            match rollback.stopped_by.unwrap_or_default() {
+                libc::SIGINT => exit::SIGINT,
+                libc::SIGTERM => exit::SIGTERM,
+                other => 128 + other,
+            }
+        }
         r if r.nothing_ran() => exit::USAGE,
         _ => exit::FAILED,
     };
@@ -158,6 +166,12 @@ fn rollback_json(r: &Rollback) -> Value {
         "left": r.left,
         "cached": r.cached.as_ref().map(|p| p.to_string_lossy()),
         "cacheError": r.cache_error,
+        "incomplete": r.incomplete.iter().map(|i| json!({
+            "plugin": i.plugin,
+            "index": i.index,
+            "reason": i.reason.as_str(),
+        })).collect::<Vec<_>>(),
+        "stoppedBy": r.stopped_by.map(signal_name),
     })
 }
 
@@ -287,6 +301,20 @@ fn rollback_lines(out: &mut Vec<String>, r: &Rollback) {
     }
     if let Some(e) = &r.cache_error {
         out.push(format!("cache: {e}"));
+    }
+    if let Some(sig) = r.stopped_by {
+        out.push(format!("rollback stopped by {}", signal_name(sig)));
+    }
+    if !r.incomplete.is_empty() {
+        let left: Vec<String> = r
+            .incomplete
+            .iter()
+            .map(|i| format!("{} ({})", i.plugin, i.reason.as_str()))
+            .collect();
+        out.push(format!(
+            "left behind: what the ADD of these plugins set up (their rollback DEL did not complete): {}",
+            left.join(", ")
+        ));
     }
 }
 

@@ -155,6 +155,10 @@ fn network_json(
         "file": plan.current.as_ref().and_then(|l| l.source.as_ref()).map(|p| p.display().to_string()),
         "attachments": attachments,
         "kept": kept,
+        "skipped": plan.skipped.iter().map(|s| json!({
+            "file": s.path.to_string_lossy(),
+            "reason": s.reason,
+        })).collect::<Vec<_>>(),
         "gcVerb": verb,
     })
 }
@@ -202,8 +206,17 @@ fn row(plan: &NetworkPlan, g: &GcEntry, action: &str) -> Vec<String> {
     ]
 }
 
-/// Notes every network gets: its config source and what was kept.
+/// Notes every network gets: its config source, what was kept, and the cache files that
+/// could not be read (what they record is neither deleted nor kept).
 fn network_notes(p: &Printer, plan: &NetworkPlan) {
+    for s in &plan.skipped {
+        p.warning(&format!(
+            "network \"{}\": {}: {} (skipped: gc cannot tell what it records; inspect it, then `cnictl del` the attachment or remove the file)",
+            plan.network,
+            s.path.display(),
+            s.reason
+        ));
+    }
     if plan.current.is_none() && !plan.stale.is_empty() {
         p.note(&format!(
             "network \"{}\" is no longer in the config dir: its stale attachments are deleted with the config cached at ADD",

@@ -54,7 +54,18 @@ fn status_text(r: &PluginReport, network: &NetworkStatus) -> String {
             }
             s
         }
-        PluginStatus::NotCalled(skip) => format!("not called: {}", skip_text(skip, network)),
+        PluginStatus::NotCalled(skip) => format!("not called: {}", row_skip_text(r, skip, network)),
+    }
+}
+
+/// Why STATUS was not called; a plugin whose VERSION probe failed (timed out, was killed,
+/// answered garbage) is not said to lack the version: it could not be asked.
+fn row_skip_text(r: &PluginReport, skip: &StatusSkip, network: &NetworkStatus) -> String {
+    match (skip, &r.versions) {
+        (StatusSkip::Unsupported { up_to: None }, Some(Err(e))) => {
+            format!("VERSION failed: {e}")
+        }
+        _ => skip_text(skip, network),
     }
 }
 
@@ -104,7 +115,7 @@ fn plugin_json_row(r: &PluginReport, network: &NetworkStatus) -> Value {
         }
         PluginStatus::NotCalled(skip) => {
             v["status"] = json!("notCalled");
-            v["reason"] = json!(skip_text(skip, network));
+            v["reason"] = json!(row_skip_text(r, skip, network));
         }
     }
     v

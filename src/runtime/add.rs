@@ -2,21 +2,24 @@
 //! rollback (DEL of the whole chain in reverse) that libcni leaves to its callers.
 
 use super::{
-    chain_json, prev_for_del, AddOutcome, Attachment, CallError, PluginError, Resolved, Rollback,
-    Runtime, RuntimeError,
+    chain_json, prev_for_del, AddOutcome, Attachment, CallError, Incomplete, IncompleteDel,
+    PluginError, Resolved, Rollback, Runtime, RuntimeError, DEFAULT_ROLLBACK_TIMEOUT,
 };
-use crate::cache::{CacheEntry, FailedAdd, RawJson, Record, RecordState, RECORD_VERSION};
+use crate::cache::{CacheEntry, Cached, FailedAdd, RawJson, Record, RecordState, RECORD_VERSION};
 use crate::config::NetworkConfigList;
 use crate::invoke::{Command, ExecLimits, PluginFailure};
 use crate::types::error::CniError;
 use crate::types::result::{parse_plugin_result, CniResult};
 use serde_json::Value;
+use std::sync::atomic::Ordering;
 
 impl<'a> Runtime<'a> {
     /// Fails when the cache already holds an attachment with this container ID and interface:
     /// of this network (a second ADD is forbidden), or of another one (the container's
     /// interface of that name is taken; the ADD would fail and its rollback DEL would remove
-    /// the other network's healthy interface).
+    /// the other network's healthy interface). An entry for this container ID and interface
+    /// that cannot be read (corrupt, not a regular file, not a `cniCacheV1` record) may record
+    /// such an attachment: it is a reason to refuse too, never to look away.
     pub fn refuse_existing(&self, network: &str, att: &Attachment) -> Result<(), RuntimeError> {
         let taken = |net: &str| RuntimeError::AlreadyAttached {
             network: net.to_string(),
@@ -27,12 +30,21 @@ impl<'a> Runtime<'a> {
                 .result_path(net, &att.container_id, &att.ifname)
                 .unwrap_or_default(),
         };
-        if self
-            .cache
-            .read(network, &att.container_id, &att.ifname)?
-            .is_some()
-        {
-            return Err(taken(network));
+        let unreadable = |path: std::path::PathBuf, reason: String| RuntimeError::UnreadableEntry {
+            path,
+            reason,
+            container_id: att.container_id.clone(),
+            ifname: att.ifname.clone(),
+        };
+        match self.cache.read(network, &att.container_id, &att.ifname)? {
+            None => {}
+            Some(Cached::Corrupt(msg)) => {
+                let path = self
+                    .cache
+                    .result_path(network, &att.container_id, &att.ifname)?;
+                return Err(unreadable(path, format!("corrupt cache file: {msg}")));
+            }
+            Some(_) => return Err(taken(network)),
         }
         // A record without an entry: an ADD that was killed before it settled (its intent
         // holds the args DEL needs; a new ADD would overwrite them). A record of a settled
@@ -52,13 +64,27 @@ impl<'a> Runtime<'a> {
                     .unwrap_or_default(),
             });
         }
-        if let Some(other) = self
-            .cache
-            .attachments(Some(&att.container_id))?
-            .into_iter()
-            .find(|e| e.if_name == att.ifname)
-        {
+        let scan = self.cache.scan_attachments(Some(&att.container_id))?;
+        if let Some(other) = scan.attachments.iter().find(|e| e.if_name == att.ifname) {
             return Err(taken(&other.network_name));
+        }
+        // A file passed over whose name is `<network>-<id>-<ifname>` for some network: its
+        // content cannot say which interface it holds, its name can.
+        let suffix = format!("-{}-{}", att.container_id, att.ifname);
+        let in_the_way = scan.skipped.into_iter().find(|s| {
+            let name = s
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            name.len() > suffix.len()
+                && name.ends_with(&suffix)
+                && !name.starts_with(crate::cache::TEMP_PREFIX)
+                && !s.reason.starts_with("containerId ")
+                && s.reason != "removed while listing"
+        });
+        if let Some(s) = in_the_way {
+            return Err(unreadable(s.path, s.reason));
         }
         Ok(())
     }
@@ -79,7 +105,9 @@ impl<'a> Runtime<'a> {
         self.cache.write_record(&record)?;
         let mut prev: Option<Value> = None;
         let mut typed: Option<CniResult> = None;
-        for (plugin, path) in list.plugins.iter().zip(&resolved.plugins) {
+        for (index, (plugin, path)) in list.plugins.iter().zip(&resolved.plugins).enumerate() {
+            // The plugins whose ADD process started (and so may have set something up).
+            let mut started = index + 1;
             let call = self.call_in_chain(
                 list,
                 plugin,
@@ -109,10 +137,16 @@ impl<'a> Runtime<'a> {
                             signal: out.signal.clone(),
                             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
                             timed_out: false,
+                            not_started: false,
                         },
                     ),
                 },
-                Err(CallError::Failed(e)) => e,
+                Err(CallError::Failed(e)) => {
+                    if e.failure.not_started {
+                        started = index;
+                    }
+                    e
+                }
                 Err(CallError::Interrupted(signal)) => {
                     let rollback = self.rollback(list, resolved, att, prev.as_ref(), no_rollback);
                     let why = format!(
@@ -125,7 +159,7 @@ impl<'a> Runtime<'a> {
                         att,
                         &mut record,
                         prev.as_ref(),
-                        rollback,
+                        (rollback, started),
                         why,
                     );
                     return Err(RuntimeError::interrupted(
@@ -142,7 +176,7 @@ impl<'a> Runtime<'a> {
                 att,
                 &mut record,
                 prev.as_ref(),
-                rollback,
+                (rollback, started),
                 error.to_string(),
             );
             return Err(RuntimeError::AddFailed {
@@ -188,7 +222,7 @@ impl<'a> Runtime<'a> {
                     att,
                     &mut record,
                     Some(&result),
-                    rollback,
+                    (rollback, list.plugins.len()),
                     format!("the cache entry could not be written: {error}"),
                 );
                 Err(RuntimeError::AddCacheFailed {
@@ -230,19 +264,21 @@ impl<'a> Runtime<'a> {
     /// (a DEL failed or did not run, or `--no-rollback`) the attachment is cached with the
     /// last good result (a `cniCacheV1` entry libcni's GC sees) and the record marks it a
     /// failed ADD with the plugins left; failures to do so are kept in the rollback report.
+    /// `started` counts the plugins, from the first, whose ADD process started: a plugin that
+    /// never ran (not found, text file busy) and those after it have nothing to undo.
     fn settle_failed_add(
         &self,
         list: &NetworkConfigList,
         att: &Attachment,
         record: &mut Record,
         last: Option<&Value>,
-        mut rb: Rollback,
+        (mut rb, started): (Rollback, usize),
         why: String,
     ) -> Rollback {
         let mut errors = Vec::new();
-        let left = plugins_left(list, &rb);
+        let left = plugins_left(list, &rb, started);
         rb.left = left.clone();
-        if !rb.skipped && rb.errors.is_empty() && left.is_empty() {
+        if left.is_empty() {
             if let Err(e) = self
                 .cache
                 .remove(&list.name, &att.container_id, &att.ifname)
@@ -312,13 +348,31 @@ impl<'a> Runtime<'a> {
             return rb;
         }
         let prev = last.and_then(|v| prev_for_del(v, &list.cni_version));
-        // Rollback must finish even after SIGINT: it runs with the timeout but without the
-        // interrupt flag.
+        // Rollback must finish even after the SIGINT that may have started it, but not hang:
+        // each DEL is bounded by the timeout (a default when none is given), and a second
+        // signal (`rollback_stop`) kills the running DEL and ends the rollback.
         let limits = ExecLimits {
-            timeout: self.limits.timeout,
-            interrupt: None,
+            timeout: Some(self.limits.timeout.unwrap_or(DEFAULT_ROLLBACK_TIMEOUT)),
+            interrupt: self.rollback_stop.clone(),
         };
-        for (plugin, path) in list.plugins.iter().zip(&resolved.plugins).rev() {
+        let stop_signal = || {
+            let sig = self.rollback_stop.as_ref()?.load(Ordering::SeqCst);
+            (sig != 0).then(|| i32::try_from(sig).unwrap_or(i32::MAX))
+        };
+        let chain = list.plugins.iter().zip(&resolved.plugins).enumerate();
+        for (index, (plugin, path)) in chain.rev() {
+            let incomplete = |reason| IncompleteDel {
+                plugin: plugin.plugin_type.clone(),
+                index,
+                reason,
+            };
+            if rb.stopped_by.is_none() {
+                rb.stopped_by = stop_signal();
+            }
+            if rb.stopped_by.is_some() {
+                rb.incomplete.push(incomplete(Incomplete::NotStarted));
+                continue;
+            }
             match self.call_in_chain(
                 list,
                 plugin,
@@ -330,27 +384,36 @@ impl<'a> Runtime<'a> {
                 true,
             ) {
                 Ok(_) => rb.deleted.push(plugin.plugin_type.clone()),
-                Err(CallError::Failed(e)) => rb.errors.push(e),
-                Err(CallError::Interrupted(_)) => {}
+                Err(CallError::Failed(e)) => {
+                    rb.incomplete.push(incomplete(if e.failure.timed_out {
+                        Incomplete::TimedOut
+                    } else {
+                        Incomplete::Failed
+                    }));
+                    rb.errors.push(e);
+                }
+                Err(CallError::Interrupted(sig)) => {
+                    rb.stopped_by = Some(sig);
+                    rb.incomplete.push(incomplete(Incomplete::Stopped));
+                }
             }
         }
         rb
     }
 }
 
-/// The plugins, in chain order, whose rollback DEL did not succeed (failed, interrupted or not
-/// run); all of them when rollback was skipped.
-fn plugins_left(list: &NetworkConfigList, rb: &Rollback) -> Vec<String> {
-    // Rollback runs in reverse chain order and lists the DELs that succeeded in that order.
-    let mut deleted = rb.deleted.iter().peekable();
-    let mut left: Vec<String> = Vec::new();
-    for p in list.plugins.iter().rev() {
-        if deleted.peek().is_some_and(|d| **d == p.plugin_type) {
-            deleted.next();
-        } else {
-            left.push(p.plugin_type.clone());
-        }
-    }
-    left.reverse();
-    left
+/// What a failed ADD left, in chain order: of the plugins whose ADD started (the first
+/// `started`), those whose rollback DEL did not complete (failed, timed out, stopped, not
+/// run); all of them when the rollback was skipped.
+fn plugins_left(list: &NetworkConfigList, rb: &Rollback, started: usize) -> Vec<String> {
+    list.plugins
+        .iter()
+        .enumerate()
+        .take(started)
+        .filter(|(i, _)| rb.skipped || rb.incomplete.iter().any(|d| d.index == *i))
+        .map(|(_, p)| p.plugin_type.clone())
+        .collect()
 }
+
+#[cfg(test)]
+mod tests;

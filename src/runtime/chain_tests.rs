@@ -79,6 +79,7 @@ impl Lab {
             observer: None,
             plugin_ns: None,
             conf_dir: None,
+            rollback_stop: None,
         }
     }
 

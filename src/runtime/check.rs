@@ -7,7 +7,8 @@ use crate::invoke::Command;
 use crate::types::version::Version;
 
 impl<'a> Runtime<'a> {
-    /// CHECK: version gate, `disableCheck`, cached result required, plugins in order.
+    /// CHECK: version gate, `disableCheck` (before the cache is read, as in libcni), cached
+    /// result required, plugins in order.
     pub fn check(
         &self,
         list: &NetworkConfigList,
@@ -26,6 +27,12 @@ impl<'a> Runtime<'a> {
                     list.cni_version
                 ),
             });
+        }
+        // libcni returns success here, before it reads the cache: a missing or corrupt entry
+        // does not matter to a network that disables CHECK.
+        if list.disable_check {
+            out.skipped = true;
+            return Ok(out);
         }
         let cached = self
             .cache
@@ -50,10 +57,6 @@ impl<'a> Runtime<'a> {
                 })
             }
         };
-        if list.disable_check {
-            out.skipped = true;
-            return Ok(out);
-        }
         let record = self.own_record(req, entry, &mut out.warnings)?;
         if let Some(r) = record
             .as_ref()

@@ -14,7 +14,7 @@
 //! around the plan and the run, so no cnictl ADD or DEL runs meanwhile.
 
 use super::{CallError, DelRequest, PluginError, Runtime, RuntimeError};
-use crate::cache::{CacheEntry, CacheError, Record, RecordState};
+use crate::cache::{CacheEntry, CacheError, Record, RecordState, Skipped};
 use crate::config::{self, NetworkConfigList};
 use crate::invoke::{self, CniArgs, Command};
 use crate::netns::{Guard, NetnsError};
@@ -103,6 +103,10 @@ pub struct NetworkPlan {
     pub kept: Vec<(GcEntry, KeepReason)>,
     /// The GC verb decision.
     pub gc_verb: GcVerb,
+    /// Cache files of this network (by name, `<network>-...`) that could not be read as a
+    /// `cniCacheV1` record (corrupt, not a regular file, legacy ...): gc neither deletes nor
+    /// keeps what they may record, and says so (as `attachments` does).
+    pub skipped: Vec<Skipped>,
 }
 
 /// What happened to one stale attachment.
@@ -323,8 +327,19 @@ impl<'a> Runtime<'a> {
         gc_verb: bool,
         guard: &Guard,
     ) -> Result<NetworkPlan, GcError> {
+        let scan = self.cache.scan_attachments(None)?;
+        let prefix = format!("{network}-");
+        let skipped: Vec<Skipped> = scan
+            .skipped
+            .into_iter()
+            .filter(|s| {
+                s.path
+                    .file_name()
+                    .is_some_and(|f| f.to_string_lossy().starts_with(&prefix))
+            })
+            .collect();
         let mut entries: Vec<(CacheEntry, Option<RecordState>)> = Vec::new();
-        for e in self.cache.attachments(None)? {
+        for e in scan.attachments {
             if e.network_name != network {
                 continue;
             }
@@ -417,6 +432,7 @@ impl<'a> Runtime<'a> {
             stale,
             kept,
             gc_verb,
+            skipped,
         })
     }
 

@@ -30,6 +30,8 @@ use crate::types::version::{self, Version};
 use serde_json::{Map, Value};
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// One container attachment: the runtime arguments of an ADD, DEL or CHECK.
@@ -118,6 +120,14 @@ impl std::fmt::Display for PluginError {
     }
 }
 
+/// The longest file name Linux file systems take (bytes): the attachment's cache file name,
+/// `<network>-<container id>-<ifname>`, must fit.
+pub const NAME_MAX: usize = 255;
+
+/// How long each DEL of a rollback may take when no `--timeout` is given: a rollback must end
+/// even when a plugin's DEL hangs, and a DEL that needs longer than this is broken.
+pub const DEFAULT_ROLLBACK_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// What a rollback of a failed ADD did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rollback {
@@ -136,6 +146,58 @@ pub struct Rollback {
     /// The plugins, in chain order, whose DEL did not succeed (failed, interrupted, not run,
     /// or skipped by `--no-rollback`): what is left.
     pub left: Vec<String>,
+    /// The DELs that did not complete, in the order the rollback runs them (reverse chain
+    /// order): failed, timed out, stopped by a signal, or never started because the rollback
+    /// was stopped. What their ADDs set up is still there; a `del` of the attachment must run
+    /// them. Empty when the rollback completed (and when it was skipped: then every plugin's
+    /// ADD state is kept, see `skipped`).
+    pub incomplete: Vec<IncompleteDel>,
+    /// The signal (a second SIGINT or SIGTERM) that stopped the rollback, if one did.
+    pub stopped_by: Option<i32>,
+}
+
+impl Rollback {
+    /// True when something the ADD set up may be left behind: the rollback was skipped, or a
+    /// DEL of it did not complete. (What a "failed ADD" record is written for.)
+    pub fn left_anything(&self) -> bool {
+        self.skipped || !self.incomplete.is_empty()
+    }
+}
+
+/// A DEL of a rollback that did not complete.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncompleteDel {
+    /// The plugin's `type`.
+    pub plugin: String,
+    /// Its position in the chain (0 = the first plugin).
+    pub index: usize,
+    /// Why it did not complete.
+    pub reason: Incomplete,
+}
+
+/// Why a DEL of a rollback did not complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Incomplete {
+    /// The DEL ran and failed (its error is in [`Rollback::errors`]).
+    Failed,
+    /// The DEL was killed at the rollback's time limit (its error is in [`Rollback::errors`]).
+    TimedOut,
+    /// The DEL was killed by the signal that stopped the rollback.
+    Stopped,
+    /// The rollback was stopped before this DEL started.
+    NotStarted,
+}
+
+impl Incomplete {
+    /// A word for tables and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Incomplete::Failed => "failed",
+            Incomplete::TimedOut => "timed out",
+            Incomplete::Stopped => "stopped",
+            Incomplete::NotStarted => "not started",
+        }
+    }
 }
 
 /// Errors of the chain operations.
@@ -165,6 +227,17 @@ pub enum RuntimeError {
         /// The rule that failed.
         error: CniError,
     },
+    /// `<network>-<container id>-<ifname>`, the attachment's cache file name, would not fit in
+    /// a file name. Neither the spec nor libcni limits the lengths; this is cnictl's rule.
+    #[error("container ID, network name and interface name are too long together: the cache file name \"<network>-<container id>-<ifname>\" would be {len} bytes, over NAME_MAX ({max}); cnictl requires it to fit, so the three may total at most {} bytes (the container ID here is {id_len})", .max - 2)]
+    NameTooLong {
+        /// The length the file name would have.
+        len: usize,
+        /// NAME_MAX.
+        max: usize,
+        /// The container ID's length.
+        id_len: usize,
+    },
     /// The cache already holds this attachment: a second ADD without a DEL is refused.
     #[error("interface {ifname} of container \"{container_id}\" is already attached to network \"{network}\" (cache entry {}); delete that attachment first (cnictl del), or choose another interface with -i", .path.display())]
     AlreadyAttached {
@@ -176,6 +249,19 @@ pub enum RuntimeError {
         ifname: String,
         /// The cache entry.
         path: PathBuf,
+    },
+    /// A cache entry for this container ID and interface (of any network) cannot be read, so
+    /// whether the interface is taken cannot be told: ADD is refused before anything runs.
+    #[error("the cache entry {} for container \"{container_id}\" and interface {ifname} cannot be read ({reason}); it may record an attachment that uses this interface, so the ADD is refused: inspect the file, then delete that attachment (cnictl del) or remove the file", .path.display())]
+    UnreadableEntry {
+        /// The cache file.
+        path: PathBuf,
+        /// Why it cannot be read.
+        reason: String,
+        /// The container.
+        container_id: String,
+        /// The interface.
+        ifname: String,
     },
     /// ADD failed in a plugin; the chain was rolled back (unless disabled).
     #[error("{error}")]
@@ -320,7 +406,9 @@ impl RuntimeError {
             self,
             RuntimeError::PluginNotFound { .. }
                 | RuntimeError::InvalidIdentifier { .. }
+                | RuntimeError::NameTooLong { .. }
                 | RuntimeError::AlreadyAttached { .. }
+                | RuntimeError::UnreadableEntry { .. }
                 | RuntimeError::Version { .. }
                 | RuntimeError::NotAttached { .. }
                 | RuntimeError::CachedConfig { .. }
@@ -376,6 +464,12 @@ pub struct Runtime<'a> {
     /// The config dir, to tell whether a network has a plugin subdirectory whose plugins a
     /// cached config without cnictl's record would miss.
     pub conf_dir: Option<PathBuf>,
+    /// Set (to a signal number) when the rollback of a failed or interrupted ADD must stop:
+    /// the running DEL's process group is killed and the DELs not yet run are reported as
+    /// left. A rollback ignores `limits.interrupt` (the first signal is what started it, or
+    /// asks for the clean-up the rollback already is); the caller sets this one on a second
+    /// signal.
+    pub rollback_stop: Option<Arc<AtomicUsize>>,
 }
 
 /// The binaries a chain needs, resolved before anything runs.
@@ -419,9 +513,18 @@ impl<'a> Runtime<'a> {
         })
     }
 
-    /// Checks the container ID, network name and interface name (digest §4).
+    /// Checks the container ID, network name and interface name (digest §4), and cnictl's own
+    /// rule: the cache file name `<network>-<id>-<ifname>` fits in NAME_MAX bytes.
     pub fn validate_ids(network: &str, att: &Attachment) -> Result<(), RuntimeError> {
         use crate::types::ident::*;
+        let len = network.len() + att.container_id.len() + att.ifname.len() + 2;
+        if len > NAME_MAX {
+            return Err(RuntimeError::NameTooLong {
+                len,
+                max: NAME_MAX,
+                id_len: att.container_id.len(),
+            });
+        }
         validate_container_id(&att.container_id).map_err(|error| {
             RuntimeError::InvalidIdentifier {
                 what: "container ID",
@@ -536,12 +639,20 @@ impl<'a> Runtime<'a> {
                 Err(CallError::Interrupted(sig))
             }
             Err(e) => {
+                let not_started = matches!(
+                    e,
+                    ExecError::NotFound { .. }
+                        | ExecError::PermissionDenied { .. }
+                        | ExecError::TextBusy { .. }
+                        | ExecError::Spawn { .. }
+                );
                 let f = PluginFailure {
                     error: CniError::new(0, e.to_string()),
                     exit_code: None,
                     signal: None,
                     stderr: String::new(),
                     timed_out: false,
+                    not_started,
                 };
                 record.cni_code = Some(0);
                 Err(CallError::Failed(PluginError::new(plugin, command, f)))

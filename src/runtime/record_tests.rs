@@ -53,6 +53,7 @@ impl Env {
             observer: None,
             plugin_ns: Some(ns(7)),
             conf_dir: None,
+            rollback_stop: None,
         }
     }
 

@@ -188,6 +188,8 @@ rules! {
     DUPLICATE_KEY = ("duplicate-key", Warning, "syntax", "a key is repeated in one object; Go and cnictl keep the last value silently");
     /// A number Go cannot hold.
     NUMBER_OUT_OF_RANGE = ("number-out-of-range", Error, "syntax", "a number beyond float64's range, which Go runtimes reject");
+    /// Bytes that are not UTF-8.
+    INVALID_UTF8 = ("invalid-utf8", Warning, "syntax", "the file holds bytes that are not UTF-8; Go runtimes read each one inside a string as U+FFFD");
 
     /// No network name.
     MISSING_NAME = ("missing-name", Error, "spec", "the network has no name");

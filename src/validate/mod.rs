@@ -435,7 +435,9 @@ fn check_job(job: &Job) -> Outcome {
         },
         (None, None) => Vec::new(),
     };
+    let (bytes, bad_utf8) = syntax::go_decoded(bytes);
     let file = FileCtx::new(&job.display, &bytes);
+    syntax::invalid_utf8(&file, bad_utf8, &mut sink);
     if let Some(root) = syntax::check(&file, &bytes, &mut sink) {
         let kind = job.kind.unwrap_or(if root.get("plugins").is_some() {
             FileKind::List
@@ -492,7 +494,9 @@ fn subdir_plugins(dir: &Path, sink: &mut Sink, files: &mut Vec<PathBuf>) -> Vec<
                 continue;
             }
         };
+        let (bytes, bad_utf8) = syntax::go_decoded(bytes);
         let file = FileCtx::new(&path, &bytes);
+        syntax::invalid_utf8(&file, bad_utf8, sink);
         if let Some(root) = syntax::check(&file, &bytes, sink) {
             out.push((file, root));
         }

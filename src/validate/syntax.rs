@@ -4,9 +4,32 @@
 use std::collections::HashMap;
 
 use super::diag::{
-    FileCtx, Sink, DUPLICATE_KEY, EMPTY_FILE, JSON_SYNTAX, NOT_AN_OBJECT, NUMBER_OUT_OF_RANGE,
+    FileCtx, Sink, DUPLICATE_KEY, EMPTY_FILE, INVALID_UTF8, JSON_SYNTAX, NOT_AN_OBJECT,
+    NUMBER_OUT_OF_RANGE,
 };
 use super::json::{self, Json, Node};
+
+/// The file's bytes as Go's decoder reads them (each byte that is not UTF-8 becomes U+FFFD,
+/// as libcni and containerd load such a file), and the offset of the first such byte.
+pub(crate) fn go_decoded(bytes: Vec<u8>) -> (Vec<u8>, Option<usize>) {
+    match std::str::from_utf8(&bytes) {
+        Ok(_) => (bytes, None),
+        Err(e) => (crate::config::json::go_lossy(&bytes), Some(e.valid_up_to())),
+    }
+}
+
+/// Warns about the first byte that is not UTF-8 (`offset` in the decoded text).
+pub(crate) fn invalid_utf8(file: &FileCtx, offset: Option<usize>, sink: &mut Sink) {
+    if let Some(offset) = offset {
+        sink.emit_hint(
+            &INVALID_UTF8,
+            file,
+            offset,
+            "a byte that is not UTF-8 (shown as U+FFFD)".into(),
+            Some("runtimes load the file, reading each such byte in a string as U+FFFD; write the text in UTF-8"),
+        );
+    }
+}
 
 /// Parses a file's bytes, reporting what keeps it from being a JSON object. Returns the root
 /// object when there is one; repeated keys and out-of-range numbers are reported but do not

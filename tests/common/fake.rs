@@ -428,9 +428,9 @@ impl Sandbox {
 
     /// cnictl's record of an attachment, parsed.
     pub fn record(&self, network: &str, container_id: &str, ifname: &str) -> Value {
-        let p = self.cache_dir().join(format!(
-            "cnictl/records/{network}-{container_id}-{ifname}.json"
-        ));
+        let p = self
+            .cache_dir()
+            .join(format!("cnictl/records/{network}-{container_id}-{ifname}"));
         let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("record {}: {e}", p.display()));
         serde_json::from_slice(&bytes).expect("the record is JSON")
     }

@@ -39,7 +39,7 @@ commands:
   cached         cached attachments as a JSON array (see below)
 
 flags of add, del, check, cached-result:
-  --conf FILE --cni-path DIRS --cache-dir DIR --container-id ID --netns PATH
+  --conf FILE (a .conflist, or a .conf/.json wrapped as libcni does) --cni-path DIRS --cache-dir DIR --container-id ID --netns PATH
   --ifname IF [--args K=V;K2=V2] [--cap-args JSON-object]
 flags of cached:
   --cache-dir DIR [--container-id ID]
@@ -50,6 +50,19 @@ results directory with the rules of libcni >= 1.2.0 (sorted names, "-<id>-"
 name pre-filter, skip unreadable/non-JSON/non-cniCacheV1/wrong-id/empty
 ifName or networkName), decoding each file with encoding/json like libcni.
 `
+
+// loadList reads a .conflist, or wraps a single-plugin .conf/.json file the way
+// libcni's LoadConfList falls back to one (ConfFromFile + ConfListFromConf).
+func loadList(path string) (*libcni.NetworkConfigList, error) {
+	if strings.HasSuffix(path, ".conflist") {
+		return libcni.ConfListFromFile(path)
+	}
+	conf, err := libcni.ConfFromFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return libcni.ConfListFromConf(conf)
+}
 
 // usageError makes main exit 2 instead of 1.
 type usageError struct{ msg string }
@@ -175,7 +188,7 @@ func run(cmd string, argv []string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	list, err := libcni.ConfListFromFile(o.conf)
+	list, err := loadList(o.conf)
 	if err != nil {
 		return nil, err
 	}

@@ -52,6 +52,7 @@ impl Env {
             observer: None,
             plugin_ns: None,
             conf_dir: None,
+            rollback_stop: None,
         }
     }
 

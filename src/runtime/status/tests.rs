@@ -25,6 +25,7 @@ fn runtime<'a>(exec: &'a RecordingExec, dir: &tempfile::TempDir) -> Runtime<'a> 
         observer: None,
         plugin_ns: None,
         conf_dir: None,
+        rollback_stop: None,
     }
 }
 

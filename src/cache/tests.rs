@@ -204,10 +204,15 @@ fn missing_garbage_legacy_and_odd_files() {
         "cachetest-id-eth0",
         r#"{"kind":"somethingElse","containerId":"id"}"#,
     );
-    assert!(matches!(
+    // libcni would decode it as a legacy result with no known field (an empty prevResult):
+    // cnictl calls an unknown kind corrupt.
+    assert_eq!(
         cache.read("cachetest", "id", "eth0").unwrap(),
-        Some(Cached::Legacy(_))
-    ));
+        Some(Cached::Corrupt(
+            "unknown kind \"somethingElse\" (cnictl reads cniCacheV1 records and legacy results)"
+                .into()
+        ))
+    );
 
     for bad in [
         r#"{"kind":"cniCacheV1","containerId":5}"#,

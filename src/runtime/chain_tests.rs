@@ -1072,7 +1072,10 @@ fn a_cached_result_that_cannot_be_converted_is_a_del_warning_and_a_check_error()
     let out = lab.rt().del(Some(&l), &del_req()).unwrap();
     assert_eq!(out.warnings.len(), 1);
     assert!(
-        out.warnings[0].starts_with("cached result unusable ("),
+        out.warnings[0].contains(&format!(
+            "{}: the cache entry is unusable (result: failed to parse 1.0.0 result: ips: expected an array, got number",
+            lab.rt().cache.result_path("chain", "ctr-1", "eth1").unwrap().display()
+        )),
         "{}",
         out.warnings[0]
     );
@@ -1191,7 +1194,14 @@ fn a_corrupt_entry_is_deleted_without_prev_result_and_removed_after() {
     let out = lab.rt().del(Some(&l), &del_req()).unwrap();
     assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
     assert!(
-        out.warnings[0].starts_with("the cache entry is corrupt ("),
+        out.warnings[0].contains(&format!(
+            "{}: the cache entry is corrupt (",
+            lab.rt()
+                .cache
+                .result_path("chain", "ctr-1", "eth1")
+                .unwrap()
+                .display()
+        )),
         "{}",
         out.warnings[0]
     );

@@ -14,6 +14,7 @@
 use crate::safe_read::{self, ReadError};
 use crate::types::error::CniError;
 use crate::types::ident::{validate_container_id, validate_ifname, validate_network_name};
+use crate::types::result::CniResult;
 use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg};
 use serde_json::{Map, Value};
@@ -79,6 +80,115 @@ impl Cached {
             Cached::Legacy(v) => Some(v),
             Cached::Corrupt(_) => None,
         }
+    }
+}
+
+impl CacheEntry {
+    /// Why this record cannot serve as the base of a CHECK, or None. Every record libcni or
+    /// cnictl writes after a successful ADD holds the list's config and a result that decodes
+    /// as a CNI result; libcni decodes a missing result as an empty one, and fails on one that
+    /// does not decode (`"ips": "x"`).
+    pub fn defect(&self) -> Option<String> {
+        if let Some(d) = self.result_defect() {
+            return Some(d);
+        }
+        if self.config.is_none() {
+            return Some("it holds no config".to_string());
+        }
+        None
+    }
+
+    /// Why this record's result cannot be a prevResult, or None: there is none, it names no
+    /// `cniVersion` (libcni and cnictl write the config's version into every result they
+    /// cache; libcni would read it as 0.1.0 and drop every later field, so `"ips": "x"`
+    /// became an empty prevResult), or it does not decode as a result of its version.
+    pub fn result_defect(&self) -> Option<String> {
+        let Some(result) = &self.result else {
+            return Some("it holds no result".to_string());
+        };
+        match result.get("cniVersion") {
+            Some(Value::String(v)) if !v.is_empty() => {}
+            _ => return Some("result: it names no cniVersion".to_string()),
+        }
+        CniResult::from_value(result)
+            .err()
+            .map(|e| format!("result: {e}"))
+    }
+
+    /// The identity fields (`networkName`, `containerId`, `ifName`) that disagree with the
+    /// file name the record was read from (`<network>-<id>-<ifname>`), empty when they agree.
+    /// libcni finds a record by its file name for CHECK and DEL but lists attachments (and
+    /// garbage-collects them) by these fields.
+    pub fn mismatched_names(&self, file_name: &str) -> Vec<&'static str> {
+        if file_name
+            == format!(
+                "{}-{}-{}",
+                self.network_name, self.container_id, self.if_name
+            )
+        {
+            return Vec::new();
+        }
+        let mut fields = Vec::new();
+        if !file_name.starts_with(&format!("{}-", self.network_name)) {
+            fields.push("networkName");
+        }
+        let id_part = format!("-{}-", self.container_id);
+        if !file_name.contains(&id_part) || file_name.starts_with(&id_part[1..]) {
+            fields.push("containerId");
+        }
+        if !file_name.ends_with(&format!("-{}", self.if_name)) {
+            fields.push("ifName");
+        }
+        if fields.is_empty() {
+            // Each part is found, but not as this split of the name (names containing `-`).
+            fields.push("containerId");
+        }
+        fields
+    }
+
+    /// A warning naming the identity fields that disagree with `file`'s name (see
+    /// [`CacheEntry::mismatched_names`]); None when they agree. The caller names the file.
+    pub fn name_mismatch_warning(&self, file: &Path) -> Option<String> {
+        let name = file.file_name()?.to_string_lossy();
+        self.mismatch_text(&self.mismatched_names(&name))
+    }
+
+    /// Like [`CacheEntry::name_mismatch_warning`] for the record read as `<net>-<id>-<ifname>`
+    /// (CHECK and DEL know the three names, so each field is compared exactly).
+    pub fn identity_mismatch_warning(&self, net: &str, id: &str, ifname: &str) -> Option<String> {
+        let mut fields = Vec::new();
+        if self.network_name != net {
+            fields.push("networkName");
+        }
+        if self.container_id != id {
+            fields.push("containerId");
+        }
+        if self.if_name != ifname {
+            fields.push("ifName");
+        }
+        self.mismatch_text(&fields)
+    }
+
+    fn mismatch_text(&self, fields: &[&str]) -> Option<String> {
+        if fields.is_empty() {
+            return None;
+        }
+        let values = fields
+            .iter()
+            .map(|f| {
+                let v = match *f {
+                    "networkName" => &self.network_name,
+                    "containerId" => &self.container_id,
+                    _ => &self.if_name,
+                };
+                format!("{f} {v:?}")
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        Some(format!(
+            "the cache entry's {values} disagree{} with its file name (libcni finds it by the file name for CHECK and DEL, but lists and garbage-collects it by its fields)",
+            if fields.len() == 1 { "s" } else { "" }
+        ))
     }
 }
 
@@ -207,6 +317,21 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// A listed attachment whose file has a problem: its identity fields disagree with its file
+/// name, or it cannot serve as the base of a CHECK ([`CacheEntry::defect`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suspect {
+    /// The index of the attachment in [`AttachmentScan::attachments`].
+    pub index: usize,
+    /// The file.
+    pub path: PathBuf,
+    /// What is wrong (without the path).
+    pub reason: String,
+    /// True for a [`CacheEntry::defect`] (a record of a failed ADD may lack a result on
+    /// purpose), false for a name mismatch.
+    pub defect: bool,
+}
+
 /// The attachments found in `results/`, and the files passed over.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachmentScan {
@@ -214,6 +339,8 @@ pub struct AttachmentScan {
     pub attachments: Vec<CacheEntry>,
     /// Files that libcni would skip silently (plus cnictl's leftover temp files).
     pub skipped: Vec<Skipped>,
+    /// Listed attachments whose file has a problem.
+    pub suspects: Vec<Suspect>,
 }
 
 /// The cache rooted at a directory (default `/var/lib/cni`).
@@ -381,6 +508,23 @@ impl Cache {
                     } else if entry.if_name.is_empty() || entry.network_name.is_empty() {
                         skip("empty ifName or networkName".to_string());
                     } else {
+                        let index = scan.attachments.len();
+                        if let Some(reason) = entry.name_mismatch_warning(&path) {
+                            scan.suspects.push(Suspect {
+                                index,
+                                path: path.clone(),
+                                reason,
+                                defect: false,
+                            });
+                        }
+                        if let Some(defect) = entry.defect() {
+                            scan.suspects.push(Suspect {
+                                index,
+                                path: path.clone(),
+                                reason: format!("corrupt cache entry: {defect}"),
+                                defect: true,
+                            });
+                        }
                         scan.attachments.push(entry);
                     }
                 }

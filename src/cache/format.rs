@@ -1,8 +1,12 @@
 //! The `cniCacheV1` record as bytes: encoding in libcni's field order and decoding with Go's
 //! tolerance (null = absent, unknown keys ignored), a field of the wrong type being an error.
+//! Stricter than libcni where libcni would silently check or delete against an empty result: a
+//! `kind` other than `cniCacheV1` is corrupt (libcni reads such a file as a legacy result whose
+//! fields are all unknown), and a legacy file (no `kind`) must decode as a CNI result (libcni
+//! fails on one that does not).
 
 use super::{CacheEntry, Cached, CACHE_KIND_V1};
-use crate::types::result::{describe_json_error, kind_of, sort_keys};
+use crate::types::result::{describe_json_error, kind_of, sort_keys, CniResult};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{Map, Value};
@@ -58,8 +62,26 @@ pub(super) fn decode(bytes: &[u8]) -> Cached {
     let Value::Object(m) = &v else {
         return Cached::Corrupt(format!("expected a JSON object, got {}", kind_of(&v)));
     };
-    if m.get("kind").and_then(Value::as_str) != Some(CACHE_KIND_V1) {
-        return Cached::Legacy(v);
+    match m.get("kind") {
+        Some(Value::String(k)) if k == CACHE_KIND_V1 => {}
+        // A file without a kind is a pre-cniCacheV1 cache: the bare result, which libcni
+        // decodes as a result and fails on when it does not decode.
+        None | Some(Value::Null) => {
+            return match CniResult::from_value(&v) {
+                Ok(_) => Cached::Legacy(v),
+                Err(e) => Cached::Corrupt(format!("legacy result (no kind): {e}")),
+            }
+        }
+        // libcni would decode such a file as a legacy result, of which every field is
+        // unknown: an empty prevResult. A kind cnictl does not know is a reason to refuse.
+        Some(Value::String(k)) => {
+            return Cached::Corrupt(format!(
+                "unknown kind {k:?} (cnictl reads {CACHE_KIND_V1} records and legacy results)"
+            ))
+        }
+        Some(other) => {
+            return Cached::Corrupt(format!("kind: expected a string, got {}", kind_of(other)))
+        }
     }
     match entry_from_map(m) {
         Ok(entry) => Cached::V1(entry),

@@ -204,10 +204,15 @@ fn missing_garbage_legacy_and_odd_files() {
         "cachetest-id-eth0",
         r#"{"kind":"somethingElse","containerId":"id"}"#,
     );
-    assert!(matches!(
+    // libcni would decode it as a legacy result with no known field (an empty prevResult):
+    // cnictl calls an unknown kind corrupt.
+    assert_eq!(
         cache.read("cachetest", "id", "eth0").unwrap(),
-        Some(Cached::Legacy(_))
-    ));
+        Some(Cached::Corrupt(
+            "unknown kind \"somethingElse\" (cnictl reads cniCacheV1 records and legacy results)"
+                .into()
+        ))
+    );
 
     for bad in [
         r#"{"kind":"cniCacheV1","containerId":5}"#,
@@ -591,5 +596,153 @@ fn an_oversized_cache_file_is_not_read_and_is_listed_as_corrupt() {
             reason: "corrupt cache file: 16777217 bytes, larger than the 16 MiB cnictl reads of one input"
                 .into()
         }]
+    );
+}
+
+#[test]
+fn kinds_and_legacy_files_libcni_could_not_use_are_corrupt() {
+    let corrupt = |body: &str| match format::decode(body.as_bytes()) {
+        Cached::Corrupt(msg) => msg,
+        other => panic!("{body}: {other:?}"),
+    };
+    assert_eq!(
+        corrupt(r#"{"kind":"cniCacheV2","containerId":"id"}"#),
+        "unknown kind \"cniCacheV2\" (cnictl reads cniCacheV1 records and legacy results)"
+    );
+    assert_eq!(
+        corrupt(r#"{"kind":1}"#),
+        "kind: expected a string, got number"
+    );
+    assert_eq!(
+        corrupt(r#"{"kind":""}"#),
+        "unknown kind \"\" (cnictl reads cniCacheV1 records and legacy results)"
+    );
+    assert!(
+        corrupt(r#"{"cniVersion":"1.0.0","ips":"x"}"#)
+            .starts_with("legacy result (no kind): failed to parse 1.0.0 result: ips: "),
+        "{}",
+        corrupt(r#"{"cniVersion":"1.0.0","ips":"x"}"#)
+    );
+    assert!(corrupt(r#"{"cniVersion":5}"#).starts_with("legacy result (no kind): "));
+    // A legacy result that decodes stays legacy; `"kind": null` is Go's absent kind.
+    for ok in [
+        r#"{"cniVersion":"0.4.0","ips":[{"version":"4","address":"10.0.0.2/24"}]}"#,
+        r#"{"kind":null,"cniVersion":"0.3.1"}"#,
+        r#"{}"#,
+    ] {
+        assert!(
+            matches!(format::decode(ok.as_bytes()), Cached::Legacy(_)),
+            "{ok}"
+        );
+    }
+}
+
+#[test]
+fn defects_of_a_record_check_cannot_use() {
+    let mut e = entry("n", "c", "eth0");
+    assert_eq!(e.defect().as_deref(), Some("it holds no result"));
+    assert_eq!(e.result_defect().as_deref(), Some("it holds no result"));
+    e.result = Some(json!({"ips": "x"}));
+    assert_eq!(
+        e.defect().as_deref(),
+        Some("result: it names no cniVersion"),
+        "libcni would read it as 0.1.0 and drop ips"
+    );
+    e.result = Some(json!({"cniVersion": "", "ips": []}));
+    assert_eq!(
+        e.defect().as_deref(),
+        Some("result: it names no cniVersion")
+    );
+    e.result = Some(json!({"cniVersion": "1.0.0", "ips": "x"}));
+    assert_eq!(
+        e.defect().as_deref(),
+        Some("result: failed to parse 1.0.0 result: ips: expected an array, got string")
+    );
+    e.result = Some(json!({"cniVersion": "9.9.9"}));
+    assert!(e.defect().unwrap().starts_with("result: "));
+    e.result = Some(json!({"cniVersion": "1.0.0", "ips": [{"address": "10.0.0.2/24"}]}));
+    assert_eq!(e.defect(), None);
+    e.config = None;
+    assert_eq!(e.defect().as_deref(), Some("it holds no config"));
+    assert_eq!(e.result_defect(), None, "DEL needs no cached config");
+}
+
+#[test]
+fn identity_fields_that_disagree_with_the_file_name() {
+    let e = entry("n1", "ctr", "eth0");
+    assert!(e.mismatched_names("n1-ctr-eth0").is_empty());
+    assert_eq!(e.identity_mismatch_warning("n1", "ctr", "eth0"), None);
+    assert_eq!(e.mismatched_names("n2-ctr-eth0"), ["networkName"]);
+    assert_eq!(e.mismatched_names("n1-other-eth0"), ["containerId"]);
+    assert_eq!(e.mismatched_names("n1-ctr-eth9"), ["ifName"]);
+    assert_eq!(
+        e.mismatched_names("x-y-z"),
+        ["networkName", "containerId", "ifName"]
+    );
+    // Every part is there, but not as this split: the ID is the odd one out.
+    let dashed = entry("a", "b", "c");
+    assert_eq!(dashed.mismatched_names("a-x-b-c"), ["containerId"]);
+    assert_eq!(
+        e.identity_mismatch_warning("n2", "ctr", "eth0").unwrap(),
+        "the cache entry's networkName \"n1\" disagrees with its file name (libcni finds it by the file name for CHECK and DEL, but lists and garbage-collects it by its fields)"
+    );
+    assert!(e
+        .identity_mismatch_warning("n1", "x", "eth1")
+        .unwrap()
+        .starts_with("the cache entry's containerId \"ctr\", ifName \"eth0\" disagree with"));
+    assert!(e
+        .name_mismatch_warning(Path::new("/c/results/n1-ctr-eth1"))
+        .unwrap()
+        .starts_with("the cache entry's ifName \"eth0\" disagrees with"));
+}
+
+#[test]
+fn listed_attachments_with_problems_are_suspects() {
+    let tmp = TempDir::new().unwrap();
+    let cache = Cache::new(tmp.path());
+    let mut good = entry("n1", "a", "eth0");
+    good.result = Some(json!({"cniVersion": "1.0.0"}));
+    cache.write(&good).unwrap();
+    let mut shapeless = entry("n1", "b", "eth0");
+    shapeless.result = Some(json!({"cniVersion": "1.0.0", "ips": "x"}));
+    cache.write(&shapeless).unwrap();
+    let dir = cache.results_dir();
+    // networkName "n2" in a file named for n1 (and a valid result).
+    fs::write(
+        dir.join("n1-c-eth0"),
+        r#"{"kind":"cniCacheV1","containerId":"c","config":"e30=","ifName":"eth0","networkName":"n2","result":{"cniVersion":"1.0.0"}}"#,
+    )
+    .unwrap();
+    let scan = cache.scan_attachments(None).unwrap();
+    assert_eq!(scan.attachments.len(), 3);
+    assert!(scan.skipped.is_empty(), "{:?}", scan.skipped);
+    let got: Vec<(usize, String, &str, bool)> = scan
+        .suspects
+        .iter()
+        .map(|s| {
+            (
+                s.index,
+                s.path.file_name().unwrap().to_string_lossy().into_owned(),
+                s.reason.as_str(),
+                s.defect,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                1,
+                "n1-b-eth0".to_string(),
+                "corrupt cache entry: result: failed to parse 1.0.0 result: ips: expected an array, got string",
+                true
+            ),
+            (
+                2,
+                "n1-c-eth0".to_string(),
+                "the cache entry's networkName \"n2\" disagrees with its file name (libcni finds it by the file name for CHECK and DEL, but lists and garbage-collects it by its fields)",
+                false
+            ),
+        ]
     );
 }

@@ -25,6 +25,10 @@ pub fn run(s: &Settings, a: AttachmentsArgs) -> anyhow::Result<i32> {
             skipped.reason
         ));
     }
+    for w in &list.warnings {
+        s.printer
+            .warning(&format!("{}: {}", w.path.display(), w.reason));
+    }
     match s.printer.format(Output::Table) {
         Output::Json => render::print_json(&render::attachments::attachments_json(&list)),
         Output::Table | Output::Github => {

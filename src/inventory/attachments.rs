@@ -54,6 +54,9 @@ pub struct AttachmentList {
     pub attachments: Vec<AttachmentInfo>,
     /// Files that are not (readable) `cniCacheV1` records, with the reason.
     pub skipped: Vec<Skipped>,
+    /// Listed attachments whose file has a problem (identity fields that disagree with the
+    /// file name, a result that does not decode, no result or config), with the reason.
+    pub warnings: Vec<Skipped>,
 }
 
 /// Lists the cache's attachments, only those of `network` when given (skipped files are then
@@ -77,10 +80,24 @@ pub fn list_attachments(
         })
     };
     let mut entries: Vec<(CacheEntry, Option<RecordState>)> = Vec::new();
-    for e in scan.attachments {
+    for (index, e) in scan.attachments.into_iter().enumerate() {
         let state = record_of(&e)
             .filter(|r| r.describes(&e) && r.state == RecordState::AddFailed)
             .map(|r| r.state);
+        if network.map_or(true, |n| n == e.network_name) {
+            out.warnings.extend(
+                scan.suspects
+                    .iter()
+                    .filter(|s| s.index == index)
+                    // A failed ADD's record holds the last good result, or none: it is
+                    // marked as such already.
+                    .filter(|s| !(s.defect && state.is_some()))
+                    .map(|s| Skipped {
+                        path: s.path.clone(),
+                        reason: s.reason.clone(),
+                    }),
+            );
+        }
         entries.push((e, state));
     }
     // Intents of ADDs whose cnictl was killed: no entry in results/, writer gone.

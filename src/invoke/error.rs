@@ -142,7 +142,9 @@ pub(crate) fn status_text(out: &ExecOutput) -> String {
 /// The message follows libcni's `pluginErr`: empty stdout and stderr give
 /// `netplugin failed with no error message: exit status N`; empty stdout with stderr gives
 /// `netplugin failed: "<stderr>": exit status N`; otherwise stdout is the CNI error object, or
-/// `netplugin failed but error parsing its diagnostic message "<stdout>": <err>`.
+/// `netplugin failed but error parsing its diagnostic message "<stdout>": <err>` (also for JSON
+/// that is not an object, e.g. `[1]`, in Go's words). Stdout `null` counts as empty (Go decodes
+/// it to an empty error, which libcni reports as an empty message).
 /// Quoted output is capped at 4 KiB. A run stopped by the timeout never has its (partial) stdout
 /// parsed, and its message ends with `(timed out after 5s)`. A stdout cut at the cap is never
 /// parsed either: `output cut at N bytes, the most cnictl reads of a plugin's stdout: exit
@@ -153,7 +155,9 @@ pub fn plugin_failure(out: &ExecOutput) -> PluginFailure {
         // Whatever the exit status, what was kept is a prefix: parsing it would only say
         // "unexpected end of JSON input".
         CniError::new(0, stdout_cut_text(out.stdout.len(), &status))
-    } else if out.stdout.is_empty() || out.timed_out {
+    } else if out.stdout.is_empty() || out.timed_out || out.stdout.trim_ascii() == b"null" {
+        // `null` decodes to an empty error in Go (libcni then reports an empty message):
+        // it says no more than no output at all.
         if out.stderr.is_empty() {
             CniError::new(
                 0,
@@ -187,20 +191,35 @@ fn stdout_cut_text(kept: usize, status: &str) -> String {
 }
 
 /// Parses a plugin's error JSON (stdout) as libcni does: fields as given, so `{}` is code 0 with
-/// an empty message; `null` leaves everything empty too.
+/// an empty message. Only an object is an error object: an array, string, number or boolean is
+/// refused with Go's words (serde would read `[1]` as a struct's fields in order: code 1).
 fn parse_error_object(stdout: &[u8]) -> CniError {
-    if stdout.trim_ascii() == b"null" {
-        return CniError::default();
-    }
-    match serde_json::from_slice::<CniError>(stdout) {
-        Ok(e) => e,
-        Err(e) => CniError::new(
+    let unparsable = |e: &dyn std::fmt::Display| {
+        CniError::new(
             0,
             format!(
                 "netplugin failed but error parsing its diagnostic message {}: {e}",
                 quote_capped(stdout, MESSAGE_QUOTE_CAP)
             ),
-        ),
+        )
+    };
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(stdout) {
+        let kind = match v {
+            serde_json::Value::Array(_) => Some("array"),
+            serde_json::Value::String(_) => Some("string"),
+            serde_json::Value::Number(_) => Some("number"),
+            serde_json::Value::Bool(_) => Some("bool"),
+            serde_json::Value::Object(_) | serde_json::Value::Null => None,
+        };
+        if let Some(kind) = kind {
+            return unparsable(&format!(
+                "json: cannot unmarshal {kind} into Go value of type types.Error"
+            ));
+        }
+    }
+    match serde_json::from_slice::<CniError>(stdout) {
+        Ok(e) => e,
+        Err(e) => unparsable(&e),
     }
 }
 
@@ -262,6 +281,45 @@ mod tests {
             "",
         ));
         assert_eq!(e.error, CniError::with_details(7, "m", "d"));
+    }
+
+    #[test]
+    fn only_an_object_is_an_error_object() {
+        // serde would read `[1]` as the struct's fields in order (code 1, no message).
+        for (stdout, kind) in [
+            ("[1]", "array"),
+            ("[1, \"m\"]", "array"),
+            ("\"boom\"", "string"),
+            ("7\n", "number"),
+            ("true", "bool"),
+        ] {
+            let f = plugin_failure(&ExecOutput::exited(1, stdout, ""));
+            assert_eq!(f.error.code, 0, "{stdout}");
+            assert_eq!(
+                f.error.msg,
+                format!(
+                    "netplugin failed but error parsing its diagnostic message {}: json: cannot unmarshal {kind} into Go value of type types.Error",
+                    quote_capped(stdout.as_bytes(), MESSAGE_QUOTE_CAP)
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn null_is_no_error_message() {
+        // Go decodes `null` to an empty error; cnictl says what that means, with the status.
+        assert_eq!(
+            msg(&ExecOutput::exited(1, "null", "")),
+            "netplugin failed with no error message: exit status 1"
+        );
+        assert_eq!(
+            msg(&ExecOutput::exited(3, " null\n", "")),
+            "netplugin failed with no error message: exit status 3"
+        );
+        assert_eq!(
+            msg(&ExecOutput::exited(1, "null", "oops")),
+            "netplugin failed: \"oops\": exit status 1"
+        );
     }
 
     #[test]

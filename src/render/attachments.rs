@@ -90,5 +90,10 @@ pub fn attachments_json(list: &AttachmentList) -> Value {
         .iter()
         .map(|s| json!({"file": s.path.to_string_lossy(), "reason": s.reason}))
         .collect();
-    json!({"attachments": attachments, "skipped": skipped})
+    let warnings: Vec<Value> = list
+        .warnings
+        .iter()
+        .map(|s| json!({"file": s.path.to_string_lossy(), "reason": s.reason}))
+        .collect();
+    json!({"attachments": attachments, "skipped": skipped, "warnings": warnings})
 }

@@ -28,6 +28,7 @@ fn keep_word(r: &KeepReason) -> &'static str {
         KeepReason::Live => "live",
         KeepReason::NetnsUnknown => "netns-unknown",
         KeepReason::DisableGc => "disableGC",
+        KeepReason::NameMismatch(..) => "name-mismatch",
     }
 }
 
@@ -250,6 +251,13 @@ fn network_notes(p: &Printer, plan: &NetworkPlan) {
             (NetnsState::NotRecorded, KeepReason::NetnsUnknown) => p.warning(&format!(
                 "network \"{}\": kept {}/{}: the cache records no netns for it",
                 plan.network, g.entry.container_id, g.entry.if_name
+            )),
+            (_, KeepReason::NameMismatch(path, why)) => p.warning(&format!(
+                "network \"{}\": kept {}/{}: {}: {why}; `cnictl del` with the names of the file cleans it up",
+                plan.network,
+                g.entry.container_id,
+                g.entry.if_name,
+                path.display()
             )),
             _ => {}
         }

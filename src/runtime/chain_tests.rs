@@ -1073,7 +1073,10 @@ fn a_cached_result_that_cannot_be_converted_is_a_del_warning_and_a_check_error()
     let out = lab.rt().del(Some(&l), &del_req()).unwrap();
     assert_eq!(out.warnings.len(), 1);
     assert!(
-        out.warnings[0].starts_with("cached result unusable ("),
+        out.warnings[0].contains(&format!(
+            "{}: the cache entry is unusable (result: failed to parse 1.0.0 result: ips: expected an array, got number",
+            lab.rt().cache.result_path("chain", "ctr-1", "eth1").unwrap().display()
+        )),
         "{}",
         out.warnings[0]
     );
@@ -1192,7 +1195,14 @@ fn a_corrupt_entry_is_deleted_without_prev_result_and_removed_after() {
     let out = lab.rt().del(Some(&l), &del_req()).unwrap();
     assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
     assert!(
-        out.warnings[0].starts_with("the cache entry is corrupt ("),
+        out.warnings[0].contains(&format!(
+            "{}: the cache entry is corrupt (",
+            lab.rt()
+                .cache
+                .result_path("chain", "ctr-1", "eth1")
+                .unwrap()
+                .display()
+        )),
         "{}",
         out.warnings[0]
     );
@@ -1290,4 +1300,142 @@ fn a_prev_result_written_in_the_config_passes_through_only_where_none_is_injecte
     // Second DEL, no cache: each plugin's own.
     assert_eq!(prev(&calls[4]), Some(json!({"written": 2})));
     assert_eq!(prev(&calls[5]), Some(json!({"written": 1})));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cache entries libcni could not (or would silently not) use, and identity mismatches.
+
+/// The settled entry of a successful ADD as JSON, changed by `edit`, written over the file.
+fn rewrite_entry(lab: &Lab, edit: impl FnOnce(&mut Map<String, Value>)) {
+    let mut v: Value = serde_json::from_slice(&std::fs::read(lab.entry_path()).unwrap()).unwrap();
+    edit(v.as_object_mut().unwrap());
+    std::fs::write(lab.entry_path(), serde_json::to_vec(&v).unwrap()).unwrap();
+}
+
+#[test]
+fn check_refuses_a_record_without_a_usable_result_or_config_and_runs_nothing() {
+    type Edit = fn(&mut Map<String, Value>);
+    let cases: [(Edit, &str); 5] = [
+        (|m| drop(m.remove("result")), "it holds no result"),
+        (
+            |m| drop(m.insert("result".into(), json!({"ips": "x"}))),
+            "result: it names no cniVersion",
+        ),
+        (
+            |m| drop(m.insert("result".into(), json!({"cniVersion": "1.0.0", "ips": "x"}))),
+            "result: failed to parse 1.0.0 result: ips: expected an array, got string",
+        ),
+        (|m| drop(m.remove("config")), "it holds no config"),
+        (
+            |m| drop(m.insert("kind".into(), json!("cniCacheV2"))),
+            "unknown kind \"cniCacheV2\" (cnictl reads cniCacheV1 records and legacy results)",
+        ),
+    ];
+    for (edit, want) in cases {
+        let lab = Lab::new(all_ok);
+        let l = chain("1.0.0");
+        lab.add(&l, false).unwrap();
+        rewrite_entry(&lab, edit);
+        let n = lab.exec.calls().len();
+        let err = lab.rt().check(&l, &del_req()).unwrap_err();
+        match &err {
+            RuntimeError::BadCache { path, msg, .. } => {
+                assert_eq!(path, &lab.entry_path());
+                assert_eq!(msg, want);
+            }
+            other => panic!("{want}: {other:?}"),
+        }
+        assert_eq!(lab.exec.calls().len(), n, "{want}: no plugin runs");
+    }
+}
+
+#[test]
+fn del_of_a_record_with_an_unusable_result_keeps_its_args_and_sends_no_prev_result() {
+    let lab = Lab::new(all_ok);
+    let l = chain("1.0.0");
+    lab.add(&l, false).unwrap();
+    rewrite_entry(&lab, |m| {
+        m.insert("result".into(), json!({"ips": "x"}));
+    });
+    let n = lab.exec.calls().len();
+    let out = lab.rt().del(Some(&l), &del_req()).unwrap();
+    assert_eq!(
+        out.warnings,
+        [format!(
+            "{}: the cache entry is unusable (result: it names no cniVersion); deleting without a prevResult",
+            lab.entry_path().display()
+        )]
+    );
+    assert_eq!(lab.log()[n..], ["DEL p3", "DEL p2", "DEL p1"]);
+    for d in lab.calls_from(n) {
+        assert_eq!(prev(&d), None, "{}", d.plugin());
+        assert!(
+            cni_env(&d).contains(&("CNI_ARGS".into(), "IgnoreUnknown=1;K8S_POD_NAME=web".into())),
+            "the cached CNI_ARGS are kept: {:?}",
+            cni_env(&d)
+        );
+    }
+    let p1 = lab.calls_from(n).pop().unwrap();
+    assert!(runtime_config(&p1).unwrap().get("portMappings").is_some());
+    assert!(lab.results().is_empty());
+}
+
+#[test]
+fn del_of_a_record_without_config_uses_its_result_silently() {
+    let lab = Lab::new(all_ok);
+    let l = chain("1.0.0");
+    lab.add(&l, false).unwrap();
+    rewrite_entry(&lab, |m| {
+        m.remove("config");
+    });
+    // As another runtime's entry: no record of cnictl's to compare the config with.
+    lab.rt().cache.remove_record(NET, ID, "eth1").unwrap();
+    let n = lab.exec.calls().len();
+    let out = lab.rt().del(Some(&l), &del_req()).unwrap();
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    for d in lab.calls_from(n) {
+        assert_eq!(prev(&d).unwrap()["cniVersion"], "1.0.0", "{}", d.plugin());
+    }
+}
+
+#[test]
+fn identity_fields_that_disagree_with_the_file_name_are_a_warning_and_the_request_wins() {
+    for (field, value) in [
+        ("networkName", "other"),
+        ("containerId", "ctr-2"),
+        ("ifName", "eth9"),
+    ] {
+        let lab = Lab::new(all_ok);
+        let l = chain("1.0.0");
+        lab.add(&l, false).unwrap();
+        rewrite_entry(&lab, |m| {
+            m.insert(field.into(), json!(value));
+        });
+        let want = format!(
+            "{}: the cache entry's {field} \"{value}\" disagrees with its file name (libcni finds it by the file name for CHECK and DEL, but lists and garbage-collects it by its fields)",
+            lab.entry_path().display()
+        );
+        let n = lab.exec.calls().len();
+        let out = lab.rt().check(&l, &del_req()).unwrap();
+        assert!(out.warnings.contains(&want), "{field}: {:?}", out.warnings);
+        assert_eq!(lab.log()[n..], ["CHECK p1", "CHECK p2", "CHECK p3"]);
+        let out = lab.rt().del(Some(&l), &del_req()).unwrap();
+        assert!(out.warnings.contains(&want), "{field}: {:?}", out.warnings);
+        // The identity of the request (the file name) reaches the plugins, as in libcni.
+        for d in lab.calls_from(n) {
+            let env = cni_env(&d);
+            assert!(
+                env.contains(&("CNI_CONTAINERID".into(), ID.into())),
+                "{env:?}"
+            );
+            assert!(
+                env.contains(&("CNI_IFNAME".into(), "eth1".into())),
+                "{env:?}"
+            );
+        }
+        assert!(
+            lab.results().is_empty(),
+            "{field}: the file read is the one removed"
+        );
+    }
 }

@@ -73,6 +73,7 @@ impl<'a> Runtime<'a> {
                 ),
             });
         }
+        self.check_entry(&list.name, req, entry, &mut out.warnings)?;
         self.refuse_mismatch(
             entry,
             record.as_ref(),

@@ -4,7 +4,7 @@ use super::{
     chain_json, convert_cached, fmt_args, list_from_record, Attachment, CallError, DelRequest,
     Outcome, Rollback, Runtime, RuntimeError,
 };
-use crate::cache::{CacheEntry, Cached, RawJson, Record};
+use crate::cache::{CacheEntry, Cached, RawJson, Record, RecordState};
 use crate::config::{self, NetworkConfigList};
 use crate::invoke::Command;
 use crate::types::version::Version;
@@ -27,13 +27,36 @@ impl<'a> Runtime<'a> {
             Some(Cached::Legacy(v)) => (None, Some(v.clone())),
             Some(Cached::Corrupt(msg)) => {
                 out.warnings.push(format!(
-                    "the cache entry is corrupt ({msg}); deleting without a prevResult"
+                    "{}: the cache entry is corrupt ({msg}); deleting without a prevResult",
+                    self.entry_path(req)?.display()
                 ));
                 (None, None)
             }
             None => (None, None),
         };
+        if let Some(w) = entry
+            .and_then(|e| e.identity_mismatch_warning(&req.network, &req.container_id, &req.ifname))
+        {
+            out.warnings
+                .push(format!("{}: {w}", self.entry_path(req)?.display()));
+        }
         let record = self.own_record(req, entry, &mut out.warnings)?;
+        // A record whose result is unusable: DEL runs without a prevResult (best effort, as for
+        // a corrupt file). A failed ADD's record may hold no result on purpose.
+        let failed_add = record
+            .as_ref()
+            .is_some_and(|r| r.state == RecordState::AddFailed);
+        let cached_result = match entry.and_then(CacheEntry::result_defect) {
+            Some(_) if failed_add && entry.is_some_and(|e| e.result.is_none()) => None,
+            Some(defect) => {
+                out.warnings.push(format!(
+                    "{}: the cache entry is unusable ({defect}); deleting without a prevResult",
+                    self.entry_path(req)?.display()
+                ));
+                None
+            }
+            None => cached_result,
+        };
         // No usable libcni entry (an ADD killed before it settled left only its intent; a
         // corrupt or legacy file has no args): the record's args are the ones to use.
         let intent_entry = match (entry, &record) {
@@ -78,7 +101,8 @@ impl<'a> Runtime<'a> {
                 Some(Ok(v)) => Some(v),
                 Some(Err(msg)) => {
                     out.warnings.push(format!(
-                        "cached result unusable ({msg}); deleting without a prevResult"
+                        "{}: cached result unusable ({msg}); deleting without a prevResult",
+                        self.entry_path(req)?.display()
                     ));
                     None
                 }

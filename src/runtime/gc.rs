@@ -64,6 +64,10 @@ pub enum KeepReason {
     NetnsUnknown,
     /// The network's config sets `disableGC` (the cached config, when the network is gone).
     DisableGc,
+    /// Its `networkName`, `containerId` or `ifName` disagree with its file name (holds the
+    /// file and the warning): a DEL by the fields would read another file, run without the
+    /// cached args and leave this one behind. `cnictl del` with the file's names cleans it.
+    NameMismatch(PathBuf, String),
 }
 
 /// Why the GC verb is not sent.
@@ -339,9 +343,13 @@ impl<'a> Runtime<'a> {
             })
             .collect();
         let mut entries: Vec<(CacheEntry, Option<RecordState>)> = Vec::new();
-        for e in scan.attachments {
+        let mut mismatched = Vec::new();
+        for (index, e) in scan.attachments.into_iter().enumerate() {
             if e.network_name != network {
                 continue;
+            }
+            if let Some(s) = scan.suspects.iter().find(|s| s.index == index && !s.defect) {
+                mismatched.push((e.clone(), s.path.clone(), s.reason.clone()));
             }
             let state = self
                 .cache
@@ -379,8 +387,14 @@ impl<'a> Runtime<'a> {
                 entry,
                 add_state,
             };
+            let mismatch = mismatched
+                .iter()
+                .find(|(e, _, _)| *e == g.entry)
+                .map(|(_, path, why)| KeepReason::NameMismatch(path.clone(), why.clone()));
             let keep = if disabled || (current.is_none() && cached_disable_gc(&g.entry)) {
                 Some(KeepReason::DisableGc)
+            } else if mismatch.is_some() {
+                mismatch
             } else {
                 match valid {
                     ValidSet::Explicit(set) => set

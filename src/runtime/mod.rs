@@ -804,6 +804,42 @@ fn same_netns(a: &str, b: &str) -> bool {
 }
 
 impl<'a> Runtime<'a> {
+    /// The cache file a DEL or CHECK reads (libcni's: found by the request's three names).
+    fn entry_path(&self, req: &DelRequest) -> Result<PathBuf, RuntimeError> {
+        Ok(self
+            .cache
+            .result_path(&req.network, &req.container_id, &req.ifname)?)
+    }
+
+    /// What CHECK demands of a `cniCacheV1` record beyond decoding: a result that decodes as
+    /// a CNI result, and a config ([`CacheEntry::defect`]); a record lacking them is refused
+    /// naming it (libcni would check against an empty result). Identity fields that disagree
+    /// with the file name are a warning (the request's names are used, as libcni does).
+    fn check_entry(
+        &self,
+        network: &str,
+        req: &DelRequest,
+        entry: Option<&CacheEntry>,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), RuntimeError> {
+        let Some(entry) = entry else {
+            return Ok(());
+        };
+        if let Some(msg) = entry.defect() {
+            return Err(RuntimeError::BadCache {
+                network: network.to_string(),
+                path: self.entry_path(req)?,
+                msg,
+            });
+        }
+        if let Some(w) =
+            entry.identity_mismatch_warning(&req.network, &req.container_id, &req.ifname)
+        {
+            warnings.push(format!("{}: {w}", self.entry_path(req)?.display()));
+        }
+        Ok(())
+    }
+
     /// Refuses (unless `force`, which warns) a DEL or CHECK whose plugins' namespace is not
     /// the one the ADD recorded, or whose netns is not the one the cache entry names.
     fn refuse_mismatch(

@@ -358,3 +358,63 @@ fn gc_drops_the_record_of_an_attachment_another_runtime_deleted() {
     assert_eq!(e.exec.calls().len(), before, "nothing ran");
     assert!(e.records().is_empty());
 }
+
+#[test]
+fn a_failed_add_without_a_result_is_no_corrupt_entry() {
+    // p1 fails its ADD and its rollback DEL: the failed ADD's entry holds no result, on
+    // purpose. attachments marks it a failed ADD, not a corrupt entry; del does not warn.
+    let stuck = Arc::new(AtomicBool::new(true));
+    let s = stuck.clone();
+    let e = env(move |c, _| match (c.plugin().as_str(), c.command()) {
+        ("p1", Some("ADD")) => failure(),
+        ("p1", Some("DEL")) if s.load(Ordering::SeqCst) => failure(),
+        _ => ok_add(c),
+    });
+    let rt = e.rt();
+    let l = list();
+    rt.add(&l, &rt.resolve(&l).unwrap(), &att(), false)
+        .unwrap_err();
+    let entry = match rt.cache.read("n", "c1", "eth0").unwrap() {
+        Some(crate::cache::Cached::V1(entry)) => entry,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(entry.result, None);
+    assert_eq!(entry.defect().as_deref(), Some("it holds no result"));
+    let listed = crate::inventory::list_attachments(&rt.cache, None).unwrap();
+    assert_eq!(listed.attachments.len(), 1);
+    assert_eq!(
+        listed.attachments[0].add_state,
+        Some(RecordState::AddFailed)
+    );
+    assert!(listed.warnings.is_empty(), "{:?}", listed.warnings);
+
+    stuck.store(false, Ordering::SeqCst);
+    let out = rt.del(Some(&l), &req()).unwrap();
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert!(rt.cache.attachments(None).unwrap().is_empty());
+}
+
+#[test]
+fn attachments_warn_of_a_settled_entry_with_an_unusable_result() {
+    let e = env(|c, _| ok_add(c));
+    let rt = e.rt();
+    let l = list();
+    rt.add(&l, &rt.resolve(&l).unwrap(), &att(), false).unwrap();
+    let path = rt.cache.result_path("n", "c1", "eth0").unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    v["result"] = serde_json::json!({"ips": "x"});
+    std::fs::write(&path, v.to_string()).unwrap();
+    let listed = crate::inventory::list_attachments(&rt.cache, None).unwrap();
+    assert_eq!(listed.attachments.len(), 1, "still listed: gc must DEL it");
+    assert_eq!(listed.warnings.len(), 1);
+    assert_eq!(listed.warnings[0].path, path);
+    assert_eq!(
+        listed.warnings[0].reason,
+        "corrupt cache entry: result: it names no cniVersion"
+    );
+    // Filtered by another network: not shown.
+    assert!(crate::inventory::list_attachments(&rt.cache, Some("other"))
+        .unwrap()
+        .warnings
+        .is_empty());
+}

@@ -549,3 +549,44 @@ fn a_relative_netns_in_the_cache_proves_nothing() {
     );
     assert_eq!(st.exists(), None, "--live keeps it");
 }
+
+#[test]
+fn an_entry_whose_fields_disagree_with_its_file_name_is_kept_with_the_reason() {
+    let e = env(&[]);
+    let l = net("1.1.0");
+    e.add(&l, "c1", "/nonexistent/netns/c1");
+    e.add(&l, "c2", "/nonexistent/netns/c2");
+    let rt = e.rt();
+    // c2's file now says containerId "c9": a DEL of gcnet/c9 would read gcnet-c9-eth0 (absent),
+    // run without the cached args and leave gcnet-c2-eth0 behind.
+    let path = rt.cache.result_path("gcnet", "c2", "eth0").unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    v["containerId"] = json!("c9");
+    std::fs::write(&path, v.to_string()).unwrap();
+
+    let plan = rt
+        .gc_plan("gcnet", Some(l.clone()), &ValidSet::All, false, &guard())
+        .unwrap();
+    assert_eq!(plan.stale.len(), 1);
+    assert_eq!(plan.stale[0].entry.container_id, "c1");
+    assert_eq!(plan.kept.len(), 1);
+    assert_eq!(plan.kept[0].0.entry.container_id, "c9");
+    assert_eq!(
+        plan.kept[0].1,
+        KeepReason::NameMismatch(
+            path.clone(),
+            "the cache entry's containerId \"c9\" disagrees with its file name (libcni finds it by the file name for CHECK and DEL, but lists and garbage-collects it by its fields)".into()
+        )
+    );
+    let before = e.log().len();
+    rt.gc_run(vec![plan]);
+    assert_eq!(
+        e.log()[before..],
+        ["DEL p2", "DEL p1"],
+        "only c1 is deleted"
+    );
+    assert!(
+        path.exists(),
+        "the mismatched file is kept for a `del` by its names"
+    );
+}

@@ -43,6 +43,8 @@ struct Vars {
     sb: String,
     name: String,
     id: String,
+    /// This test process's PID: a process in cnictl's own network namespace.
+    pid: String,
 }
 
 impl Vars {
@@ -51,6 +53,7 @@ impl Vars {
             .replace("$SB", &self.sb)
             .replace("$NAME", &self.name)
             .replace("$ID", &self.id)
+            .replace("$PID", &self.pid)
     }
 }
 
@@ -165,6 +168,7 @@ fn run_case(case: &Value) -> Result<(), String> {
         sb: sb.dir.path().to_string_lossy().into_owned(),
         name: name.0.clone(),
         id: cnitool_id(sb.ns()),
+        pid: std::process::id().to_string(),
     };
     let _ = std::fs::remove_file(sb.conf_dir().join("10-n1.conflist"));
     for (rel, b) in case["files"].as_object().into_iter().flatten() {
@@ -197,8 +201,15 @@ fn run_case(case: &Value) -> Result<(), String> {
         cmd = cmd.env(k, &vars.subst(v.as_str().expect("env values are strings")));
     }
     if let Some(input) = case.get("stdin") {
-        let file = sb.path("stdin.input");
-        std::fs::write(&file, blob(input, &vars)).map_err(|e| e.to_string())?;
+        // {"file": path}: stdin is that file itself (e.g. /dev/zero), not a blob's bytes
+        let file = match input.get("file").and_then(Value::as_str) {
+            Some(path) => PathBuf::from(vars.subst(path)),
+            None => {
+                let file = sb.path("stdin.input");
+                std::fs::write(&file, blob(input, &vars)).map_err(|e| e.to_string())?;
+                file
+            }
+        };
         let redirect = format!("exec \"$0\" \"$@\" < '{}'", file.display());
         cmd = cmd.wrapped(&["sh", "-c", &redirect]);
     }
@@ -279,6 +290,7 @@ impl Vars {
             sb: String::new(),
             name: String::new(),
             id: String::new(),
+            pid: String::new(),
         }
     }
 }

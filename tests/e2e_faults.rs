@@ -8,8 +8,7 @@
 //! Scenarios covered elsewhere, not repeated here: a real third plugin (tuning) failing
 //! (e2e.rs `failed_add_leaves_nothing_behind`), fake-only hung plugins and their children,
 //! rollback timeouts and SIGINT/SIGTERM rollback (cli_chain.rs), 100 MB outputs under a memory
-//! limit (cli_bad_input.rs). Pending other fixes of issue 7 (see tests/bad_input/PENDING.md):
-//! SIGINT/SIGTERM during rollback, SIGKILL of cnictl mid-ADD followed by `del`.
+//! limit (cli_bad_input.rs), SIGKILL of cnictl mid-ADD followed by `del` (e2e_records.rs).
 
 mod common;
 
@@ -44,6 +43,16 @@ fn lab_with(net: &str, subnet: &str, ip_masq: bool, rules: Value) -> Lab {
     lab
 }
 
+/// The files of cnictl's own records (`<cache>/cnictl/records`).
+fn records(lab: &Lab) -> Vec<String> {
+    let Ok(rd) = std::fs::read_dir(lab.cache_dir().join("cnictl/records")) else {
+        return Vec::new();
+    };
+    rd.filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
 fn container_id(lab: &Lab) -> String {
     format!("fault-{}", lab.token)
 }
@@ -67,6 +76,7 @@ fn assert_nothing_left(lab: &Lab, net: &str, ctr: Option<&str>) {
         "IP reservation left"
     );
     assert_eq!(lab.cache_files(), Vec::<String>::new(), "cache entry left");
+    assert_eq!(records(lab), Vec::<String>::new(), "cnictl record left");
     let nat = lab.nat_rules();
     assert!(
         !nat.contains(&format!("--dport {PORT}")),
@@ -510,4 +520,295 @@ fn concurrent_add_and_del_of_one_attachment() {
         assert_nothing_left(&lab, "race", Some(&ctr));
     }
     eprintln!("concurrent add/del: the del ran first in {attached_rounds} of 6 rounds");
+}
+
+/// The words of the `cnictl del ...` command a stopped or failed rollback prints.
+fn cleanup_words(stderr: &str) -> Vec<String> {
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("clean up with: "))
+        .unwrap_or_else(|| panic!("no clean-up command in:\n{stderr}"));
+    let cmd = line.split("clean up with: ").nth(1).unwrap_or_default();
+    cmd.split_whitespace().map(str::to_string).collect()
+}
+
+/// Runs a command cnictl printed, as an operator would paste it (CNI_PATH and the fake
+/// plugin's script in the environment; every other flag from the printed words).
+fn run_printed(lab: &Lab, words: &[String]) -> Run {
+    assert_eq!(words[0], "cnictl", "{words:?}");
+    let mut cmd = std::process::Command::new(common::cnictl_bin());
+    cmd.env_clear()
+        .env(
+            "PATH",
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        )
+        .env("CNI_PATH", lab.cni_path())
+        .env("FAKE_PLUGIN_SCRIPT", lab.dir.path().join("script.json"))
+        .args(&words[1..]);
+    Run::from(cmd.output().expect("run the printed command"))
+}
+
+/// The pids of the fake plugin's logged calls `tag` ("PLUGIN COMMAND").
+fn logged_pids(log: &std::path::Path, tag: &str) -> Vec<i32> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| format!("{} {}", v["plugin"], v["command"]).replace('"', "") == tag)
+        .filter_map(|v| v["pid"].as_i64().map(|p| p as i32))
+        .collect()
+}
+
+/// The third plugin's ADD fails and its rollback DEL hangs: `first` arrives during the
+/// rollback (which goes on), `second` stops it. cnictl exits `want`, keeps a failed-ADD
+/// record (libcni entry and cnictl's marker), names what is left, and the `cnictl del` it
+/// prints removes everything bridge and portmap set up.
+fn second_signal_stops_a_hung_rollback(
+    first: nix::sys::signal::Signal,
+    second: nix::sys::signal::Signal,
+    want: i32,
+) {
+    let lab = lab_with("hungdel", "10.244.7.0/24", true, json!([]));
+    let log = lab.fake_plugins(
+        &["faulty"],
+        json!([
+            {"plugin": "faulty", "command": "ADD", "action": "error", "code": 7, "msg": "boom"},
+            {"plugin": "faulty", "command": "DEL", "action": "sleep", "secs": 300}
+        ]),
+    );
+    let ctr = lab.container("h");
+    let id = container_id(&lab);
+    let cap = portmap_cap();
+    let mut child = lab
+        .command(
+            &["add", "hungdel", &ctr, "--container-id", &id, "--cap", &cap],
+            &[],
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start cnictl");
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    let until = Instant::now() + Duration::from_secs(60);
+    while logged_pids(&log, "faulty DEL").is_empty() {
+        if Instant::now() > until {
+            let _ = child.kill();
+            panic!("the rollback DEL never started");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    nix::sys::signal::kill(pid, first).expect("signal cnictl");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "cnictl stopped at the first {first}, before its rollback ended"
+    );
+    nix::sys::signal::kill(pid, second).expect("signal cnictl");
+    let sent = Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        if sent.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("cnictl did not stop within 30s of a second {second}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    // the hung DEL was cnictl's to stop; should it have survived, the test stops it (its own)
+    let survivors: Vec<i32> = logged_pids(&log, "faulty DEL")
+        .into_iter()
+        .filter(|p| nix::sys::signal::kill(nix::unistd::Pid::from_raw(*p), None).is_ok())
+        .collect();
+    for p in &survivors {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(*p),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
+    assert_eq!(status.code(), Some(want), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        survivors.is_empty(),
+        "the hung rollback DEL survived cnictl: {survivors:?}"
+    );
+    assert!(
+        stderr.contains("faulty"),
+        "the error must name the plugin: {stderr}"
+    );
+    assert!(stderr.contains("left behind"), "{stderr}");
+    // bridge and portmap were never rolled back: their work is there, and recorded
+    assert_eq!(lab.reservations("hungdel").len(), 1, "{stderr}");
+    assert!(lab.nat_rules().contains(&format!("--dport {PORT}")));
+    assert_eq!(lab.cache_files().len(), 1, "the failed-ADD entry: {stderr}");
+    assert!(!records(&lab).is_empty(), "no cnictl record: {stderr}");
+    // the printed command cleans up (the plugin healed: its DEL now succeeds)
+    lab.fake_plugins(&["faulty"], json!([]));
+    let words = cleanup_words(&stderr);
+    assert!(words.iter().any(|w| w == "del"), "{words:?}");
+    run_printed(&lab, &words).expect(0, "the printed clean-up command");
+    if Lab::netns_exists(&ctr) {
+        common::run("ip", &["netns", "delete", &ctr]).expect(0, "ip netns delete");
+    }
+    assert_nothing_left(&lab, "hungdel", Some(&ctr));
+}
+
+#[test]
+#[ignore = "needs root, network namespaces and the reference plugins"]
+fn second_sigint_stops_a_hung_rollback_del() {
+    use nix::sys::signal::Signal::SIGINT;
+    second_signal_stops_a_hung_rollback(SIGINT, SIGINT, 130);
+}
+
+#[test]
+#[ignore = "needs root, network namespaces and the reference plugins"]
+fn second_sigterm_stops_a_hung_rollback_del() {
+    use nix::sys::signal::Signal::SIGTERM;
+    second_signal_stops_a_hung_rollback(SIGTERM, SIGTERM, 143);
+}
+
+#[test]
+#[ignore = "needs root, network namespaces and the reference plugins"]
+fn failed_rollback_del_is_recorded_and_del_cleans_up() {
+    let lab = lab_with(
+        "faildel",
+        "10.244.8.0/24",
+        true,
+        json!([
+            {"plugin": "faulty", "command": "ADD", "action": "error", "code": 7, "msg": "boom"},
+            {"plugin": "faulty", "command": "DEL", "action": "error", "code": 11, "msg": "del broke"}
+        ]),
+    );
+    let ctr = lab.container("d");
+    let id = container_id(&lab);
+    let cap = portmap_cap();
+    let r = lab
+        .cnictl(&["add", "faildel", &ctr, "--container-id", &id, "--cap", &cap])
+        .expect(1, "add whose rollback DEL fails");
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("plugin \"faulty\" failed (ADD)"),
+        "the error must name the plugin: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("del broke"), "{}", r.stderr);
+    // recorded as a failed ADD, in libcni's results/ and cnictl's records
+    assert_eq!(lab.cache_files().len(), 1, "{}", r.stderr);
+    assert!(!records(&lab).is_empty(), "{}", r.stderr);
+    let att = lab
+        .cnictl(&["attachments", "-o", "json"])
+        .expect(0, "attachments");
+    let list = att.json()["attachments"].clone();
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!(list[0]["containerId"], json!(id), "{list}");
+    assert_eq!(list[0]["addState"], json!("add-failed"), "{list}");
+    // the plugin healed: del (without --cap: the record has it) leaves nothing
+    lab.fake_plugins(&["faulty"], json!([]));
+    lab.cnictl(&["del", "faildel", &ctr, "--container-id", &id, "--rm-netns"])
+        .expect(0, "del of a failed ADD");
+    assert_nothing_left(&lab, "faildel", Some(&ctr));
+}
+
+/// A fake rule's shell command that swaps `<cache>/results` for a regular file (root ignores
+/// permission bits), keeping the directory aside.
+fn break_results(lab: &Lab) -> String {
+    let r = lab.cache_dir().join("results");
+    let r = r.display();
+    format!("mkdir -p {r} && mv {r} {r}.aside && printf x > {r}")
+}
+
+/// Puts `<cache>/results` back after `break_results`.
+fn mend_results(lab: &Lab) {
+    let r = lab.cache_dir().join("results");
+    std::fs::remove_file(&r).expect("the file break_results left");
+    std::fs::rename(r.with_extension("aside"), &r).expect("results/ back");
+}
+
+fn results_unwritable_after_add(no_rollback: bool) {
+    let lab = Lab::new();
+    let result = json!({"cniVersion": "1.0.0"});
+    let rules = json!([{"plugin": "faulty", "command": "ADD", "sh": break_results(&lab),
+                        "action": "result", "result": result}]);
+    lab.fake_plugins(&["faulty"], rules);
+    lab.write_conf(
+        "10-f.conflist",
+        &json!({"cniVersion": "1.0.0", "name": "nores", "plugins": [
+            {"type": "bridge", "bridge": lab.bridge(), "isGateway": true, "ipMasq": true,
+             "ipam": {"type": "host-local", "dataDir": lab.ipam_dir(),
+                      "ranges": [[{"subnet": "10.244.9.0/24"}]]}},
+            {"type": "portmap", "capabilities": {"portMappings": true}},
+            {"type": "faulty"}
+        ]}),
+    );
+    let ctr = lab.container("w");
+    let id = container_id(&lab);
+    let cap = portmap_cap();
+    let mut args = vec!["add", "nores", &ctr, "--container-id", &id, "--cap", &cap];
+    if no_rollback {
+        args.push("--no-rollback");
+    }
+    let r = lab
+        .cnictl(&args)
+        .expect(1, "add whose cache write fails after the plugins ran");
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("plugin \"cache\""),
+        "a cache failure is not a plugin's: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("results"), "names the file: {}", r.stderr);
+    lab.fake_plugins(&["faulty"], json!([]));
+    mend_results(&lab);
+    if no_rollback {
+        // nothing undone: the attachment is there, and the record says how to delete it
+        assert_eq!(lab.reservations("nores").len(), 1, "{}", r.stderr);
+        assert!(lab.nat_rules().contains(&format!("--dport {PORT}")));
+        assert!(!records(&lab).is_empty(), "no record: {}", r.stderr);
+        lab.cnictl(&["del", "nores", &ctr, "--container-id", &id, "--rm-netns"])
+            .expect(0, "del after a --no-rollback add whose cache write failed");
+    } else {
+        assert!(r.stderr.contains("rolled back"), "{}", r.stderr);
+    }
+    assert_nothing_left(&lab, "nores", Some(&ctr));
+}
+
+#[test]
+#[ignore = "needs root, network namespaces and the reference plugins"]
+fn results_unwritable_after_the_plugins_ran_is_rolled_back() {
+    results_unwritable_after_add(false);
+}
+
+#[test]
+#[ignore = "needs root, network namespaces and the reference plugins"]
+fn results_unwritable_after_the_plugins_ran_with_no_rollback_keeps_the_record() {
+    results_unwritable_after_add(true);
+}
+
+#[test]
+#[ignore = "needs root, network namespaces and the reference plugins"]
+fn del_with_unwritable_results_exits_1() {
+    let lab = lab_with("delro", "10.244.10.0/24", true, json!([]));
+    let ctr = lab.container("r");
+    healthy_add(&lab, "delro", &ctr);
+    let id = container_id(&lab);
+    lab.fake_plugins(
+        &["faulty"],
+        json!([{"plugin": "faulty", "command": "DEL", "sh": break_results(&lab),
+                "action": "raw", "stdout": "", "exit": 0}]),
+    );
+    let r = lab
+        .cnictl(&["del", "delro", &ctr, "--container-id", &id])
+        .expect(1, "del whose cache entry cannot be removed");
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!(r.stderr.contains("results"), "names the file: {}", r.stderr);
+    // the DELs ran: the IP and the rules are gone
+    assert!(lab.reservations("delro").is_empty(), "{}", r.stderr);
+    assert!(!lab.nat_rules().contains(&format!("--dport {PORT}")));
+    lab.fake_plugins(&["faulty"], json!([]));
+    mend_results(&lab);
+    lab.cnictl(&["del", "delro", &ctr, "--container-id", &id, "--rm-netns"])
+        .expect(0, "del again");
+    assert_nothing_left(&lab, "delro", Some(&ctr));
 }

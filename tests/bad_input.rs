@@ -11,31 +11,9 @@
 mod common;
 
 use common::fake::{cnitool_id, error_lines, tags, Sandbox};
-use common::Run;
+use common::{NetnsName, Run};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
-
-/// A namespace name (for `$NAME`) that must not exist afterwards; deleted on drop if it does.
-struct Name(String);
-
-impl Name {
-    fn new() -> Name {
-        Name(format!("cnictl-bad-{}", common::token()))
-    }
-    fn exists(&self) -> bool {
-        Path::new("/var/run/netns").join(&self.0).exists()
-    }
-}
-
-impl Drop for Name {
-    fn drop(&mut self) {
-        if self.exists() {
-            let _ = std::process::Command::new("ip")
-                .args(["netns", "delete", &self.0])
-                .output();
-        }
-    }
-}
 
 /// The placeholders of a case's strings.
 struct Vars {
@@ -162,7 +140,7 @@ fn run_case(case: &Value) -> Result<(), String> {
     let plugins = strings(&case["plugins"], &Vars::empty());
     let refs: Vec<&str> = plugins.iter().map(String::as_str).collect();
     let sb = Sandbox::new(&refs);
-    let name = Name::new();
+    let name = NetnsName::new("cnictl-bad");
     let vars = Vars {
         ns: sb.ns().to_string(),
         sb: sb.dir.path().to_string_lossy().into_owned(),

@@ -6,7 +6,7 @@
 mod common;
 
 use common::fake::{tags, the_error, Sandbox};
-use common::Run;
+use common::{NetnsName, Run};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -41,28 +41,6 @@ fn snapshot(sb: &Sandbox) -> Vec<PathBuf> {
     walk(sb.dir.path(), sb.dir.path(), &mut out);
     out.sort();
     out
-}
-
-/// A bare netns name that does not exist; deleted on drop if cnictl created it after all.
-struct Name(String);
-
-impl Name {
-    fn new() -> Name {
-        Name(format!("cnictl-cli-bad-{}", common::token()))
-    }
-    fn exists(&self) -> bool {
-        Path::new("/var/run/netns").join(&self.0).exists()
-    }
-}
-
-impl Drop for Name {
-    fn drop(&mut self) {
-        if self.exists() {
-            let _ = std::process::Command::new("ip")
-                .args(["netns", "delete", &self.0])
-                .output();
-        }
-    }
 }
 
 /// Runs `args` (after the sandbox's dir flags) and asserts a refusal before anything ran:
@@ -106,7 +84,7 @@ fn sandbox() -> Sandbox {
 fn missing_conf_dir() {
     let sb = sandbox();
     let absent = sb.path("absent.d");
-    let name = Name::new();
+    let name = NetnsName::new("cnictl-cli-bad");
     let absent_s = absent.to_string_lossy().into_owned();
     refused_with(
         &sb,
@@ -126,7 +104,7 @@ fn unknown_network_lists_the_networks_present() {
         "20-n2.conf",
         &json!({"cniVersion": "1.0.0", "name": "n2", "type": "p1"}).to_string(),
     );
-    let name = Name::new();
+    let name = NetnsName::new("cnictl-cli-bad");
     let conf = sb.conf_dir().to_string_lossy().into_owned();
     refused(
         &sb,
@@ -144,7 +122,7 @@ fn malformed_json_names_file_line_and_column() {
         "05-bad.conflist",
         "{\"cniVersion\": \"1.0.0\",\n \"name\": \"bad\",\n \"plugins\": [{\"type\": \"p1\",}]}\n",
     );
-    let name = Name::new();
+    let name = NetnsName::new("cnictl-cli-bad");
     refused(&sb, &["add", "bad", &name.0], 2, &["05-bad.conflist:3:28"]);
     assert!(!name.exists(), "a netns was created");
 }
@@ -156,7 +134,7 @@ fn plugin_not_on_the_path_lists_the_dirs_searched() {
     let bin = sb.bin().to_string_lossy().into_owned();
     let other = sb.path("other").to_string_lossy().into_owned();
     let path = format!("{bin}:{other}");
-    let name = Name::new();
+    let name = NetnsName::new("cnictl-cli-bad");
     let r = refused_with(
         &sb,
         sb.cnictl().cni_path(&path).args(&["add", "n1", &name.0]),
@@ -180,7 +158,7 @@ fn ipam_plugin_not_on_the_path_lists_the_dirs_searched() {
         json!([{"type": "p1"}, {"type": "p2", "ipam": {"type": "nosuch-ipam"}}]),
     );
     let bin = sb.bin().to_string_lossy().into_owned();
-    let name = Name::new();
+    let name = NetnsName::new("cnictl-cli-bad");
     refused(&sb, &["add", "n1", &name.0], 2, &["\"nosuch-ipam\"", &bin]);
     assert!(!name.exists(), "a netns was created");
 }
@@ -191,7 +169,7 @@ fn plugin_type_with_a_path_is_refused_even_when_the_file_exists() {
     // bin/../x exists and is the fake plugin: only the name check stops it
     sb.install_at(&sb.path("x"));
     sb.conflist("n1", "1.0.0", json!([{"type": "../x"}]));
-    let name = Name::new();
+    let name = NetnsName::new("cnictl-cli-bad");
     let r = refused(
         &sb,
         &["add", "n1", &name.0],
@@ -268,7 +246,7 @@ fn invalid_identifiers_are_refused_by_every_verb() {
 #[test]
 fn arg_without_equals_sign() {
     let sb = sandbox();
-    let name = Name::new();
+    let name = NetnsName::new("cnictl-cli-bad");
     refused(
         &sb,
         &["add", "n1", &name.0, "--arg", "FOO"],
@@ -290,7 +268,7 @@ fn arg_without_equals_sign() {
 #[test]
 fn cap_with_invalid_json() {
     let sb = sandbox();
-    let name = Name::new();
+    let name = NetnsName::new("cnictl-cli-bad");
     refused(
         &sb,
         &["add", "n1", &name.0, "--cap", "portMappings=[{"],

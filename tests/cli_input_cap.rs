@@ -115,7 +115,7 @@ fn validate_stdin_from_dev_zero_ends_with_the_cap_finding() {
             "unreadable-file".into(),
             "<stdin>".into(),
             "error".into(),
-            "the input is more than the 16 MiB cnictl reads of a config: it is not a network configuration".into()
+            "the input is larger than the 16 MiB cnictl reads of one input: it is not a network configuration".into()
         )],
         "{v:#}"
     );
@@ -162,7 +162,8 @@ fn a_100_mb_config_is_refused_alike_piped_to_stdin_and_in_a_directory() {
     let piped = piped
         .expect(1, "a 100 MB config piped to validate -")
         .json();
-    let tail = "more than the 16 MiB cnictl reads of a config: it is not a network configuration";
+    let tail =
+        "larger than the 16 MiB cnictl reads of one input: it is not a network configuration";
     assert_eq!(
         findings(&in_dir),
         [(

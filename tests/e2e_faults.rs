@@ -766,10 +766,19 @@ fn results_unwritable_after_add(no_rollback: bool) {
         assert_eq!(lab.reservations("nores").len(), 1, "{}", r.stderr);
         assert!(lab.nat_rules().contains(&format!("--dport {PORT}")));
         assert!(!records(&lab).is_empty(), "no record: {}", r.stderr);
+        // the note does not claim a cache entry that could not be written
+        assert!(!r.stderr.contains("cached as a failed ADD"), "{}", r.stderr);
+        assert!(
+            r.stderr.contains("cnictl's own record keeps"),
+            "{}",
+            r.stderr
+        );
         lab.cnictl(&["del", "nores", &ctr, "--container-id", &id, "--rm-netns"])
             .expect(0, "del after a --no-rollback add whose cache write failed");
     } else {
         assert!(r.stderr.contains("rolled back"), "{}", r.stderr);
+        // no report of removing an entry that was never written
+        assert!(!r.stderr.contains("cache: removing"), "{}", r.stderr);
     }
     assert_nothing_left(&lab, "nores", Some(&ctr));
 }

@@ -79,10 +79,25 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
             | RuntimeError::AddCacheFailed { .. } = e
             {
                 if left {
-                    let what = if a.no_rollback {
-                        "kept the partial attachment (cached as a failed ADD)"
+                    let cached = match &e {
+                        RuntimeError::AddFailed { rollback, .. }
+                        | RuntimeError::Interrupted { rollback, .. }
+                        | RuntimeError::AddCacheFailed { rollback, .. } => {
+                            rollback.cached.is_some()
+                        }
+                        _ => false,
+                    };
+                    let how = if cached {
+                        "cached as a failed ADD"
                     } else {
-                        "the rollback did not complete and left part of the attachment (cached as a failed ADD)"
+                        "the cache entry could not be written; cnictl's own record keeps what del needs"
+                    };
+                    let what = if a.no_rollback {
+                        format!("kept the partial attachment ({how})")
+                    } else {
+                        format!(
+                            "the rollback did not complete and left part of the attachment ({how})"
+                        )
                     };
                     s.printer.note(&format!(
                         "{what}; clean up with: {}",

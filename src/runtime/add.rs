@@ -5,7 +5,9 @@ use super::{
     chain_json, prev_for_del, AddOutcome, Attachment, CallError, Incomplete, IncompleteDel,
     PluginError, Resolved, Rollback, Runtime, RuntimeError, DEFAULT_ROLLBACK_TIMEOUT,
 };
-use crate::cache::{CacheEntry, Cached, FailedAdd, RawJson, Record, RecordState, RECORD_VERSION};
+use crate::cache::{
+    CacheEntry, CacheError, Cached, FailedAdd, RawJson, Record, RecordState, RECORD_VERSION,
+};
 use crate::config::NetworkConfigList;
 use crate::invoke::{Command, ExecLimits, PluginFailure};
 use crate::types::error::CniError;
@@ -279,11 +281,15 @@ impl<'a> Runtime<'a> {
         let left = plugins_left(list, &rb, started);
         rb.left = left.clone();
         if left.is_empty() {
-            if let Err(e) = self
+            match self
                 .cache
                 .remove(&list.name, &att.container_id, &att.ifname)
             {
-                errors.push(e.to_string());
+                // `results` is not a directory (the reason the write failed): no entry there.
+                Err(CacheError::Remove { err, .. })
+                    if err.raw_os_error() == Some(libc::ENOTDIR) => {}
+                Err(e) => errors.push(e.to_string()),
+                Ok(()) => {}
             }
             if let Err(e) = self
                 .cache

@@ -123,7 +123,7 @@ pub(crate) fn report(display: &Path, why: &Unreadable, sink: &mut Sink) {
         ),
         Unreadable::TooLarge(size, stdin) => (
             format!(
-                "{} more than the {} MiB cnictl reads of a config: it is not a network configuration",
+                "{} larger than the {} MiB cnictl reads of one input: it is not a network configuration",
                 match size {
                     Some(n) => format!("the file is {n} bytes,"),
                     None if *stdin => "the input is".to_string(),
@@ -245,7 +245,7 @@ mod tests {
                 "unreadable-file",
                 PathBuf::from("<stdin>"),
                 "error",
-                "the input is more than the 16 MiB cnictl reads of a config: it is not a network configuration"
+                "the input is larger than the 16 MiB cnictl reads of one input: it is not a network configuration"
             )]
         );
         assert_eq!(report.errors(), 1);
@@ -267,7 +267,7 @@ mod tests {
             [(
                 "unreadable-file",
                 "error",
-                "the file is 16777217 bytes, more than the 16 MiB cnictl reads of a config: it is not a network configuration"
+                "the file is 16777217 bytes, larger than the 16 MiB cnictl reads of one input: it is not a network configuration"
             )]
         );
         assert_eq!(report.errors(), 1);

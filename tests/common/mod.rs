@@ -314,3 +314,27 @@ impl Drop for Lab {
             .output();
     }
 }
+
+/// A bare netns name (with a per-run token) that does not exist yet, for tests asserting
+/// that nothing was created; deleted on drop if cnictl created it after all.
+pub struct NetnsName(pub String);
+
+impl NetnsName {
+    pub fn new(prefix: &str) -> NetnsName {
+        NetnsName(format!("{prefix}-{}", token()))
+    }
+
+    pub fn exists(&self) -> bool {
+        Path::new("/var/run/netns").join(&self.0).exists()
+    }
+}
+
+impl Drop for NetnsName {
+    fn drop(&mut self) {
+        if self.exists() {
+            let _ = Command::new("ip")
+                .args(["netns", "delete", &self.0])
+                .output();
+        }
+    }
+}

@@ -197,6 +197,7 @@ pub fn runtime<'a>(
         plugin_ns: Some(ns.record(s)),
         conf_dir: Some(s.conf_dir.clone()),
         rollback_stop: Some(s.rollback_stop.clone()),
+        guard: ns.guard.clone(),
     }
 }
 

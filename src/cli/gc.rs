@@ -189,7 +189,7 @@ pub fn run(s: &Settings, a: GcArgs) -> anyhow::Result<i32> {
     let mut plans = Vec::new();
     for (name, current) in networks {
         let gone = current.is_none();
-        let plan = rt.gc_plan(&name, current, &valid, a.gc_verb, &ns.guard)?;
+        let plan = rt.gc_plan(&name, current, &valid, a.gc_verb)?;
         if gone && plan.stale.is_empty() && plan.kept.is_empty() && plan.skipped.is_empty() {
             bail!(
                 "network \"{name}\" is not in {} and the cache ({}) has no attachment of it",

@@ -102,6 +102,7 @@ impl<'a> Runtime<'a> {
         no_rollback: bool,
     ) -> Result<AddOutcome, RuntimeError> {
         Self::validate_ids(&list.name, att)?;
+        self.guard_netns(att)?;
         // The intent: what DEL and gc need if this process dies before the ADD is settled.
         let mut record = self.intent(list, att);
         self.cache.write_record(&record)?;

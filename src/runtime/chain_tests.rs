@@ -80,6 +80,7 @@ impl Lab {
             plugin_ns: None,
             conf_dir: None,
             rollback_stop: None,
+            guard: crate::netns::Guard::new(None).unwrap(),
         }
     }
 
@@ -1438,4 +1439,165 @@ fn identity_fields_that_disagree_with_the_file_name_are_a_warning_and_the_reques
             "{field}: the file read is the one removed"
         );
     }
+}
+
+// The guard: part of the runtime, asked by ADD, DEL and CHECK before any plugin runs
+
+/// Every file under `dir` (none when it does not exist), relative to it.
+fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in rd {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(
+                files_under(&p)
+                    .into_iter()
+                    .map(|f| format!("{}/{f}", p.file_name().unwrap().to_string_lossy())),
+            );
+        } else {
+            out.push(p.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    out
+}
+
+/// A real network namespace file this test can stat without root (its parent's), and a guard
+/// that forbids exactly that namespace as the plugins' one. No plugin ever runs: the exec
+/// only records.
+fn forbidden_ns() -> (String, crate::netns::Guard) {
+    let path = format!("/proc/{}/ns/net", std::os::unix::process::parent_id());
+    let id = crate::netns::netns_id(std::path::Path::new(&path)).unwrap();
+    let guard = crate::netns::Guard::from_parts(vec![(id, crate::netns::Forbidden::HostNetns)]);
+    (path, guard)
+}
+
+#[test]
+fn add_refuses_forbidden_and_reader_dependent_netns_before_anything() {
+    let lab = Lab::new(|_, _| Answer::Ok(R1));
+    let (forbidden, guard) = forbidden_ns();
+    let l = chain("1.0.0");
+    for netns in [
+        forbidden.as_str(),
+        "/proc/self/ns/net",
+        "/proc/thread-self/ns/net",
+    ] {
+        let mut rt = lab.rt();
+        rt.guard = guard.clone();
+        let resolved = rt.resolve(&l).unwrap();
+        let att = Attachment {
+            netns: netns.into(),
+            ..attachment()
+        };
+        let err = rt.add(&l, &resolved, &att, false).unwrap_err();
+        match &err {
+            RuntimeError::Netns(crate::netns::NetnsError::Forbidden { reasons, .. }) => {
+                assert_eq!(netns, forbidden);
+                assert_eq!(reasons, &[crate::netns::Forbidden::HostNetns]);
+            }
+            RuntimeError::Netns(crate::netns::NetnsError::ReaderDependent { .. }) => {
+                assert_ne!(netns, forbidden);
+            }
+            other => panic!("{netns}: expected a guard refusal, got {other:?}"),
+        }
+        assert!(err.nothing_ran(), "{err}");
+        assert!(lab.exec.calls().is_empty(), "{netns}: {:?}", lab.log());
+        assert_eq!(
+            files_under(&lab.dir.path().join("cache")),
+            Vec::<String>::new(),
+            "{netns}: no entry, no record"
+        );
+    }
+}
+
+#[test]
+fn del_and_check_refuse_forbidden_and_reader_dependent_netns_and_keep_the_entry() {
+    let lab = Lab::new(|_, _| Answer::Ok(R1));
+    let (forbidden, guard) = forbidden_ns();
+    let l = chain("1.0.0");
+    for netns in [forbidden.as_str(), "/proc/self/ns/net"] {
+        // The forbidden namespace: an entry naming it, as another runtime (or an older
+        // cnictl) may have written it; the ADD runs under a guard that forbids nothing, with
+        // the recording exec. A reader-dependent spelling no guard lets through: the entry
+        // names NETNS, and the request names the spelling with --force (else the netns
+        // mismatch would refuse it first).
+        let mut open = lab.rt();
+        open.guard = crate::netns::Guard::from_parts(Vec::new());
+        let reader_dependent = netns != forbidden;
+        let att = Attachment {
+            netns: if reader_dependent { NETNS } else { netns }.into(),
+            ..attachment()
+        };
+        open.add(&l, &open.resolve(&l).unwrap(), &att, false)
+            .unwrap();
+        let files = files_under(&lab.dir.path().join("cache"));
+        assert!(!files.is_empty());
+        let n = lab.exec.calls().len();
+
+        let mut rt = lab.rt();
+        rt.guard = guard.clone();
+        let req = DelRequest {
+            netns: netns.into(),
+            force: reader_dependent,
+            ..del_req()
+        };
+        for (verb, res) in [
+            ("DEL", rt.del(Some(&l), &req)),
+            ("CHECK", rt.check(&l, &req)),
+        ] {
+            let err = res.unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    RuntimeError::Netns(
+                        crate::netns::NetnsError::Forbidden { .. }
+                            | crate::netns::NetnsError::ReaderDependent { .. }
+                    )
+                ),
+                "{verb} {netns}: {err:?}"
+            );
+            assert!(err.nothing_ran(), "{err}");
+            assert_eq!(lab.exec.calls().len(), n, "{verb} {netns}: {:?}", lab.log());
+            assert_eq!(
+                files_under(&lab.dir.path().join("cache")),
+                files,
+                "{verb} {netns}: the entry and record are kept"
+            );
+        }
+        // With --force too: the guard is not a mismatch check.
+        let forced = DelRequest {
+            force: true,
+            ..req.clone()
+        };
+        assert!(matches!(
+            rt.del(Some(&l), &forced),
+            Err(RuntimeError::Netns(_))
+        ));
+        assert_eq!(lab.exec.calls().len(), n);
+        // Clean up for the next spelling, through the open guard.
+        let cleanup = DelRequest {
+            netns: att.netns.clone(),
+            ..del_req()
+        };
+        open.del(Some(&l), &cleanup).unwrap();
+        assert_eq!(lab.results(), Vec::<String>::new());
+    }
+}
+
+#[test]
+fn del_of_a_missing_netns_passes_the_guard() {
+    let lab = Lab::new(|_, _| Answer::Ok(R1));
+    let (_, guard) = forbidden_ns();
+    let l = chain("1.0.0");
+    lab.add(&l, false).unwrap();
+    let n = lab.exec.calls().len();
+    let mut rt = lab.rt();
+    rt.guard = guard;
+    // NETNS does not exist: nothing there can be a forbidden namespace.
+    assert!(!std::path::Path::new(NETNS).exists());
+    rt.del(Some(&l), &del_req()).unwrap();
+    assert_eq!(lab.log()[n..], ["DEL p3", "DEL p2", "DEL p1"]);
+    assert_eq!(lab.results(), Vec::<String>::new());
 }

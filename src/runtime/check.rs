@@ -83,6 +83,7 @@ impl<'a> Runtime<'a> {
         )?;
         let att = self.effective_attachment(entry, req, &mut out.warnings);
         Self::validate_ids(&list.name, &att)?;
+        self.guard_netns(&att)?;
         let resolved = self.resolve(list)?;
         let prev = match result
             .as_ref()

@@ -88,6 +88,7 @@ impl<'a> Runtime<'a> {
         };
         let att = self.effective_attachment(entry, req, &mut out.warnings);
         Self::validate_ids(&list.name, &att)?;
+        self.guard_netns(&att)?;
         let version = Version::parse(&list.cni_version).map_err(|e| RuntimeError::Version {
             network: list.name.clone(),
             msg: format!("invalid cniVersion: {e}"),

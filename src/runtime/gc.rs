@@ -17,7 +17,7 @@ use super::{CallError, DelRequest, PluginError, Runtime, RuntimeError};
 use crate::cache::{CacheEntry, CacheError, Record, RecordState, Skipped};
 use crate::config::{self, NetworkConfigList};
 use crate::invoke::{self, CniArgs, Command};
-use crate::netns::{Guard, NetnsError};
+use crate::netns::NetnsError;
 use crate::types::ident::{validate_container_id, validate_ifname};
 use crate::types::result::addresses;
 use crate::types::version::Version;
@@ -320,8 +320,8 @@ impl<'a> Runtime<'a> {
     /// Plans gc of `network`: its cache entries split into stale and kept, and the GC verb
     /// decision. `current` is the network's config, None when it is no longer in the config
     /// dir. `gc_verb` asks for the GC verb with a derived set (`--live`, `--all`).
-    /// `guard` holds the namespaces no plugin may be run for (the plugins', the node's,
-    /// cnictl's own): an entry whose netns is one of them, or a reader-dependent path, is
+    /// The runtime's guard holds the namespaces no plugin may be run for (the plugins', the
+    /// node's, cnictl's own): an entry whose netns is one of them, or a reader-dependent path, is
     /// planned but never DELeted. Nothing is run or changed.
     pub fn gc_plan(
         &self,
@@ -329,7 +329,6 @@ impl<'a> Runtime<'a> {
         current: Option<NetworkConfigList>,
         valid: &ValidSet,
         gc_verb: bool,
-        guard: &Guard,
     ) -> Result<NetworkPlan, GcError> {
         let scan = self.cache.scan_attachments(None)?;
         let prefix = format!("{network}-");
@@ -382,7 +381,7 @@ impl<'a> Runtime<'a> {
         let mut kept = Vec::new();
         for (entry, add_state) in entries {
             let g = GcEntry {
-                netns: NetnsState::of(&entry.netns, Some(guard)),
+                netns: NetnsState::of(&entry.netns, Some(&self.guard)),
                 ips: entry.result.as_ref().map(addresses).unwrap_or_default(),
                 entry,
                 add_state,

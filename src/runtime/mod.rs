@@ -24,6 +24,7 @@ use crate::config::{self, NetworkConfigList};
 use crate::invoke::{
     self, CniArgs, Command, Exec, ExecError, ExecLimits, ExecOutput, PluginFailure,
 };
+use crate::netns::{Guard, NetnsError};
 use crate::types::error::CniError;
 use crate::types::result::CniResult;
 use crate::types::version::{self, Version};
@@ -373,6 +374,10 @@ pub enum RuntimeError {
         /// The namespace of this command.
         now: String,
     },
+    /// The attachment's netns is one the guard forbids, or a spelling whose meaning depends on
+    /// the reader: refused before any plugin ran or anything was written.
+    #[error(transparent)]
+    Netns(#[from] NetnsError),
     /// DEL or CHECK with `--container-id` of an entry that names another container netns.
     #[error("the cache entry of container \"{container_id}\" interface {ifname} on network \"{network}\" names netns {cached}, not {given}; give that netns, or --force to run the {command} in {given}")]
     NetnsMismatch {
@@ -415,6 +420,7 @@ impl RuntimeError {
                 | RuntimeError::BadCache { .. }
                 | RuntimeError::PluginNsMismatch { .. }
                 | RuntimeError::NetnsMismatch { .. }
+                | RuntimeError::Netns(_)
                 // Only cache failures before any plugin ran are `Cache`; later ones are
                 // `AddCacheFailed` or `CacheAfterRun`.
                 | RuntimeError::Cache(_)
@@ -470,6 +476,15 @@ pub struct Runtime<'a> {
     /// asks for the clean-up the rollback already is); the caller sets this one on a second
     /// signal.
     pub rollback_stop: Option<Arc<AtomicUsize>>,
+    /// The namespaces no container network may be set up in (the plugins', the node's,
+    /// cnictl's own) and the spellings that must never reach a plugin (`/proc/self/...`).
+    /// Required, not optional: ADD, DEL and CHECK ask it about the attachment's netns right
+    /// before the first plugin runs (and before anything is written to the cache), and gc
+    /// plans with it, so no library caller can run a chain in a forbidden namespace by
+    /// forgetting a check. Build it with [`Guard::new`] (or [`Guard::from_parts`] when the
+    /// caller identified the namespaces itself); the command line checks the same guard
+    /// earlier only to give friendlier errors.
+    pub guard: Guard,
 }
 
 /// The binaries a chain needs, resolved before anything runs.
@@ -542,6 +557,18 @@ impl<'a> Runtime<'a> {
             value: att.ifname.clone(),
             error,
         })
+    }
+
+    /// The guard's word on the attachment's netns, asked right before the first plugin runs
+    /// (by ADD before its intent record is written): an empty path, a reader-dependent
+    /// spelling and a forbidden namespace are refused, whatever the verb. A path where nothing
+    /// exists passes: it cannot be a forbidden namespace, DEL must succeed for resources that
+    /// are gone (the spec), and for ADD and CHECK the plugin reports the missing namespace
+    /// (the command line creates or requires it before this point).
+    fn guard_netns(&self, att: &Attachment) -> Result<(), RuntimeError> {
+        self.guard
+            .existing_or_gone(std::path::Path::new(&att.netns))?;
+        Ok(())
     }
 
     fn cni_args(&self, att: &Attachment) -> CniArgs {

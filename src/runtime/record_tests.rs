@@ -54,6 +54,7 @@ impl Env {
             plugin_ns: Some(ns(7)),
             conf_dir: None,
             rollback_stop: None,
+            guard: crate::netns::Guard::new(None).unwrap(),
         }
     }
 
@@ -208,13 +209,7 @@ fn a_failed_rollback_is_a_failed_add_that_gc_lists_and_del_cleans() {
     assert_eq!(r.state, RecordState::AddFailed);
     assert_eq!(r.failed.as_ref().unwrap().left, ["p1"]);
     let plan = rt
-        .gc_plan(
-            "n",
-            Some(l.clone()),
-            &ValidSet::All,
-            false,
-            &crate::netns::Guard::new(None).unwrap(),
-        )
+        .gc_plan("n", Some(l.clone()), &ValidSet::All, false)
         .unwrap();
     assert_eq!(plan.stale.len(), 1);
     assert_eq!(plan.stale[0].add_state, Some(RecordState::AddFailed));
@@ -237,15 +232,7 @@ fn gc_deletes_a_leftover_intent_with_its_cached_args() {
     let mut intent = rt.intent(&l, &att());
     intent.pid = u32::MAX;
     rt.cache.write_record(&intent).unwrap();
-    let plan = rt
-        .gc_plan(
-            "n",
-            None,
-            &ValidSet::All,
-            false,
-            &crate::netns::Guard::new(None).unwrap(),
-        )
-        .unwrap();
+    let plan = rt.gc_plan("n", None, &ValidSet::All, false).unwrap();
     assert_eq!(plan.stale.len(), 1);
     assert_eq!(plan.stale[0].add_state, Some(RecordState::Adding));
     let out = rt.gc_run(vec![plan]);
@@ -344,13 +331,7 @@ fn gc_drops_the_record_of_an_attachment_another_runtime_deleted() {
     rt.cache.remove("n", "c1", "eth0").unwrap();
     assert_eq!(e.records().len(), 1);
     let plan = rt
-        .gc_plan(
-            "n",
-            Some(l.clone()),
-            &ValidSet::All,
-            false,
-            &crate::netns::Guard::new(None).unwrap(),
-        )
+        .gc_plan("n", Some(l.clone()), &ValidSet::All, false)
         .unwrap();
     assert!(plan.stale.is_empty(), "an inert record is no attachment");
     let before = e.exec.calls().len();

@@ -92,6 +92,7 @@ fn runtime<'a>(
         },
         observer: None,
         rollback_stop: Some(stop.clone()),
+        guard: crate::netns::Guard::new(None).unwrap(),
         plugin_ns: None,
         conf_dir: None,
     }

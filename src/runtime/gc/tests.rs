@@ -8,11 +8,6 @@ use crate::runtime::Attachment;
 use serde_json::json;
 use std::path::Path;
 
-/// The guard of a gc run without --host-netns.
-fn guard() -> Guard {
-    Guard::new(None).unwrap()
-}
-
 struct Env {
     dir: tempfile::TempDir,
     exec: RecordingExec,
@@ -53,15 +48,20 @@ impl Env {
             plugin_ns: None,
             conf_dir: None,
             rollback_stop: None,
+            guard: crate::netns::Guard::new(None).unwrap(),
         }
     }
 
+    /// An attachment whose entry and record name `netns`, as another runtime (or a cnictl
+    /// before the runtime's guard) may have cached it: the ADD runs (through the recording
+    /// exec) for a stable placeholder path the guard lets through, then the entry and record
+    /// are rewritten to name `netns`, which may be one the guard refuses.
     fn add(&self, list: &NetworkConfigList, id: &str, netns: &str) {
         let rt = self.rt();
         let resolved = rt.resolve(list).unwrap();
         let att = Attachment {
             container_id: id.into(),
-            netns: netns.into(),
+            netns: format!("/run/netns/placeholder-{id}"),
             ifname: "eth0".into(),
             args: vec![("K".into(), "V".into())],
             capability_args: json!({"mac":"c2:11:22:33:44:55"})
@@ -70,6 +70,17 @@ impl Env {
                 .unwrap(),
         };
         rt.add(list, &resolved, &att, false).unwrap();
+        let Some(crate::cache::Cached::V1(mut entry)) =
+            rt.cache.read(&list.name, id, "eth0").unwrap()
+        else {
+            panic!("no cniCacheV1 entry after ADD");
+        };
+        entry.netns = netns.into();
+        rt.cache.write(&entry).unwrap();
+        if let Some(mut record) = rt.cache.read_record(&list.name, id, "eth0").unwrap() {
+            record.netns = netns.into();
+            rt.cache.write_record(&record).unwrap();
+        }
     }
 
     /// `COMMAND plugin` of every call but VERSION probes, in order.
@@ -120,7 +131,6 @@ fn case_60_add_gc_del_gc_and_the_exact_gc_stdin() {
             Some(l.clone()),
             &ValidSet::Explicit(vec![pair("c1", "eth0")]),
             false,
-            &guard(),
         )
         .unwrap();
     assert!(plan.stale.is_empty());
@@ -144,13 +154,7 @@ fn case_60_add_gc_del_gc_and_the_exact_gc_stdin() {
 
     // Nothing is valid: DEL (reverse order, cached args), then GC with an empty array.
     let plan = rt
-        .gc_plan(
-            "gcnet",
-            Some(l.clone()),
-            &ValidSet::Explicit(vec![]),
-            false,
-            &guard(),
-        )
+        .gc_plan("gcnet", Some(l.clone()), &ValidSet::Explicit(vec![]), false)
         .unwrap();
     assert_eq!(plan.stale.len(), 1);
     assert_eq!(plan.stale[0].ips, vec!["10.9.0.2/24"]);
@@ -190,9 +194,7 @@ fn disable_gc_runs_nothing() {
     );
     e.add(&l, "c1", "/nonexistent/netns/c1");
     let rt = e.rt();
-    let plan = rt
-        .gc_plan("gcnet", Some(l), &ValidSet::All, true, &guard())
-        .unwrap();
+    let plan = rt.gc_plan("gcnet", Some(l), &ValidSet::All, true).unwrap();
     assert!(plan.stale.is_empty());
     assert_eq!(plan.kept[0].1, KeepReason::DisableGc);
     assert_eq!(plan.gc_verb, GcVerb::Skip(GcVerbSkip::DisableGc));
@@ -214,7 +216,6 @@ fn a_1_0_0_network_gets_the_stale_dels_but_no_gc_verb() {
             Some(l),
             &ValidSet::Explicit(vec![pair("c2", "eth0")]),
             true,
-            &guard(),
         )
         .unwrap();
     assert_eq!(
@@ -262,7 +263,7 @@ fn live_keeps_attachments_whose_netns_exists_and_sends_gc_only_when_asked() {
     e.add(&l, "placeholder", nsdir.join("other").to_str().unwrap());
     let rt = e.rt();
     let plan = rt
-        .gc_plan("gcnet", Some(l.clone()), &ValidSet::Live, false, &guard())
+        .gc_plan("gcnet", Some(l.clone()), &ValidSet::Live, false)
         .unwrap();
     let stale: Vec<&str> = plan
         .stale
@@ -286,9 +287,7 @@ fn live_keeps_attachments_whose_netns_exists_and_sends_gc_only_when_asked() {
     );
     assert_eq!(plan.gc_verb, GcVerb::Skip(GcVerbSkip::NotExplicit));
     // With --gc-verb the kept attachments are the valid list.
-    let plan = rt
-        .gc_plan("gcnet", Some(l), &ValidSet::Live, true, &guard())
-        .unwrap();
+    let plan = rt.gc_plan("gcnet", Some(l), &ValidSet::Live, true).unwrap();
     assert_eq!(
         plan.gc_verb,
         GcVerb::Send(vec![
@@ -309,7 +308,7 @@ fn live_refuses_when_the_netns_directory_is_missing_or_empty() {
     e.add(&l, "c1", empty.join("c1").to_str().unwrap());
     let rt = e.rt();
     let err = rt
-        .gc_plan("gcnet", Some(l.clone()), &ValidSet::Live, false, &guard())
+        .gc_plan("gcnet", Some(l.clone()), &ValidSet::Live, false)
         .unwrap_err();
     assert!(
         matches!(&err, GcError::LiveUnsafe { missing: false, dir, .. } if *dir == empty),
@@ -317,14 +316,14 @@ fn live_refuses_when_the_netns_directory_is_missing_or_empty() {
     );
     assert!(err.to_string().contains("--valid"), "{err}");
     // The same entries with an explicit set are fine.
-    rt.gc_plan("gcnet", Some(l.clone()), &ValidSet::All, false, &guard())
+    rt.gc_plan("gcnet", Some(l.clone()), &ValidSet::All, false)
         .unwrap();
     let e2 = env(&[]);
     let missing = e2.dir.path().join("no-such-dir");
     e2.add(&l, "c1", missing.join("c1").to_str().unwrap());
     let err = e2
         .rt()
-        .gc_plan("gcnet", Some(l), &ValidSet::Live, false, &guard())
+        .gc_plan("gcnet", Some(l), &ValidSet::Live, false)
         .unwrap_err();
     assert!(
         matches!(err, GcError::LiveUnsafe { missing: true, .. }),
@@ -348,9 +347,7 @@ fn forbidden_and_reader_dependent_namespaces_are_never_deleted() {
     e.add(&l, "c2", "/proc/self/ns/net");
     e.add(&l, "c3", "/proc/thread-self/ns/net");
     let rt = e.rt();
-    let plan = rt
-        .gc_plan("gcnet", Some(l), &ValidSet::All, false, &guard())
-        .unwrap();
+    let plan = rt.gc_plan("gcnet", Some(l), &ValidSet::All, false).unwrap();
     let out = rt.gc_run(vec![plan]);
     let _ = sleeper.kill();
     let _ = sleeper.wait();
@@ -401,11 +398,9 @@ fn the_plugins_host_namespace_is_never_deleted() {
     let path = format!("/proc/{}/ns/net", sleeper.id());
     e.add(&l, "c1", &path);
     let id = netns::netns_id(Path::new(&path)).unwrap();
-    let host = Guard::from_parts(vec![(id, netns::Forbidden::HostNetns)]);
-    let rt = e.rt();
-    let plan = rt
-        .gc_plan("gcnet", Some(l), &ValidSet::All, false, &host)
-        .unwrap();
+    let mut rt = e.rt();
+    rt.guard = netns::Guard::from_parts(vec![(id, netns::Forbidden::HostNetns)]);
+    let plan = rt.gc_plan("gcnet", Some(l), &ValidSet::All, false).unwrap();
     let out = rt.gc_run(vec![plan]);
     let _ = sleeper.kill();
     let _ = sleeper.wait();
@@ -427,13 +422,7 @@ fn best_effort_failures_are_recorded_and_the_rest_goes_on() {
     e.add(&l, "c2", "/nonexistent/netns/c2");
     let rt = e.rt();
     let plan = rt
-        .gc_plan(
-            "gcnet",
-            Some(l),
-            &ValidSet::Explicit(vec![]),
-            false,
-            &guard(),
-        )
+        .gc_plan("gcnet", Some(l), &ValidSet::Explicit(vec![]), false)
         .unwrap();
     let out = rt.gc_run(vec![plan]);
     let n = &out.networks[0];
@@ -471,13 +460,9 @@ fn a_network_gone_from_the_config_dir_is_deleted_with_its_cached_config() {
     );
     e.add(&disabled, "c2", "/nonexistent/netns/c2");
     let rt = e.rt();
-    let plan = rt
-        .gc_plan("gcnet", None, &ValidSet::All, true, &guard())
-        .unwrap();
+    let plan = rt.gc_plan("gcnet", None, &ValidSet::All, true).unwrap();
     assert_eq!(plan.gc_verb, GcVerb::Skip(GcVerbSkip::NetworkGone));
-    let off = rt
-        .gc_plan("offnet", None, &ValidSet::All, true, &guard())
-        .unwrap();
+    let off = rt.gc_plan("offnet", None, &ValidSet::All, true).unwrap();
     assert!(off.stale.is_empty(), "the cached config sets disableGC");
     assert_eq!(off.kept[0].1, KeepReason::DisableGc);
     let out = rt.gc_run(vec![plan, off]);
@@ -565,7 +550,7 @@ fn an_entry_whose_fields_disagree_with_its_file_name_is_kept_with_the_reason() {
     std::fs::write(&path, v.to_string()).unwrap();
 
     let plan = rt
-        .gc_plan("gcnet", Some(l.clone()), &ValidSet::All, false, &guard())
+        .gc_plan("gcnet", Some(l.clone()), &ValidSet::All, false)
         .unwrap();
     assert_eq!(plan.stale.len(), 1);
     assert_eq!(plan.stale[0].entry.container_id, "c1");

@@ -26,6 +26,7 @@ fn runtime<'a>(exec: &'a RecordingExec, dir: &tempfile::TempDir) -> Runtime<'a> 
         plugin_ns: None,
         conf_dir: None,
         rollback_stop: None,
+        guard: crate::netns::Guard::new(None).unwrap(),
     }
 }
 

@@ -577,7 +577,15 @@ fn attachments_table_json_and_warnings() {
             .unwrap()
             .split_whitespace()
             .collect::<Vec<_>>(),
-        ["NETWORK", "CONTAINER", "IFNAME", "NETNS", "STATE", "IPS"]
+        [
+            "NETWORK",
+            "CONTAINER",
+            "IFNAME",
+            "NETNS",
+            "STATE",
+            "IPS",
+            "CAPS"
+        ]
     );
     let c1 = row(&r.stdout, "alpha", Some("c1"));
     assert!(c1.contains(&here) && c1.contains(" exists "), "{c1}");

@@ -20,6 +20,7 @@ fn attachment(id: &str, ifname: &str, ips: &[&str], netns: &str) -> AttachmentIn
         ips: ips.iter().map(|s| s.to_string()).collect(),
         result_version: Some("1.0.0".into()),
         add_state: None,
+        capability_args: Default::default(),
     }
 }
 

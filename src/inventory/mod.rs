@@ -24,7 +24,9 @@ pub mod runtimes;
 #[cfg(test)]
 mod tests;
 
-pub use attachments::{list_attachments, state_word, AttachmentInfo, AttachmentList, NetnsState};
+pub use attachments::{
+    list_attachments, state_word, AttachmentInfo, AttachmentList, NetnsState, StaleReason,
+};
 pub use networks::{
     error_reason, scan_networks, NetworkEntry, PluginCheck, PluginRole, Problem, ScanOptions,
 };

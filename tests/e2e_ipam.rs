@@ -80,7 +80,7 @@ fn a_planted_reservation_is_unowned_and_release_frees_only_it() {
     assert!(r.stdout.contains("released"), "{}", r.stdout);
     let mut left = lab.reservations(net);
     left.sort();
-    assert_eq!(left, [live_ip.clone()], "only the planted reservation goes");
+    assert_eq!(left, vec![live_ip], "only the planted reservation goes");
     assert!(store.join("lock").exists() && store.join("last_reserved_ip.0").exists());
 
     // The attachment is untouched: CHECK passes (portmap's 1.1.1 bug aside), DEL frees its IP.

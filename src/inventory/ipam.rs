@@ -384,13 +384,16 @@ pub struct NetworkIpam {
     pub problems: Vec<String>,
 }
 
+/// A reservation file's content: (container ID, ifname), or why it cannot be read.
+type FileContent = Result<(String, Option<String>), String>;
+
 /// What a store directory holds, read.
 #[derive(Debug, Default)]
 struct Store {
     exists: bool,
     lock: bool,
     last: Vec<(String, Option<IpAddr>)>,
-    files: Vec<(IpAddr, PathBuf, Result<(String, Option<String>), String>)>,
+    files: Vec<(IpAddr, PathBuf, FileContent)>,
     other: Vec<String>,
 }
 

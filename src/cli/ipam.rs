@@ -6,7 +6,7 @@ use super::Settings;
 use crate::exit_codes as exit;
 use crate::render::{self, Output};
 use anyhow::{bail, Context};
-use cnictl::config::{self, ConfigError, LoadOptions, NetworkConfigList};
+use cnictl::config::{self, LoadOptions, NetworkConfigList};
 use cnictl::inventory::{self, ipam};
 use cnictl::runtime::gc::{parse_valid_list, parse_valid_pair};
 use cnictl::types::ident::{validate_container_id, validate_network_name};
@@ -118,9 +118,6 @@ fn networks(s: &Settings, a: &IpamArgs) -> anyhow::Result<Vec<NetworkConfigList>
                     s.printer.warning(&w.to_string());
                 }
                 out.push(loaded.list);
-            }
-            Err(e @ (ConfigError::NotFound { .. } | ConfigError::NoConfigsFound { .. })) => {
-                return Err(e.into())
             }
             Err(e) => return Err(e.into()),
         }

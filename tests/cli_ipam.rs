@@ -217,6 +217,34 @@ fn ipam_reports_owned_unowned_missing_usage_and_next_ip() {
     // A named network that does not use host-local is an error.
     let r = s.run(&["ipam", "other"]).expect(2, "ipam other");
     assert!(r.stderr.contains("does not use host-local"), "{}", r.stderr);
+    // An unknown network too, and a network's store that does not exist yet is a note.
+    s.run(&["ipam", "nosuch"]).expect(2, "ipam nosuch");
+    s.network("fresh", json!({"subnet": "10.78.0.0/16"}));
+    let r = s.run(&["ipam", "fresh"]).expect(0, "ipam fresh");
+    assert!(
+        r.stderr
+            .contains("does not exist (host-local has reserved nothing yet)"),
+        "{}",
+        r.stderr
+    );
+    let cols: Vec<&str> = r
+        .stdout
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        cols,
+        [
+            "fresh",
+            "0",
+            "10.78.0.1-10.78.255.254",
+            "0",
+            "65533",
+            "10.78.0.2"
+        ]
+    );
 }
 
 #[test]

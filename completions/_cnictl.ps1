@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the networks of the config dir, and which one each runtime uses by default and why')
             [CompletionResult]::new('plugins', 'plugins', [CompletionResultType]::ParameterValue, 'List the plugin binaries on the CNI path and the spec versions each supports')
             [CompletionResult]::new('attachments', 'attachments', [CompletionResultType]::ParameterValue, 'List what libcni''s cache holds, and whether each network namespace still exists')
+            [CompletionResult]::new('ipam', 'ipam', [CompletionResultType]::ParameterValue, 'Audit host-local''s IP reservations against the cache; free leaked ones with --release')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Lint network configuration files: spec rules, chains, plugin schemas, plugin versions')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('generate-man', 'generate-man', [CompletionResultType]::ParameterValue, 'Write man pages into a directory')
@@ -207,6 +208,57 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)')
+            [CompletionResult]::new('--stale', '--stale', [CompletionResultType]::ParameterName, 'Only problem entries: netns gone, failed or interrupted ADD (cnictl''s records), network no longer configured, and the files that are not readable entries (corrupt, empty)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--skip-broken', '--skip-broken', [CompletionResultType]::ParameterName, 'Skip config files that fail to parse instead of stopping at one that could be the network')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one whole cache entry: runtime args, capability args, the decoded config, the result')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cnictl;attachments;show' {
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--skip-broken', '--skip-broken', [CompletionResultType]::ParameterName, 'Skip config files that fail to parse instead of stopping at one that could be the network')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'cnictl;attachments;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one whole cache entry: runtime args, capability args, the decoded config, the result')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cnictl;attachments;help;show' {
+            break
+        }
+        'cnictl;attachments;help;help' {
+            break
+        }
+        'cnictl;ipam' {
+            [CompletionResult]::new('--valid', '--valid', [CompletionResultType]::ParameterName, 'A container still in use, CONTAINER_ID or CONTAINER_ID:IFNAME (repeatable)')
+            [CompletionResult]::new('--valid-from', '--valid-from', [CompletionResultType]::ParameterName, 'Read the containers still in use from FILE, or stdin with -: a JSON array of {"containerID": .., "ifname": ..} objects, or lines "ID IFNAME"')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)')
+            [CompletionResult]::new('--release', '--release', [CompletionResultType]::ParameterName, 'Free the unowned reservations (no cache entry) of containers not in the valid set')
+            [CompletionResult]::new('--live', '--live', [CompletionResultType]::ParameterName, 'Containers with a cached attachment whose netns still exists are in use')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'With --release, print what would be freed; change nothing')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
             [CompletionResult]::new('--skip-broken', '--skip-broken', [CompletionResultType]::ParameterName, 'Skip config files that fail to parse instead of stopping at one that could be the network')
@@ -273,6 +325,7 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the networks of the config dir, and which one each runtime uses by default and why')
             [CompletionResult]::new('plugins', 'plugins', [CompletionResultType]::ParameterValue, 'List the plugin binaries on the CNI path and the spec versions each supports')
             [CompletionResult]::new('attachments', 'attachments', [CompletionResultType]::ParameterValue, 'List what libcni''s cache holds, and whether each network namespace still exists')
+            [CompletionResult]::new('ipam', 'ipam', [CompletionResultType]::ParameterValue, 'Audit host-local''s IP reservations against the cache; free leaked ones with --release')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Lint network configuration files: spec rules, chains, plugin schemas, plugin versions')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('generate-man', 'generate-man', [CompletionResultType]::ParameterValue, 'Write man pages into a directory')
@@ -301,6 +354,13 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             break
         }
         'cnictl;help;attachments' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print one whole cache entry: runtime args, capability args, the decoded config, the result')
+            break
+        }
+        'cnictl;help;attachments;show' {
+            break
+        }
+        'cnictl;help;ipam' {
             break
         }
         'cnictl;help;validate' {

@@ -40,6 +40,9 @@ _cnictl() {
             cnictl,help)
                 cmd="cnictl__subcmd__help"
                 ;;
+            cnictl,ipam)
+                cmd="cnictl__subcmd__ipam"
+                ;;
             cnictl,ls)
                 cmd="cnictl__subcmd__ls"
                 ;;
@@ -51,6 +54,18 @@ _cnictl() {
                 ;;
             cnictl,validate)
                 cmd="cnictl__subcmd__validate"
+                ;;
+            cnictl__subcmd__attachments,help)
+                cmd="cnictl__subcmd__attachments__subcmd__help"
+                ;;
+            cnictl__subcmd__attachments,show)
+                cmd="cnictl__subcmd__attachments__subcmd__show"
+                ;;
+            cnictl__subcmd__attachments__subcmd__help,help)
+                cmd="cnictl__subcmd__attachments__subcmd__help__subcmd__help"
+                ;;
+            cnictl__subcmd__attachments__subcmd__help,show)
+                cmd="cnictl__subcmd__attachments__subcmd__help__subcmd__show"
                 ;;
             cnictl__subcmd__help,add)
                 cmd="cnictl__subcmd__help__subcmd__add"
@@ -76,6 +91,9 @@ _cnictl() {
             cnictl__subcmd__help,help)
                 cmd="cnictl__subcmd__help__subcmd__help"
                 ;;
+            cnictl__subcmd__help,ipam)
+                cmd="cnictl__subcmd__help__subcmd__ipam"
+                ;;
             cnictl__subcmd__help,ls)
                 cmd="cnictl__subcmd__help__subcmd__ls"
                 ;;
@@ -88,6 +106,9 @@ _cnictl() {
             cnictl__subcmd__help,validate)
                 cmd="cnictl__subcmd__help__subcmd__validate"
                 ;;
+            cnictl__subcmd__help__subcmd__attachments,show)
+                cmd="cnictl__subcmd__help__subcmd__attachments__subcmd__show"
+                ;;
             *)
                 ;;
         esac
@@ -95,7 +116,7 @@ _cnictl() {
 
     case "${cmd}" in
         cnictl)
-            opts="-o -v -h -V --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help --version add check del gc status ls plugins attachments validate completions generate-man help"
+            opts="-o -v -h -V --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help --version add check del gc status ls plugins attachments ipam validate completions generate-man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -211,7 +232,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__attachments)
-            opts="-o -v -h --network --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --network --stale --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -221,6 +242,94 @@ _cnictl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --conf-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cni-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cnictl__subcmd__attachments__subcmd__help)
+            opts="show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cnictl__subcmd__attachments__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cnictl__subcmd__attachments__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cnictl__subcmd__attachments__subcmd__show)
+            opts="-o -v -h --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --conf-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -547,7 +656,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__help)
-            opts="add check del gc status ls plugins attachments validate completions generate-man help"
+            opts="add check del gc status ls plugins attachments ipam validate completions generate-man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -575,8 +684,22 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__help__subcmd__attachments)
-            opts=""
+            opts="show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cnictl__subcmd__help__subcmd__attachments__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -672,6 +795,20 @@ _cnictl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cnictl__subcmd__help__subcmd__ipam)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cnictl__subcmd__help__subcmd__ls)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -721,6 +858,60 @@ _cnictl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cnictl__subcmd__ipam)
+            opts="-o -v -h --release --valid --valid-from --live --dry-run --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --valid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valid-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --conf-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cni-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -41,6 +41,7 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand ls 'List the networks of the config dir, and which one each runtime uses by default and why'
             cand plugins 'List the plugin binaries on the CNI path and the spec versions each supports'
             cand attachments 'List what libcni''s cache holds, and whether each network namespace still exists'
+            cand ipam 'Audit host-local''s IP reservations against the cache; free leaked ones with --release'
             cand validate 'Lint network configuration files: spec rules, chains, plugin schemas, plugin versions'
             cand completions 'Print shell completions'
             cand generate-man 'Write man pages into a directory'
@@ -196,6 +197,52 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand --output 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
             cand --color 'When to use colour (NO_COLOR is honoured with auto)'
             cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand --stale 'Only problem entries: netns gone, failed or interrupted ADD (cnictl''s records), network no longer configured, and the files that are not readable entries (corrupt, empty)'
+            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand show 'Print one whole cache entry: runtime args, capability args, the decoded config, the result'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cnictl;attachments;show'= {
+            cand --conf-dir 'Directory of network configuration files'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
+            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
+            cand -o 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --output 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'cnictl;attachments;help'= {
+            cand show 'Print one whole cache entry: runtime args, capability args, the decoded config, the result'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cnictl;attachments;help;show'= {
+        }
+        &'cnictl;attachments;help;help'= {
+        }
+        &'cnictl;ipam'= {
+            cand --valid 'A container still in use, CONTAINER_ID or CONTAINER_ID:IFNAME (repeatable)'
+            cand --valid-from 'Read the containers still in use from FILE, or stdin with -: a JSON array of {"containerID": .., "ifname": ..} objects, or lines "ID IFNAME"'
+            cand --conf-dir 'Directory of network configuration files'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
+            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
+            cand -o 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --output 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand --release 'Free the unowned reservations (no cache entry) of containers not in the valid set'
+            cand --live 'Containers with a cached attachment whose netns still exists are in use'
+            cand --dry-run 'With --release, print what would be freed; change nothing'
             cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
             cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
             cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
@@ -258,6 +305,7 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand ls 'List the networks of the config dir, and which one each runtime uses by default and why'
             cand plugins 'List the plugin binaries on the CNI path and the spec versions each supports'
             cand attachments 'List what libcni''s cache holds, and whether each network namespace still exists'
+            cand ipam 'Audit host-local''s IP reservations against the cache; free leaked ones with --release'
             cand validate 'Lint network configuration files: spec rules, chains, plugin schemas, plugin versions'
             cand completions 'Print shell completions'
             cand generate-man 'Write man pages into a directory'
@@ -278,6 +326,11 @@ set edit:completion:arg-completer[cnictl] = {|@words|
         &'cnictl;help;plugins'= {
         }
         &'cnictl;help;attachments'= {
+            cand show 'Print one whole cache entry: runtime args, capability args, the decoded config, the result'
+        }
+        &'cnictl;help;attachments;show'= {
+        }
+        &'cnictl;help;ipam'= {
         }
         &'cnictl;help;validate'= {
         }

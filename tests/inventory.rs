@@ -577,13 +577,24 @@ fn attachments_table_json_and_warnings() {
             .unwrap()
             .split_whitespace()
             .collect::<Vec<_>>(),
-        ["NETWORK", "CONTAINER", "IFNAME", "NETNS", "STATE", "IPS"]
+        [
+            "NETWORK",
+            "CONTAINER",
+            "IFNAME",
+            "NETNS",
+            "STATE",
+            "IPS",
+            "CAPS"
+        ]
     );
     let c1 = row(&r.stdout, "alpha", Some("c1"));
-    assert!(c1.contains(&here) && c1.contains(" exists "), "{c1}");
+    assert!(
+        c1.contains(&here) && c1.contains(" exists,") && c1.contains("not configured"),
+        "{c1}"
+    );
     assert!(c1.contains("10.1.0.5/24,fd00::5/64"), "{c1}");
     let c2 = row(&r.stdout, "alpha", Some("c2"));
-    assert!(c2.contains(" gone ") && c2.contains("10.1.0.6/24"), "{c2}");
+    assert!(c2.contains(" gone,") && c2.contains("10.1.0.6/24"), "{c2}");
     let c3 = row(&r.stdout, "beta", Some("c3"));
     assert!(c3.contains("not a netns: an empty file"), "{c3}");
     assert!(

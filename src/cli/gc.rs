@@ -99,7 +99,7 @@ fn valid_set(a: &GcArgs) -> anyhow::Result<ValidSet> {
 
 /// Reads FILE, or stdin for `-`, capped like every input (a pipe or a device is read too:
 /// `--valid-from <(crictl ...)` is one).
-fn read_input(path: &Path) -> anyhow::Result<(String, String)> {
+pub(super) fn read_input(path: &Path) -> anyhow::Result<(String, String)> {
     let (name, read) = if path == Path::new("-") {
         (
             "-".to_string(),

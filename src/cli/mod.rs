@@ -10,6 +10,7 @@ mod check;
 mod del;
 mod gc;
 mod gen;
+mod ipam;
 mod ls;
 mod plugins;
 mod probe;
@@ -146,6 +147,8 @@ pub enum Commands {
     Plugins(plugins::PluginsArgs),
     /// List what libcni's cache holds, and whether each network namespace still exists
     Attachments(attachments::AttachmentsArgs),
+    /// Audit host-local's IP reservations against the cache; free leaked ones with --release
+    Ipam(ipam::IpamArgs),
     /// Lint network configuration files: spec rules, chains, plugin schemas, plugin versions
     #[command(after_long_help = VALIDATE_EXIT_CODES_HELP)]
     Validate(validate::ValidateArgs),
@@ -192,6 +195,7 @@ pub fn main() -> i32 {
         Commands::Ls(a) => ls::run(&settings, a),
         Commands::Plugins(a) => plugins::run(&settings, a),
         Commands::Attachments(a) => attachments::run(&settings, a),
+        Commands::Ipam(a) => ipam::run(&settings, a),
         Commands::Validate(a) => validate::run(&settings, a),
         Commands::Completions(a) => gen::completions(a),
         Commands::GenerateMan(a) => gen::man(a),

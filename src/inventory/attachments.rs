@@ -45,6 +45,59 @@ pub struct AttachmentInfo {
     /// rollback left something), `Adding` (cnictl was killed mid-ADD: no entry in `results/`,
     /// only its intent record).
     pub add_state: Option<RecordState>,
+    /// The capability args passed at ADD (`portMappings`, `bandwidth`, ...).
+    pub capability_args: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Why an attachment is a problem entry (`attachments --stale`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaleReason {
+    /// The recorded netns no longer exists, or is no network namespace.
+    NetnsGone,
+    /// cnictl's record says the ADD failed and its rollback left something.
+    AddFailed,
+    /// cnictl's record says the ADD was interrupted (its cnictl was killed).
+    AddInterrupted,
+    /// The config dir no longer defines the network.
+    NotConfigured,
+}
+
+impl StaleReason {
+    /// The stable word (`netns-gone`, `add-failed`, `add-interrupted`, `not-configured`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaleReason::NetnsGone => "netns-gone",
+            StaleReason::AddFailed => "add-failed",
+            StaleReason::AddInterrupted => "add-interrupted",
+            StaleReason::NotConfigured => "not-configured",
+        }
+    }
+}
+
+impl AttachmentInfo {
+    /// Why this attachment is a problem entry; empty when it is not. `configured` holds the
+    /// network names the config dir defines (None: not checked).
+    pub fn stale_reasons(
+        &self,
+        configured: Option<&std::collections::BTreeSet<String>>,
+    ) -> Vec<StaleReason> {
+        let mut out = Vec::new();
+        if matches!(
+            self.netns_state,
+            NetnsState::Missing | NetnsState::NotANamespace(_)
+        ) {
+            out.push(StaleReason::NetnsGone);
+        }
+        match self.add_state {
+            Some(RecordState::AddFailed) => out.push(StaleReason::AddFailed),
+            Some(RecordState::Adding) => out.push(StaleReason::AddInterrupted),
+            _ => {}
+        }
+        if configured.is_some_and(|c| !c.contains(&self.network)) {
+            out.push(StaleReason::NotConfigured);
+        }
+        out
+    }
 }
 
 /// The cache's attachments and the files passed over.
@@ -134,6 +187,7 @@ pub fn list_attachments(
             ips,
             result_version,
             add_state,
+            capability_args: e.capability_args,
         });
     }
     out.skipped = scan

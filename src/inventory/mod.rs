@@ -16,6 +16,7 @@
 //!   addresses.
 
 pub mod attachments;
+pub mod ipam;
 pub mod networks;
 pub mod plugins;
 pub mod runtimes;
@@ -23,7 +24,9 @@ pub mod runtimes;
 #[cfg(test)]
 mod tests;
 
-pub use attachments::{list_attachments, state_word, AttachmentInfo, AttachmentList, NetnsState};
+pub use attachments::{
+    list_attachments, state_word, AttachmentInfo, AttachmentList, NetnsState, StaleReason,
+};
 pub use networks::{
     error_reason, scan_networks, NetworkEntry, PluginCheck, PluginRole, Problem, ScanOptions,
 };

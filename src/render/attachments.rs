@@ -2,10 +2,53 @@
 //! docs/inventory.md).
 
 use super::Printer;
-use cnictl::cache::RecordState;
-use cnictl::inventory::{state_word, AttachmentList, NetnsState};
+use cnictl::cache::{Cached, Record, RecordState};
+use cnictl::inventory::{state_word, AttachmentInfo, AttachmentList, NetnsState};
 use colored::Colorize;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// The capability args in a few words: port mappings as `HOST:CONTAINER/PROTO` (with the host
+/// IP when set), other capabilities by name.
+pub fn capabilities_text(caps: &Map<String, Value>) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in caps {
+        match (k.as_str(), v) {
+            ("portMappings", Value::Array(ms)) => {
+                for m in ms {
+                    let f = |key: &str| match m.get(key) {
+                        Some(Value::String(s)) => s.clone(),
+                        Some(Value::Null) | None => String::new(),
+                        Some(x) => x.to_string(),
+                    };
+                    let host = match f("hostIP").as_str() {
+                        "" => f("hostPort"),
+                        ip => format!("{ip}:{}", f("hostPort")),
+                    };
+                    let proto = match f("protocol").as_str() {
+                        "" => "tcp".to_string(),
+                        p => p.to_lowercase(),
+                    };
+                    parts.push(format!("{host}:{}/{proto}", f("containerPort")));
+                }
+            }
+            _ => parts.push(k.clone()),
+        }
+    }
+    if parts.is_empty() {
+        "-".to_string()
+    } else {
+        parts.join(",")
+    }
+}
+
+fn stale_words(a: &AttachmentInfo, configured: &BTreeSet<String>) -> Vec<&'static str> {
+    a.stale_reasons(Some(configured))
+        .into_iter()
+        .map(|r| r.as_str())
+        .collect()
+}
 
 fn state_text(s: &NetnsState) -> String {
     match s {
@@ -19,11 +62,23 @@ fn state_text(s: &NetnsState) -> String {
 }
 
 /// The table: one row per attachment; empty when there is none.
-pub fn attachments_table(p: &Printer, list: &AttachmentList) -> String {
+pub fn attachments_table(
+    p: &Printer,
+    list: &AttachmentList,
+    configured: &BTreeSet<String>,
+) -> String {
     if list.attachments.is_empty() {
         return String::new();
     }
-    let mut t = p.table(&["NETWORK", "CONTAINER", "IFNAME", "NETNS", "STATE", "IPS"]);
+    let mut t = p.table(&[
+        "NETWORK",
+        "CONTAINER",
+        "IFNAME",
+        "NETNS",
+        "STATE",
+        "IPS",
+        "CAPS",
+    ]);
     for a in &list.attachments {
         let state = state_text(&a.netns_state);
         let state = match a.netns_state {
@@ -40,6 +95,11 @@ pub fn attachments_table(p: &Printer, list: &AttachmentList) -> String {
             }
             _ => state,
         };
+        let state = if configured.contains(&a.network) {
+            state
+        } else {
+            format!("{state}, {}", p.out_style("not configured", |s| s.yellow()))
+        };
         t.add_row(vec![
             a.network.clone(),
             a.container_id.clone(),
@@ -55,13 +115,14 @@ pub fn attachments_table(p: &Printer, list: &AttachmentList) -> String {
             } else {
                 a.ips.join(",")
             },
+            capabilities_text(&a.capability_args),
         ]);
     }
     format!("{}\n", super::table_text(&t))
 }
 
 /// The JSON document.
-pub fn attachments_json(list: &AttachmentList) -> Value {
+pub fn attachments_json(list: &AttachmentList, configured: &BTreeSet<String>) -> Value {
     let attachments: Vec<Value> = list
         .attachments
         .iter()
@@ -82,6 +143,8 @@ pub fn attachments_json(list: &AttachmentList) -> Value {
                 "ips": a.ips,
                 "resultVersion": a.result_version,
                 "addState": a.add_state.map(|s| s.as_str()),
+                "capabilityArgs": a.capability_args,
+                "problems": stale_words(a, configured),
             })
         })
         .collect();
@@ -96,4 +159,189 @@ pub fn attachments_json(list: &AttachmentList) -> Value {
         .map(|s| json!({"file": s.path.to_string_lossy(), "reason": s.reason}))
         .collect();
     json!({"attachments": attachments, "skipped": skipped, "warnings": warnings})
+}
+
+/// One cache entry, for `attachments show`.
+pub struct ShownEntry<'a> {
+    /// The network.
+    pub network: &'a str,
+    /// The container ID.
+    pub container_id: &'a str,
+    /// The interface.
+    pub ifname: &'a str,
+    /// The cache file.
+    pub file: &'a Path,
+    /// What it holds.
+    pub cached: &'a Cached,
+    /// Its netns, checked.
+    pub netns_state: &'a NetnsState,
+    /// cnictl's record of the attachment, if any.
+    pub record: Option<&'a Record>,
+    /// Whether the config dir still defines the network.
+    pub configured: bool,
+}
+
+/// The cached config decoded: its JSON, or its text when it is not JSON.
+fn config_value(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
+}
+
+/// The JSON document of `attachments show` (docs/schemas/attachments-show.v1.json).
+pub fn show_json(e: &ShownEntry) -> Value {
+    let (kind, netns, cni_args, caps, config, result, corrupt) = match e.cached {
+        Cached::V1(c) => (
+            "v1",
+            Some(c.netns.clone()),
+            c.cni_args
+                .iter()
+                .map(|(k, v)| json!({"name": k, "value": v}))
+                .collect::<Vec<_>>(),
+            Value::Object(c.capability_args.clone()),
+            c.config.as_deref().map(config_value),
+            c.result.clone(),
+            None,
+        ),
+        Cached::Legacy(v) => (
+            "legacy",
+            None,
+            vec![],
+            json!({}),
+            None,
+            Some(v.clone()),
+            None,
+        ),
+        Cached::Corrupt(why) => (
+            "corrupt",
+            None,
+            vec![],
+            json!({}),
+            None,
+            None,
+            Some(why.clone()),
+        ),
+    };
+    json!({
+        "network": e.network,
+        "containerId": e.container_id,
+        "ifname": e.ifname,
+        "file": e.file.to_string_lossy(),
+        "kind": kind,
+        "corruption": corrupt,
+        "netns": netns,
+        "netnsState": state_word(e.netns_state),
+        "networkConfigured": e.configured,
+        "addState": e.record.map(|r| r.state.as_str()),
+        "cniArgs": cni_args,
+        "capabilityArgs": caps,
+        "config": config,
+        "result": result,
+    })
+}
+
+/// The text view of `attachments show`: labelled fields, then the JSON parts indented.
+pub fn show_text(p: &Printer, e: &ShownEntry) -> String {
+    let v = show_json(e);
+    let mut out = String::new();
+    let field = |out: &mut String, k: &str, val: String| {
+        out.push_str(&format!("{:<18}{val}\n", format!("{k}:")));
+    };
+    field(&mut out, "network", e.network.to_string());
+    field(&mut out, "container", e.container_id.to_string());
+    field(&mut out, "ifname", e.ifname.to_string());
+    field(&mut out, "file", e.file.display().to_string());
+    if let Cached::Corrupt(why) = e.cached {
+        field(
+            &mut out,
+            "entry",
+            p.out_style(&format!("corrupt: {why}"), |s| s.red()),
+        );
+        return out;
+    }
+    if let Cached::Legacy(_) = e.cached {
+        field(
+            &mut out,
+            "entry",
+            "legacy (a bare result, no runtime args)".to_string(),
+        );
+    }
+    if let Some(ns) = v["netns"].as_str() {
+        let state = state_word(e.netns_state);
+        let state = match e.netns_state {
+            NetnsState::Exists => p.out_style(state, |s| s.green()),
+            _ => p.out_style(state, |s| s.yellow()),
+        };
+        field(
+            &mut out,
+            "netns",
+            format!("{} ({state})", if ns.is_empty() { "-" } else { ns }),
+        );
+    }
+    if !e.configured {
+        field(
+            &mut out,
+            "network config",
+            p.out_style("no longer in the config dir", |s| s.yellow()),
+        );
+    }
+    if let Some(r) = e.record {
+        field(&mut out, "add state", r.state.as_str().to_string());
+    }
+    let args: Vec<String> = v["cniArgs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| {
+            format!(
+                "{}={}",
+                a["name"].as_str().unwrap_or(""),
+                a["value"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    field(
+        &mut out,
+        "cni args",
+        if args.is_empty() {
+            "-".into()
+        } else {
+            args.join(";")
+        },
+    );
+    let block = |out: &mut String, title: &str, val: &Value| {
+        out.push_str(&format!("{title}:\n"));
+        let text = serde_json::to_string_pretty(val).unwrap_or_default();
+        for line in text.lines() {
+            out.push_str(&format!("  {line}\n"));
+        }
+    };
+    if v["capabilityArgs"]
+        .as_object()
+        .is_some_and(|m| !m.is_empty())
+    {
+        block(&mut out, "capability args", &v["capabilityArgs"]);
+    } else {
+        field(&mut out, "capability args", "-".into());
+    }
+    match &v["config"] {
+        Value::Null => field(&mut out, "config", "-".into()),
+        c => block(&mut out, "config", c),
+    }
+    match &v["result"] {
+        Value::Null => field(&mut out, "result", "-".into()),
+        r => block(&mut out, "result", r),
+    }
+    out
+}
+
+/// The files of the cache that are not readable entries, as a table (`--stale`).
+pub fn skipped_table(p: &Printer, list: &AttachmentList) -> String {
+    if list.skipped.is_empty() {
+        return String::new();
+    }
+    let mut t = p.table(&["FILE", "PROBLEM"]);
+    for s in &list.skipped {
+        t.add_row(vec![s.path.display().to_string(), s.reason.clone()]);
+    }
+    format!("{}\n", super::table_text(&t))
 }

@@ -81,9 +81,5 @@ fn realworld_details() {
     assert_eq!(l.plugins[0].ipam_type, None);
     // "bridge" is both 05-minikube.conf and 24-nerdctl.conflist: the conflist wins.
     let got = load(&dir, "bridge", &LoadOptions::default()).unwrap();
-    assert!(got
-        .list
-        .source
-        .unwrap()
-        .ends_with("24-nerdctl.conflist"));
+    assert!(got.list.source.unwrap().ends_with("24-nerdctl.conflist"));
 }

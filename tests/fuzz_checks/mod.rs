@@ -11,8 +11,11 @@ use cnictl::types::ident::{validate_container_id, validate_ifname};
 use cnictl::types::result::{parse_plugin_result, CniResult};
 use cnictl::KNOWN_VERSIONS;
 
+/// What a target runs on one input.
+pub type Check = fn(&[u8]);
+
 /// The fuzz targets by name, as `fuzz/fuzz_targets/<name>.rs` and `tests/fuzz_inputs/<name>/`.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Check)] = &[
     ("config_load", config_load),
     ("json_reader", json_reader),
     ("result_convert", result_convert),

@@ -22,6 +22,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("version_info", version_info),
     ("cache_decode", cache_decode),
     ("valid_from", valid_from),
+    ("validate_static", validate_static),
 ];
 
 /// Config loading: a `.conflist`'s or a `.conf`'s bytes to a list, and a plugin's bytes.
@@ -46,10 +47,60 @@ pub fn json_reader(data: &[u8]) {
     let ours = cnictl::validate::json::parse(data);
     let theirs = serde_json::from_slice::<serde_json::Value>(data);
     match (&ours, &theirs) {
-        (Ok(node), Ok(v)) => assert_eq!(&node.to_serde(), v, "different values"),
+        (Ok(node), Ok(v)) => {
+            assert_eq!(&node.to_serde(), v, "different values");
+            check_spans(node, data);
+        }
         (Err(e), Err(_)) => assert!(e.offset <= data.len(), "error offset past the end"),
         (Ok(_), Err(e)) => panic!("we accept what serde_json rejects ({e})"),
         (Err(e), Ok(_)) => panic!("we reject what serde_json accepts ({})", e.message),
+    }
+}
+
+/// Every value's span starts at its first character, every key's at its opening quote.
+fn check_spans(node: &cnictl::validate::json::Node, data: &[u8]) {
+    use cnictl::validate::json::Json;
+    let at = data.get(node.start).copied();
+    let ok = match &node.value {
+        Json::Null => at == Some(b'n'),
+        Json::Bool(b) => at == Some(if *b { b't' } else { b'f' }),
+        Json::Number(_) => matches!(at, Some(b'-' | b'0'..=b'9')),
+        Json::String(_) => at == Some(b'"'),
+        Json::Array(items) => {
+            items.iter().for_each(|n| check_spans(n, data));
+            at == Some(b'[')
+        }
+        Json::Object(members) => {
+            for m in members {
+                assert_eq!(data.get(m.key_start), Some(&b'"'), "key span of {:?}", m.key);
+                assert!(m.key_start < m.value.start, "key after its value");
+                check_spans(&m.value, data);
+            }
+            at == Some(b'{')
+        }
+    };
+    assert!(ok, "span {} does not start a {}", node.start, node.kind());
+}
+
+/// `validate --static` of one file's bytes (as `validate -` reads stdin): always a report,
+/// every finding at a real line and column.
+pub fn validate_static(data: &[u8]) {
+    use cnictl::validate::{validate, Input, Options};
+    let opts = Options {
+        cni_path: Vec::new(),
+        versions: None,
+    };
+    let report = validate(&[Input::Stdin(data.to_vec())], &opts)
+        .unwrap_or_else(|e| panic!("validate of stdin failed to run: {e}"));
+    let lines = data.split(|&b| b == b'\n').count();
+    for d in &report.diagnostics {
+        assert!(
+            d.line >= 1 && d.line <= lines && d.column >= 1,
+            "finding at {}:{} of {lines} lines: {}",
+            d.line,
+            d.column,
+            d.message
+        );
     }
 }
 

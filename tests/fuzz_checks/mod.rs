@@ -157,8 +157,12 @@ pub fn version_info(data: &[u8]) {
 /// Cache file decoding; a decoded record encodes, and its encoding is a fixed point.
 pub fn cache_decode(data: &[u8]) {
     let decoded = Cached::decode(data);
-    let _ = decoded.result();
+    // What gc and attachments take from an entry: its addresses and its config.
+    let _ = cnictl::runtime::gc::cached_ips(decoded.result());
     if let Cached::V1(entry) = decoded {
+        if let Some(config) = &entry.config {
+            let _ = list_from_bytes(config);
+        }
         if let Some(bytes) = entry.encode() {
             match Cached::decode(&bytes) {
                 Cached::V1(again) => assert_eq!(again.encode(), Some(bytes), "encode is stable"),

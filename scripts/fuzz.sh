@@ -8,7 +8,8 @@
 # Each target starts from its saved inputs in tests/fuzz_inputs/<target>/ (replayed on stable by
 # `cargo test --test fuzz_replay`) plus its working corpus fuzz/corpus/<target>/ (not committed).
 # A crash is copied to tests/fuzz_inputs/<target>/crash-<hash>: fix it, keep the file (the replay
-# test then guards the fix), commit. Logs and final stats: fuzz/logs/<target>.log.
+# test then guards the fix), commit. Logs: fuzz/logs/<target>-<time>.log; one line per run
+# (target, seconds, exit, execs, coverage, features, crashes saved) in fuzz/logs/runs.tsv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,22 +41,27 @@ fi
 run_one() {
     local t=$1
     local corpus=fuzz/corpus/$t artifacts=fuzz/artifacts/$t saved=tests/fuzz_inputs/$t
+    local log
+    log=fuzz/logs/$t-$(date -u +%Y%m%dT%H%M%SZ).log
     mkdir -p "$corpus" "$artifacts" "$saved" fuzz/logs
-    echo "fuzz.sh: $t for ${seconds}s (log fuzz/logs/$t.log)"
+    echo "fuzz.sh: $t for ${seconds}s (log $log)"
     local rc=0
     (cd fuzz && cargo +nightly fuzz run "$t" "../$corpus" "../$saved" -- \
         -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
-        -artifact_prefix="../$artifacts/") >"fuzz/logs/$t.log" 2>&1 || rc=$?
+        -artifact_prefix="../$artifacts/") >"$log" 2>&1 || rc=$?
     local found=0
     for a in "$artifacts"/crash-* "$artifacts"/timeout-* "$artifacts"/oom-* "$artifacts"/leak-*; do
         [ -e "$a" ] || continue
-        cp -n "$a" "$saved/" && found=$((found + 1))
+        [ -e "$saved/$(basename "$a")" ] && continue
+        cp "$a" "$saved/" && found=$((found + 1))
     done
     local execs cov ft
-    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "fuzz/logs/$t.log" | grep -o '[0-9]*$' || true)
-    cov=$(grep -o 'cov: [0-9]*' "fuzz/logs/$t.log" | tail -1 | grep -o '[0-9]*' || true)
-    ft=$(grep -o 'ft: [0-9]*' "fuzz/logs/$t.log" | tail -1 | grep -o '[0-9]*' || true)
-    echo "fuzz.sh: $t: exit $rc, ${execs:-?} execs, cov ${cov:-?}, ft ${ft:-?}, artifacts saved: $found"
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
+    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || true)
+    ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || true)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$seconds" "$rc" \
+        "${execs:-?}" "${cov:-?}" "${ft:-?}" "$found" >>fuzz/logs/runs.tsv
+    echo "fuzz.sh: $t: exit $rc, ${execs:-?} execs, cov ${cov:-?}, ft ${ft:-?}, new crashes saved: $found"
     [ "$rc" -eq 0 ]
 }
 

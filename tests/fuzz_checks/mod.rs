@@ -61,6 +61,16 @@ pub fn json_reader(data: &[u8]) {
 fn check_spans(node: &cnictl::validate::json::Node, data: &[u8]) {
     use cnictl::validate::json::Json;
     let at = data.get(node.start).copied();
+    // serde_json's private keys turn an object into another value (validate::json's
+    // SERDE_TOKENS): all of it then sits at the object's `{`.
+    let from_token = at == Some(b'{')
+        && match &node.value {
+            Json::Object(members) => members.iter().any(|m| m.key_start == node.start),
+            _ => true,
+        };
+    if from_token {
+        return;
+    }
     let ok = match &node.value {
         Json::Null => at == Some(b'n'),
         Json::Bool(b) => at == Some(if *b { b't' } else { b'f' }),
@@ -72,7 +82,12 @@ fn check_spans(node: &cnictl::validate::json::Node, data: &[u8]) {
         }
         Json::Object(members) => {
             for m in members {
-                assert_eq!(data.get(m.key_start), Some(&b'"'), "key span of {:?}", m.key);
+                assert_eq!(
+                    data.get(m.key_start),
+                    Some(&b'"'),
+                    "key span of {:?}",
+                    m.key
+                );
                 assert!(m.key_start < m.value.start, "key after its value");
                 check_spans(&m.value, data);
             }

@@ -57,6 +57,14 @@ pub struct CacheEntry {
     pub result: Option<Value>,
 }
 
+impl CacheEntry {
+    /// The record's file bytes as [`Cache::write`] writes them; None when `result` is neither
+    /// absent nor a JSON object.
+    pub fn encode(&self) -> Option<Vec<u8>> {
+        format::encode(self)
+    }
+}
+
 /// What a cache file holds.
 // Read once per call, never stored in bulk: boxing the record would only burden callers.
 #[allow(clippy::large_enum_variant)]
@@ -73,6 +81,11 @@ pub enum Cached {
 }
 
 impl Cached {
+    /// Classifies a cache file's bytes (what [`Cache::read`] does after reading the file).
+    pub fn decode(bytes: &[u8]) -> Cached {
+        format::decode(bytes)
+    }
+
     /// The cached result JSON: a V1 record's `result`, or the whole legacy file.
     pub fn result(&self) -> Option<&Value> {
         match self {

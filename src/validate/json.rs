@@ -169,6 +169,55 @@ fn serde_error(bytes: &[u8]) -> SyntaxError {
     }
 }
 
+/// serde_json's private keys. With the `arbitrary_precision` and `raw_value` features cnictl
+/// uses, serde_json reads an object whose first key is one of these as a number (its value must
+/// be a string holding one) or as the JSON text its string value holds, and rejects anything
+/// else. The reader mirrors that so it agrees with the loaders (libcni, in Go, sees ordinary
+/// keys).
+const SERDE_TOKENS: [&str; 2] = [
+    "$serde_json::private::Number",
+    "$serde_json::private::RawValue",
+];
+
+/// `object` as serde_json reads `text` (the object's bytes): unchanged unless its first key is
+/// a [`SERDE_TOKENS`] key; then what serde_json makes of it, every span at the object's start,
+/// or None when serde_json rejects it.
+fn serde_token(text: &[u8], start: usize, object: Json) -> Option<Json> {
+    let Json::Object(members) = &object else {
+        return Some(object);
+    };
+    if !members
+        .first()
+        .is_some_and(|m| SERDE_TOKENS.contains(&m.key.as_str()))
+    {
+        return Some(object);
+    }
+    let value: serde_json::Value = serde_json::from_slice(text).ok()?;
+    Some(from_serde(&value, start).value)
+}
+
+/// A node for a serde_json value, every span at `start`.
+fn from_serde(v: &serde_json::Value, start: usize) -> Node {
+    use serde_json::Value;
+    let value = match v {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Number(n) => Json::Number(n.to_string()),
+        Value::String(s) => Json::String(s.clone()),
+        Value::Array(a) => Json::Array(a.iter().map(|v| from_serde(v, start)).collect()),
+        Value::Object(m) => Json::Object(
+            m.iter()
+                .map(|(k, v)| Member {
+                    key: k.clone(),
+                    key_start: start,
+                    value: from_serde(v, start),
+                })
+                .collect(),
+        ),
+    };
+    Node { start, value }
+}
+
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
@@ -195,7 +244,10 @@ impl Parser<'_> {
     fn value(&mut self, depth: usize) -> Option<Node> {
         let start = self.i;
         let value = match self.peek()? {
-            b'{' => self.object(depth + 1)?,
+            b'{' => {
+                let object = self.object(depth + 1)?;
+                serde_token(&self.s[start..self.i], start, object)?
+            }
             b'[' => self.array(depth + 1)?,
             b'"' => Json::String(self.string()?),
             b't' => self.word(b"true", Json::Bool(true))?,

@@ -243,3 +243,27 @@ fn syntax_errors_carry_serde_messages_and_positions() {
     // serde_json says byte column 8; that is character column 7.
     assert_eq!(LineIndex::new(text).position(e.offset), (1, 7));
 }
+
+/// Found by fuzzing (json_reader): serde_json, with cnictl's `arbitrary_precision` and
+/// `raw_value` features, reads an object whose first key is one of its private tokens as a
+/// number or as the JSON its string holds, or rejects it; the reader said "object".
+#[test]
+fn serde_private_keys_read_as_serde_json_reads_them() {
+    for case in [
+        r#"{"$serde_json::private::Number":-0}"#,
+        r#"{"$serde_json::private::Number":"12"}"#,
+        r#"{"$serde_json::private::Number":"x"}"#,
+        r#"{"$serde_json::private::Number":"1","a":2}"#,
+        r#"{"$serde_json::private::RawValue":"[1,{\"k\":true}]"}"#,
+        r#"{"$serde_json::private::RawValue":"[1,"}"#,
+        r#"[{"a":{"$serde_json::private::Number":"1.50"}}]"#,
+        r#"{"a":1,"$serde_json::private::Number":"1"}"#,
+        r#"{"$serde_json::private::number":"1"}"#,
+    ] {
+        agree(case.as_bytes());
+    }
+    let node = parse(br#" {"$serde_json::private::Number":"12"}"#).unwrap();
+    assert_eq!(node.value, Json::Number("12".into()));
+    assert_eq!(node.start, 1);
+    assert!(parse(br#"{"$serde_json::private::Number":-0}"#).is_err());
+}

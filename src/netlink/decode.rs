@@ -91,9 +91,7 @@ pub fn link_of(m: &LinkMessage) -> Link {
             LinkAttribute::Address(b) if !b.is_empty() => link.mac = Some(mac_text(b)),
             LinkAttribute::Mtu(v) => link.mtu = Some(*v),
             LinkAttribute::Controller(v) => link.master = Some(*v),
-            LinkAttribute::Link(v) if *v != 0 && *v != m.header.index => {
-                link.peer_index = Some(*v)
-            }
+            LinkAttribute::Link(v) if *v != 0 && *v != m.header.index => link.peer_index = Some(*v),
             LinkAttribute::LinkNetNsId(v) if *v >= 0 => link.peer_netnsid = Some(*v),
             LinkAttribute::OperState(s) => link.state = oper_state(s),
             LinkAttribute::LinkInfo(infos) => {

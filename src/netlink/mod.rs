@@ -170,7 +170,10 @@ impl Snapshot {
 pub fn read_snapshot() -> Result<Snapshot, NetlinkError> {
     let conn = Conn::open("links")?;
     let links = conn
-        .dump("links", RouteNetlinkMessage::GetLink(LinkMessage::default()))?
+        .dump(
+            "links",
+            RouteNetlinkMessage::GetLink(LinkMessage::default()),
+        )?
         .into_iter()
         .filter_map(|m| match m {
             RouteNetlinkMessage::NewLink(l) => Some(link_of(&l)),

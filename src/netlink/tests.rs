@@ -73,7 +73,9 @@ fn routes_outside_the_main_table_are_left_out() {
     assert_eq!(default.oif, Some(2));
     r.header.destination_prefix_length = 24;
     r.attributes
-        .push(RouteAttribute::Destination(RouteAddress::Inet("10.2.0.0".parse().unwrap())));
+        .push(RouteAttribute::Destination(RouteAddress::Inet(
+            "10.2.0.0".parse().unwrap(),
+        )));
     assert_eq!(
         route_of(&r).unwrap().destination,
         Some(("10.2.0.0".parse().unwrap(), 24))

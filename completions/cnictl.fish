@@ -47,6 +47,7 @@ complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "status" -d 'Report wh
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "ls" -d 'List the networks of the config dir, and which one each runtime uses by default and why'
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "plugins" -d 'List the plugin binaries on the CNI path and the spec versions each supports'
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "attachments" -d 'List what libcni\'s cache holds, and whether each network namespace still exists'
+complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "inspect" -d 'Show what a network namespace holds (links, addresses, routes, the host side and NAT rules of its attachments) beside what the cache claims; exit 1 on any difference'
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "validate" -d 'Lint network configuration files: spec rules, chains, plugin schemas, plugin versions'
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "generate-man" -d 'Write man pages into a directory'
@@ -196,6 +197,20 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand attachments" -l timeout -d
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
+json\t'JSON'
+github\t'GitHub Actions workflow commands (validate only)'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t'Always'
+never\t'Never'"
+complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l timeout -d 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
+complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
+complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l conf-dir -d 'Directory of network configuration files' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
@@ -240,15 +255,16 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l timeout -
 complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
 complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
 complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments validate completions generate-man help" -f -a "add" -d 'Attach a container to a network: run the chain\'s ADD and cache the result'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments validate completions generate-man help" -f -a "check" -d 'Check an attachment: run the chain\'s CHECK (silent on success)'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments validate completions generate-man help" -f -a "del" -d 'Detach a container from a network: run the chain\'s DEL and drop the cache entry'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments validate completions generate-man help" -f -a "gc" -d 'Delete cached attachments that are no longer in use, then send the GC verb'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments validate completions generate-man help" -f -a "status" -d 'Report whether networks are ready: plugins found, versions, and their STATUS answer'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments validate completions generate-man help" -f -a "ls" -d 'List the networks of the config dir, and which one each runtime uses by default and why'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments validate completions generate-man help" -f -a "plugins" -d 'List the plugin binaries on the CNI path and the spec versions each supports'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments validate completions generate-man help" -f -a "attachments" -d 'List what libcni\'s cache holds, and whether each network namespace still exists'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments validate completions generate-man help" -f -a "validate" -d 'Lint network configuration files: spec rules, chains, plugin schemas, plugin versions'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments validate completions generate-man help" -f -a "completions" -d 'Print shell completions'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments validate completions generate-man help" -f -a "generate-man" -d 'Write man pages into a directory'
-complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments validate completions generate-man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments inspect validate completions generate-man help" -f -a "add" -d 'Attach a container to a network: run the chain\'s ADD and cache the result'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments inspect validate completions generate-man help" -f -a "check" -d 'Check an attachment: run the chain\'s CHECK (silent on success)'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments inspect validate completions generate-man help" -f -a "del" -d 'Detach a container from a network: run the chain\'s DEL and drop the cache entry'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments inspect validate completions generate-man help" -f -a "gc" -d 'Delete cached attachments that are no longer in use, then send the GC verb'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments inspect validate completions generate-man help" -f -a "status" -d 'Report whether networks are ready: plugins found, versions, and their STATUS answer'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments inspect validate completions generate-man help" -f -a "ls" -d 'List the networks of the config dir, and which one each runtime uses by default and why'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments inspect validate completions generate-man help" -f -a "plugins" -d 'List the plugin binaries on the CNI path and the spec versions each supports'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments inspect validate completions generate-man help" -f -a "attachments" -d 'List what libcni\'s cache holds, and whether each network namespace still exists'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments inspect validate completions generate-man help" -f -a "inspect" -d 'Show what a network namespace holds (links, addresses, routes, the host side and NAT rules of its attachments) beside what the cache claims; exit 1 on any difference'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments inspect validate completions generate-man help" -f -a "validate" -d 'Lint network configuration files: spec rules, chains, plugin schemas, plugin versions'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments inspect validate completions generate-man help" -f -a "completions" -d 'Print shell completions'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments inspect validate completions generate-man help" -f -a "generate-man" -d 'Write man pages into a directory'
+complete -c cnictl -n "__fish_cnictl_using_subcommand help; and not __fish_seen_subcommand_from add check del gc status ls plugins attachments inspect validate completions generate-man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

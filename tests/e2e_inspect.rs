@@ -3,6 +3,8 @@
 //! container's address is removed behind cnictl's back.
 
 mod common;
+#[path = "common/inspect_schema.rs"]
+mod inspect_schema;
 
 use common::Lab;
 
@@ -38,6 +40,7 @@ fn inspect_shows_the_kernel_and_flags_a_removed_address() {
         .cnictl(&["inspect", &ctr, "-o", "json"])
         .expect(0, "inspect");
     let v = ok.json();
+    inspect_schema::assert_valid_inspect(&v);
     assert_eq!(v["matches"], true, "{}", ok.stdout);
     assert!(v["differences"].as_array().unwrap().is_empty());
     let eth0 = v["links"]
@@ -99,6 +102,7 @@ fn inspect_shows_the_kernel_and_flags_a_removed_address() {
         .cnictl(&["inspect", &ctr, "-o", "json"])
         .expect(1, "inspect after addr del");
     let v = bad.json();
+    inspect_schema::assert_valid_inspect(&v);
     assert_eq!(v["matches"], false);
     let diffs = v["differences"].as_array().unwrap();
     assert!(

@@ -3,7 +3,7 @@
 //! (schema: docs/schemas/inspect.v1.json).
 
 use super::{table_text, Printer};
-use cnictl::inventory::inspect::{cidr_text, DiffKind, Difference, PortMapping};
+use cnictl::inventory::inspect::{cidr_text, Difference, PortMapping};
 use cnictl::netlink::{Link, Snapshot};
 use colored::Colorize;
 use serde_json::{json, Value};
@@ -86,10 +86,7 @@ fn link_name(snap: &Snapshot, index: Option<u32>) -> Option<String> {
 fn peer_text(r: &Report, l: &Link) -> String {
     match (l.peer_index, l.peer_netnsid) {
         (None, _) => "-".into(),
-        (Some(i), None) => format!(
-            "{}",
-            link_name(&r.snapshot, Some(i)).unwrap_or_else(|| format!("#{i}"))
-        ),
+        (Some(i), None) => link_name(&r.snapshot, Some(i)).unwrap_or_else(|| format!("#{i}")),
         (Some(i), Some(n)) => match r.peer_netns.get(&n) {
             Some(name) => format!("#{i}@{name}"),
             None => format!("#{i}@nsid {n}"),
@@ -219,12 +216,9 @@ pub fn inspect_table(p: &Printer, r: &Report) -> String {
             ]);
         }
         out.push_str(&table_text(&d));
+        out.push('\n');
     }
     out
-}
-
-fn kind_word(k: DiffKind) -> &'static str {
-    k.as_str()
 }
 
 /// The JSON document (`inspect.v1`).
@@ -306,7 +300,7 @@ pub fn inspect_json(r: &Report) -> Value {
         .iter()
         .map(|d| {
             json!({
-                "kind": kind_word(d.kind),
+                "kind": d.kind.as_str(),
                 "subject": d.subject,
                 "attachment": d.attachment,
             })

@@ -141,8 +141,12 @@ pub fn run(s: &Settings, a: InspectArgs) -> anyhow::Result<i32> {
                     }
                 }
                 for m in &claims.port_mappings {
+                    // Only the IPv4 rules are read (iptables-save): a container without an
+                    // IPv4 address cannot be judged.
+                    let v4 = claims.addresses.iter().any(|a| a.0.is_ipv4());
                     let state = match &h.nat {
                         Err(_) => RuleState::Unknown,
+                        Ok(_) if !v4 => RuleState::Unknown,
                         Ok(text) => {
                             let (rules, chains) = cmp::parse_dnat(text, &e.container_id);
                             if cmp::dnat_present(m, &claims.addresses, &rules, &chains) {

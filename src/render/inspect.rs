@@ -317,3 +317,81 @@ pub fn inspect_json(r: &Report) -> Value {
         "matches": r.differences.is_empty(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cnictl::inventory::inspect::DiffKind;
+    use cnictl::netlink::{Address, OperState};
+
+    fn report(differences: Vec<Difference>) -> Report {
+        let eth0 = Link {
+            index: 2,
+            name: "eth0".into(),
+            kind: Some("veth".into()),
+            mac: Some("0a:58:00:00:00:01".into()),
+            mtu: Some(1500),
+            state: OperState::Up,
+            admin_up: true,
+            master: None,
+            peer_index: Some(7),
+            peer_netnsid: Some(0),
+        };
+        Report {
+            netns: "/var/run/netns/x".into(),
+            snapshot: Snapshot {
+                links: vec![eth0],
+                addresses: vec![Address {
+                    index: 2,
+                    address: "10.1.0.5".parse().unwrap(),
+                    prefix_len: 24,
+                }],
+                routes: Vec::new(),
+            },
+            peer_netns: [(0, "host".to_string())].into_iter().collect(),
+            attachments: Vec::new(),
+            differences,
+        }
+    }
+
+    #[test]
+    fn json_names_the_peer_namespace_and_the_differences() {
+        let ok = inspect_json(&report(Vec::new()));
+        assert_eq!(ok["matches"], true);
+        assert_eq!(ok["links"][0]["peer"]["netns"], "host");
+        assert_eq!(ok["addresses"][0]["address"], "10.1.0.5/24");
+        let bad = inspect_json(&report(vec![Difference {
+            kind: DiffKind::RouteMissing,
+            attachment: Some("n/c/eth0".into()),
+            subject: "default".into(),
+        }]));
+        assert_eq!(bad["matches"], false);
+        assert_eq!(bad["differences"][0]["kind"], "route-missing");
+    }
+
+    #[test]
+    fn the_table_ends_with_the_verdict() {
+        let p = Printer::plain();
+        let ok = inspect_table(&p, &report(Vec::new()));
+        assert!(ok.contains("#7@host"), "{ok}");
+        assert!(
+            ok.ends_with("ok: the namespace holds what the cache claims\n"),
+            "{ok}"
+        );
+        let bad = inspect_table(
+            &p,
+            &report(vec![Difference {
+                kind: DiffKind::UnexplainedInterface,
+                attachment: None,
+                subject: "eth0".into(),
+            }]),
+        );
+        assert!(!bad.contains("ok:"), "{bad}");
+        let last = bad.lines().last().unwrap_or_default();
+        assert!(
+            last.starts_with("unexplained-interface") && last.contains("eth0"),
+            "{bad}"
+        );
+        assert!(bad.ends_with('\n'));
+    }
+}

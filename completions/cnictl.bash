@@ -40,6 +40,9 @@ _cnictl() {
             cnictl,help)
                 cmd="cnictl__subcmd__help"
                 ;;
+            cnictl,inspect)
+                cmd="cnictl__subcmd__inspect"
+                ;;
             cnictl,ipam)
                 cmd="cnictl__subcmd__ipam"
                 ;;
@@ -91,6 +94,9 @@ _cnictl() {
             cnictl__subcmd__help,help)
                 cmd="cnictl__subcmd__help__subcmd__help"
                 ;;
+            cnictl__subcmd__help,inspect)
+                cmd="cnictl__subcmd__help__subcmd__inspect"
+                ;;
             cnictl__subcmd__help,ipam)
                 cmd="cnictl__subcmd__help__subcmd__ipam"
                 ;;
@@ -116,7 +122,7 @@ _cnictl() {
 
     case "${cmd}" in
         cnictl)
-            opts="-o -v -h -V --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help --version add check del gc status ls plugins attachments ipam validate completions generate-man help"
+            opts="-o -v -h -V --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help --version add check del gc status ls plugins attachments ipam inspect validate completions generate-man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -656,7 +662,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__help)
-            opts="add check del gc status ls plugins attachments ipam validate completions generate-man help"
+            opts="add check del gc status ls plugins attachments ipam inspect validate completions generate-man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -795,6 +801,20 @@ _cnictl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cnictl__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cnictl__subcmd__help__subcmd__ipam)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -858,6 +878,52 @@ _cnictl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cnictl__subcmd__inspect)
+            opts="-o -v -h --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --conf-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cni-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand plugins 'List the plugin binaries on the CNI path and the spec versions each supports'
             cand attachments 'List what libcni''s cache holds, and whether each network namespace still exists'
             cand ipam 'Audit host-local''s IP reservations against the cache; free leaked ones with --release'
+            cand inspect 'Show what a network namespace holds (links, addresses, routes, the host side and NAT rules of its attachments) beside what the cache claims; exit 1 on any difference'
             cand validate 'Lint network configuration files: spec rules, chains, plugin schemas, plugin versions'
             cand completions 'Print shell completions'
             cand generate-man 'Write man pages into a directory'
@@ -249,6 +250,21 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'cnictl;inspect'= {
+            cand --conf-dir 'Directory of network configuration files'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
+            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
+            cand -o 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --output 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]'
+            cand --color 'When to use colour (NO_COLOR is honoured with auto)'
+            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'cnictl;validate'= {
             cand --conf-dir 'Directory of network configuration files'
             cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
@@ -306,6 +322,7 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand plugins 'List the plugin binaries on the CNI path and the spec versions each supports'
             cand attachments 'List what libcni''s cache holds, and whether each network namespace still exists'
             cand ipam 'Audit host-local''s IP reservations against the cache; free leaked ones with --release'
+            cand inspect 'Show what a network namespace holds (links, addresses, routes, the host side and NAT rules of its attachments) beside what the cache claims; exit 1 on any difference'
             cand validate 'Lint network configuration files: spec rules, chains, plugin schemas, plugin versions'
             cand completions 'Print shell completions'
             cand generate-man 'Write man pages into a directory'
@@ -331,6 +348,8 @@ set edit:completion:arg-completer[cnictl] = {|@words|
         &'cnictl;help;attachments;show'= {
         }
         &'cnictl;help;ipam'= {
+        }
+        &'cnictl;help;inspect'= {
         }
         &'cnictl;help;validate'= {
         }

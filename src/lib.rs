@@ -25,6 +25,7 @@ pub mod cache;
 pub mod config;
 pub mod inventory;
 pub mod invoke;
+pub mod netlink;
 pub mod netns;
 pub mod runtime;
 pub mod safe_read;

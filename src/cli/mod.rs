@@ -10,6 +10,7 @@ mod check;
 mod del;
 mod gc;
 mod gen;
+mod inspect;
 mod ipam;
 mod ls;
 mod plugins;
@@ -50,6 +51,14 @@ Exit codes:
      cannot be listed (a file inside that cannot be read is an error finding)
 
 Rules, with an example each: docs/rules.md";
+
+const INSPECT_EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  the namespace holds what the cached results claim
+  1  something differs (each difference is listed)
+  2  could not inspect: usage, a NETNS that is no network namespace, no permission
+
+inspect only reads, so any namespace may be inspected, the node's own included.";
 
 /// A command-line CNI runtime: run, check and delete CNI networks by hand, safely.
 #[derive(Debug, Parser)]
@@ -149,6 +158,10 @@ pub enum Commands {
     Attachments(attachments::AttachmentsArgs),
     /// Audit host-local's IP reservations against the cache; free leaked ones with --release
     Ipam(ipam::IpamArgs),
+    /// Show what a network namespace holds (links, addresses, routes, the host side and NAT
+    /// rules of its attachments) beside what the cache claims; exit 1 on any difference
+    #[command(after_long_help = INSPECT_EXIT_CODES_HELP)]
+    Inspect(inspect::InspectArgs),
     /// Lint network configuration files: spec rules, chains, plugin schemas, plugin versions
     #[command(after_long_help = VALIDATE_EXIT_CODES_HELP)]
     Validate(validate::ValidateArgs),
@@ -196,6 +209,7 @@ pub fn main() -> i32 {
         Commands::Plugins(a) => plugins::run(&settings, a),
         Commands::Attachments(a) => attachments::run(&settings, a),
         Commands::Ipam(a) => ipam::run(&settings, a),
+        Commands::Inspect(a) => inspect::run(&settings, a),
         Commands::Validate(a) => validate::run(&settings, a),
         Commands::Completions(a) => gen::completions(a),
         Commands::GenerateMan(a) => gen::man(a),

@@ -16,6 +16,7 @@
 //!   addresses.
 
 pub mod attachments;
+pub mod inspect;
 pub mod ipam;
 pub mod networks;
 pub mod plugins;

@@ -20,6 +20,7 @@ pub mod fake;
 pub mod find;
 mod quote;
 pub mod request;
+pub mod tool;
 pub mod version;
 
 pub use env::{build_env, join_cni_args, version_env, DEFAULT_PATH};
@@ -29,6 +30,7 @@ pub use find::{find_in_path, find_plugin, FindError};
 pub use request::{
     build_gc_request, build_request, build_status_request, runtime_config, version_request,
 };
+pub use tool::{run_tool, ToolOutput};
 pub use version::{decode_version_info, probe_version, ProbeError, VersionCache};
 
 use std::ffi::OsString;

@@ -4,6 +4,7 @@
 pub mod attachments;
 pub mod error;
 pub mod gc;
+pub mod inspect;
 pub mod ipam;
 pub mod ls;
 pub mod plugins;

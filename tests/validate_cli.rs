@@ -62,7 +62,7 @@ const HUMAN: &str = r#"net.d/10-mynet.conflist
    9:7  warning  unknown key "isGatway": bridge does not read it  [unknown-key]
                  hint: did you mean "isGateway"?
 
-1 error, 1 warning (2 files checked)
+1 error, 1 warning (2 files checked, directory mode)
 "#;
 
 #[test]
@@ -121,7 +121,7 @@ fn json_report_has_diagnostics_and_summary() {
             }
         ],
         "notices": [],
-        "summary": {"files": 2, "errors": 1, "warnings": 1}
+        "summary": {"files": 2, "errors": 1, "warnings": 1, "infos": 0, "mode": "directory"}
     });
     assert_eq!(r.json(), want);
     assert!(r.stdout.ends_with("}\n"));
@@ -159,11 +159,29 @@ fn exit_codes() {
     let r = cnictl(clean.path(), &["validate", "--static", "net.d"], &[], "");
     assert_eq!(
         r.expect(0, "clean").stdout,
-        "1 file checked: no errors, no warnings\n"
+        "1 file checked (directory mode): no errors, no warnings\n"
     );
 
+    // cni-version-old is an info: --deny-warnings ignores it.
     let old = CLEAN.replace("1.0.0", "0.3.1");
-    let warn = lab(&[("20-lo.conflist", &old)]);
+    let info = lab(&[("20-lo.conflist", &old)]);
+    let r = cnictl(
+        info.path(),
+        &["validate", "--static", "--deny-warnings", "net.d"],
+        &[],
+        "",
+    );
+    let r = r.expect(0, "an info with --deny-warnings");
+    assert!(
+        r.stdout
+            .ends_with("0 errors, 0 warnings, 1 info (1 file checked, directory mode)\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("  info     "), "{}", r.stdout);
+
+    let typo = CLEAN.replace(r#""type": "loopback""#, r#""type": "loopback", "mtuu": 1"#);
+    let warn = lab(&[("20-lo.conflist", &typo)]);
     cnictl(warn.path(), &["validate", "--static", "net.d"], &[], "").expect(0, "warnings only");
     cnictl(
         warn.path(),
@@ -579,7 +597,7 @@ fn the_table_escapes_control_characters_of_file_names() {
     assert!(!r.stdout.contains('\x1b'), "{:?}", r.stdout);
     assert!(
         r.stdout
-            .starts_with("net.d/10-a\\u001b[31mred\\nb.conflist\n  1:16  warning"),
+            .starts_with("net.d/10-a\\u001b[31mred\\nb.conflist\n  1:16  info"),
         "{:?}",
         r.stdout
     );
@@ -602,7 +620,7 @@ fn the_table_escapes_control_characters_of_file_names() {
     );
     let r = r.expect(0, "github");
     assert!(
-        r.stdout.starts_with("::warning file=net.d/10-a")
+        r.stdout.starts_with("::notice file=net.d/10-a")
             && r.stdout.contains("red%0Ab.conflist,line=1,col=16,"),
         "{:?}",
         r.stdout

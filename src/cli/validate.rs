@@ -63,6 +63,7 @@ pub fn run(s: &Settings, a: ValidateArgs) -> anyhow::Result<i32> {
                 &Options {
                     cni_path: s.cni_path.clone(),
                     versions,
+                    per_file: false,
                 },
             )
         })?;

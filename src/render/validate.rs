@@ -39,14 +39,23 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// The summary line: counts of errors, warnings and files.
+/// The summary line: counts of errors, warnings, infos and files, and the mode that ran.
 pub fn summary(report: &Report) -> String {
     let files = plural(report.files.len(), "file");
-    if report.diagnostics.is_empty() {
-        format!("{files} checked: no errors, no warnings")
+    let mode = if report.per_file {
+        "per-file mode"
     } else {
+        "directory mode"
+    };
+    if report.diagnostics.is_empty() {
+        format!("{files} checked ({mode}): no errors, no warnings")
+    } else {
+        let infos = match report.infos() {
+            0 => String::new(),
+            n => format!(", {n} info"),
+        };
         format!(
-            "{}, {} ({files} checked)",
+            "{}, {}{infos} ({files} checked, {mode})",
             plural(report.errors(), "error"),
             plural(report.warnings(), "warning")
         )
@@ -83,6 +92,7 @@ pub fn human(p: &Printer, report: &Report) -> String {
         let sev = match d.severity {
             Severity::Error => p.out_style(&sev, |s| s.red().bold()),
             Severity::Warning => p.out_style(&sev, |s| s.yellow().bold()),
+            Severity::Info => p.out_style(&sev, |s| s.cyan().bold()),
         };
         let rule = p.out_style(&format!("[{}]", d.rule), |s| s.dimmed());
         let _ = writeln!(
@@ -128,6 +138,8 @@ pub fn json(report: &Report) -> Value {
             "files": report.files.len(),
             "errors": report.errors(),
             "warnings": report.warnings(),
+            "infos": report.infos(),
+            "mode": if report.per_file { "per-file" } else { "directory" },
         },
     })
 }
@@ -156,10 +168,14 @@ pub fn github(report: &Report) -> String {
             message.push_str("\nhint: ");
             message.push_str(h);
         }
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
         let _ = writeln!(
             out,
-            "::{} file={},line={},col={},title={}::{}",
-            d.severity.as_str(),
+            "::{command} file={},line={},col={},title={}::{}",
             escape_property(&d.file.display().to_string()),
             d.line,
             d.column,

@@ -365,3 +365,271 @@ fn explain_prints_every_rule_and_list_rules_lists_them() {
         assert!(!out.stdout.contains("\n## "), "{}", out.stdout);
     }
 }
+
+#[test]
+fn sarif_is_valid_against_the_2_1_0_schema() {
+    // The schema is the one serde-sarif 0.8.0 ships (src/schema.json), copied here so the
+    // test runs offline.
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join("sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let r = repo();
+    let v = cnictl(
+        r.path(),
+        &["validate", "--static", "-o", "sarif", "net"],
+        &[],
+    )
+    .expect(1, "sarif")
+    .json();
+    let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // A broken log is caught: the validator is not a no-op.
+    let mut broken = v.clone();
+    broken["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert!(!validator.is_valid(&broken));
+
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "cnictl");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), cnictl::validate::RULES.len());
+    assert!(rules
+        .iter()
+        .all(|r| r["help"]["text"].as_str().unwrap().contains("```")));
+    let root = format!("file://{}/", r.path().canonicalize().unwrap().display());
+    assert_eq!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], root.as_str());
+    let results = run["results"].as_array().unwrap();
+    let got: BTreeSet<(String, String, String, i64, i64)> = results
+        .iter()
+        .map(|x| {
+            let loc = &x["locations"][0]["physicalLocation"];
+            assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+            let i = x["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[i]["id"], x["ruleId"]);
+            (
+                x["ruleId"].as_str().unwrap().into(),
+                x["level"].as_str().unwrap().into(),
+                loc["artifactLocation"]["uri"].as_str().unwrap().into(),
+                loc["region"]["startLine"].as_i64().unwrap(),
+                loc["region"]["startColumn"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let want: BTreeSet<(String, String, String, i64, i64)> = [
+        ("cni-version-old", "note", "net/10-east.conflist", 2, 17),
+        (
+            "duplicate-network",
+            "warning",
+            "net/20-west.conflist",
+            3,
+            11,
+        ),
+        ("unknown-key", "warning", "net/20-west.conflist", 8, 7),
+        ("chained-only-first", "error", "net/30-broken.conf", 4, 11),
+    ]
+    .iter()
+    .map(|(a, b, c, d, e)| (a.to_string(), b.to_string(), c.to_string(), *d, *e))
+    .collect();
+    assert_eq!(got, want);
+    // Run from a subdirectory, the URIs stay relative to the repository root.
+    let v = cnictl(
+        r.path().join("net").as_path(),
+        &["validate", "--static", "-o", "sarif", "20-west.conflist"],
+        &[],
+    )
+    .expect(0, "sarif from a subdirectory")
+    .json();
+    assert_eq!(
+        v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "net/20-west.conflist"
+    );
+}
+
+#[test]
+fn codeclimate_report_has_gitlabs_fields() {
+    let r = repo();
+    let v = cnictl(
+        r.path(),
+        &["validate", "--static", "-o", "codeclimate", "net"],
+        &[],
+    )
+    .expect(1, "codeclimate")
+    .json();
+    let items = v.as_array().expect("an array");
+    assert_eq!(items.len(), DIRECTORY.len());
+    let mut prints = BTreeSet::new();
+    for i in items {
+        for key in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(i[key].is_string(), "{key} in {i}");
+        }
+        assert!(prints.insert(i["fingerprint"].as_str().unwrap().to_string()));
+        assert!(["info", "minor", "major", "critical", "blocker"]
+            .contains(&i["severity"].as_str().unwrap()));
+        assert!(i["location"]["path"].as_str().unwrap().starts_with("net/"));
+        assert!(
+            i["location"]["positions"]["begin"]["line"]
+                .as_u64()
+                .unwrap()
+                >= 1
+        );
+    }
+    let sev = |rule: &str| {
+        items
+            .iter()
+            .find(|i| i["check_name"] == rule)
+            .map(|i| i["severity"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(sev("chained-only-first"), "critical");
+    assert_eq!(sev("unknown-key"), "minor");
+    assert_eq!(sev("cni-version-old"), "info");
+}
+
+/// (name, failure message, failure text) of every test case of a JUnit document, checking
+/// the counts of the document against the cases.
+fn junit_cases(xml: &str) -> Vec<(String, Option<String>, String)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut cases: Vec<(String, Option<String>, String)> = Vec::new();
+    let mut declared = (0, 0);
+    let mut in_failure = false;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) => {
+                let attr = |name: &str| {
+                    e.try_get_attribute(name).unwrap().map(|a| {
+                        a.normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                            .unwrap()
+                            .into_owned()
+                    })
+                };
+                match e.name().as_ref() {
+                    b"testsuite" => {
+                        declared = (
+                            attr("tests").unwrap().parse().unwrap(),
+                            attr("failures").unwrap().parse().unwrap(),
+                        )
+                    }
+                    b"testcase" => cases.push((attr("name").unwrap(), None, String::new())),
+                    b"failure" => {
+                        cases.last_mut().unwrap().1 = attr("message");
+                        in_failure = true;
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(t) if in_failure => {
+                cases.last_mut().unwrap().2 += &t.decode().unwrap();
+            }
+            Event::GeneralRef(r) if in_failure => {
+                let name = r.decode().unwrap();
+                cases.last_mut().unwrap().2 += match name.as_ref() {
+                    "quot" => "\"",
+                    "lt" => "<",
+                    "gt" => ">",
+                    "amp" => "&",
+                    "apos" => "'",
+                    other => panic!("entity {other}"),
+                };
+            }
+            Event::End(e) if e.name().as_ref() == b"failure" => in_failure = false,
+            _ => {}
+        }
+    }
+    let failures = cases.iter().filter(|c| c.1.is_some()).count();
+    assert_eq!(declared, (cases.len(), failures), "{xml}");
+    cases
+}
+
+#[test]
+fn junit_has_a_case_per_file_and_fails_on_errors_or_denied_warnings() {
+    let r = repo();
+    let xml = cnictl(
+        r.path(),
+        &["validate", "--static", "-o", "junit", "net"],
+        &[],
+    )
+    .expect(1, "junit")
+    .stdout;
+    let cases = junit_cases(&xml);
+    let names: Vec<&str> = cases.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "net/10-east.conflist",
+            "net/20-west.conflist",
+            "net/30-broken.conf"
+        ]
+    );
+    assert_eq!(cases[0].1, None);
+    assert_eq!(
+        cases[1].1, None,
+        "warnings do not fail without --deny-warnings"
+    );
+    assert_eq!(cases[2].1.as_deref(), Some("1 error"));
+    assert!(
+        cases[2].2.contains("[chained-only-first]"),
+        "{}",
+        cases[2].2
+    );
+    assert!(cases[2].2.contains("\"portmap\""), "{}", cases[2].2);
+
+    let xml = cnictl(
+        r.path(),
+        &[
+            "validate",
+            "--static",
+            "--deny-warnings",
+            "-o",
+            "junit",
+            "net",
+        ],
+        &[],
+    )
+    .expect(1, "junit --deny-warnings")
+    .stdout;
+    let cases = junit_cases(&xml);
+    assert_eq!(cases[0].1, None, "an info never fails");
+    assert_eq!(cases[1].1.as_deref(), Some("2 warnings"));
+    assert!(cases[1].2.contains("[duplicate-network]") && cases[1].2.contains("[unknown-key]"));
+}
+
+#[test]
+fn github_output_closes_with_the_summary_and_fills_the_step_summary() {
+    let r = repo();
+    let summary = r.path().join("step-summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let out = cnictl(
+        r.path(),
+        &["validate", "--static", "-o", "github", "net"],
+        &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+    )
+    .expect(1, "github");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(lines[0].starts_with("::notice file=net/10-east.conflist,line=2,col=17,"));
+    assert_eq!(
+        *lines.last().unwrap(),
+        "1 error, 2 warnings, 1 info (3 files checked, directory mode)"
+    );
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        md.starts_with("earlier step\n### cnictl validate\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `net/30-broken.conf` | 4:11 | error | `chained-only-first` |"),
+        "{md}"
+    );
+    // Other commands refuse the validate-only formats.
+    for o in ["github", "sarif", "codeclimate", "junit"] {
+        let out = cnictl(r.path(), &["-o", o, "ls"], &[]).expect(2, o);
+        assert!(
+            out.stderr.contains(&format!("-o {o} is only for validate")),
+            "{}",
+            out.stderr
+        );
+    }
+}

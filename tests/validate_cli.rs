@@ -149,6 +149,7 @@ fn github_commands_are_escaped() {
         "::error file=net.d/10-mynet.conflist,line=5,col=14,title=cnictl chained-only-first::\"portmap\" is the first plugin of the chain, but it only works after a plugin that returns a result: ADD fails%0Ahint: put \"portmap\" after the plugin that creates the interface (bridge, ptp, macvlan, ...)\n",
         "::warning file=net.d/10-mynet.conflist,line=9,col=7,title=cnictl unknown-key::unknown key \"isGatway\": bridge does not read it%0Ahint: did you mean \"isGateway\"?\n",
         "::error file=net.d/30-a%3Ab%2Cc.conflist,line=1,col=33,title=cnictl invalid-name::network name \"50%25\" has characters libcni rejects on ADD%0Ahint: use letters, digits, '_', '.' and '-', starting with a letter or digit\n",
+        "2 errors, 1 warning (2 files checked, directory mode)\n",
     );
     assert_eq!(r.stdout, want);
 }

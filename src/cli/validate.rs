@@ -10,9 +10,6 @@ use cnictl::validate::control::{self, ConfigChoice, Level, Levels};
 use cnictl::validate::{self, Input, Options, RULES};
 use std::path::PathBuf;
 
-/// docs/rules.md, built in for `--explain`.
-const RULES_DOC: &str = include_str!("../../docs/rules.md");
-
 /// A rule name given on the command line: an unknown one is a usage error.
 fn rule_name(s: &str) -> Result<String, String> {
     match validate::rule(s) {
@@ -82,25 +79,6 @@ pub struct ValidateArgs {
     pub list_rules: bool,
 }
 
-/// The section of docs/rules.md on rule `id`, without its heading.
-pub fn explain_text(id: &str) -> Option<String> {
-    let r = validate::rule(id)?;
-    let heading = format!("### `{id}`");
-    let start = RULES_DOC.find(&heading)? + heading.len();
-    let rest = &RULES_DOC[start..];
-    let end = rest
-        .match_indices("\n#")
-        .find(|(i, _)| rest[i + 1..].starts_with("## ") || rest[i + 1..].starts_with("### "))
-        .map_or(rest.len(), |(i, _)| i);
-    Some(format!(
-        "{id} ({}, {}): {}\n\n{}\n",
-        r.severity,
-        r.family,
-        r.summary,
-        rest[..end].trim()
-    ))
-}
-
 fn list_rules() -> String {
     let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
     let mut out = String::new();
@@ -150,7 +128,8 @@ pub fn run(s: &Settings, a: ValidateArgs) -> anyhow::Result<i32> {
     }
     if let Some(id) = &a.explain {
         render::write_stdout(
-            &explain_text(id).unwrap_or_else(|| format!("{id}: no documentation\n")),
+            &render::validate::explain_text(id)
+                .unwrap_or_else(|| format!("{id}: no documentation\n")),
         );
         return Ok(exit::OK);
     }
@@ -204,7 +183,24 @@ pub fn run(s: &Settings, a: ValidateArgs) -> anyhow::Result<i32> {
     control::apply(&mut report, &choice, &levels, &cwd)?;
     match s.printer.format(Output::Table) {
         Output::Json => render::print_json(&render::validate::json(&report)),
-        Output::Github => render::write_stdout(&render::validate::github(&report)),
+        Output::Github => {
+            render::write_stdout(&render::validate::github(&report));
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                append(&PathBuf::from(path), &render::validate::markdown(&report))?;
+            }
+        }
+        Output::Sarif => render::print_json(&render::validate::sarif(
+            &report,
+            &render::validate::Base::new(cwd),
+        )),
+        Output::Codeclimate => render::print_json(&render::validate::codeclimate(
+            &report,
+            &render::validate::Base::new(cwd),
+        )),
+        Output::Junit => render::write_stdout(
+            &render::validate::junit(&report, a.deny_warnings)
+                .map_err(|e| anyhow::anyhow!("cannot write the JUnit report: {e}"))?,
+        ),
         Output::Table => {
             for n in &report.notices {
                 s.printer.note(n);
@@ -214,4 +210,16 @@ pub fn run(s: &Settings, a: ValidateArgs) -> anyhow::Result<i32> {
     }
     let failed = report.errors() > 0 || (a.deny_warnings && report.warnings() > 0);
     Ok(if failed { exit::FAILED } else { exit::OK })
+}
+
+/// Appends `text` to the file at `path` (GitHub's step summary).
+fn append(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| anyhow::anyhow!("cannot write GITHUB_STEP_SUMMARY {}: {e}", path.display()))?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| anyhow::anyhow!("cannot write GITHUB_STEP_SUMMARY {}: {e}", path.display()))
 }

@@ -281,7 +281,7 @@ pub enum ConfigChoice {
 
 /// `path` made absolute against `cwd` and lexically normalised (`.` and `..` removed), so
 /// that it can be compared with a config file's directory.
-fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in cwd.join(path).components() {
         match c {

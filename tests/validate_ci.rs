@@ -717,3 +717,27 @@ fn hints_say_what_the_plugin_concerned_reads() {
     assert!(hint("flannel").contains("not a reference plugin"));
     assert!(hint("portmap").contains("containernetworking-plugins"));
 }
+
+#[test]
+fn the_pre_commit_hook_checks_each_file_on_its_own_with_a_locked_build() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let hooks = std::fs::read_to_string(root.join(".pre-commit-hooks.yaml")).unwrap();
+    let entry = hooks
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("entry: "))
+        .expect("an entry");
+    let script = std::fs::read_to_string(root.join(entry)).unwrap();
+    assert!(script.contains("cargo build --locked"), "{script}");
+    assert!(
+        script.contains("validate --static --per-file \"$@\""),
+        "{script}"
+    );
+    let files = hooks
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("files: "))
+        .expect("a files pattern");
+    assert!(
+        !files.contains("\\.json$'") && files.contains("conflist"),
+        "{files}"
+    );
+}

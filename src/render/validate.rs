@@ -447,6 +447,12 @@ pub fn junit(report: &Report, deny_warnings: bool) -> std::io::Result<String> {
         }
         s
     };
+    // Findings by file, so that each case takes its own without scanning all of them.
+    let mut by_file: std::collections::HashMap<&Path, Vec<&validate::Diagnostic>> =
+        std::collections::HashMap::new();
+    for d in &report.diagnostics {
+        by_file.entry(d.file.as_path()).or_default().push(d);
+    }
     let cases = report
         .files
         .iter()
@@ -454,8 +460,7 @@ pub fn junit(report: &Report, deny_warnings: bool) -> std::io::Result<String> {
             let fails = |d: &&validate::Diagnostic| {
                 d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
             };
-            let mine: Vec<&validate::Diagnostic> =
-                report.diagnostics.iter().filter(|d| &d.file == f).collect();
+            let mine = by_file.get(f.as_path()).map_or(&[][..], Vec::as_slice);
             let failing: Vec<_> = mine.iter().copied().filter(fails).collect();
             let passing: Vec<_> = mine.iter().copied().filter(|d| !fails(d)).collect();
             let failure = (!failing.is_empty()).then(|| {

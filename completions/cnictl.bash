@@ -118,11 +118,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -188,11 +188,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -238,11 +238,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -308,11 +308,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -354,11 +354,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -424,11 +424,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -478,11 +478,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -524,11 +524,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -760,11 +760,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -806,11 +806,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -852,11 +852,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -875,12 +875,32 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__validate)
-            opts="-o -v -h --static --deny-warnings --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --static --deny-warnings --per-file --allow --warn --deny --config --no-config --explain --list-rules --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deny)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --explain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --conf-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -898,11 +918,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -284,6 +284,11 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             break
         }
         'cnictl;validate' {
+            [CompletionResult]::new('--allow', '--allow', [CompletionResultType]::ParameterName, 'Drop the findings of RULE (repeatable)')
+            [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'Report the findings of RULE as warnings (repeatable)')
+            [CompletionResult]::new('--deny', '--deny', [CompletionResultType]::ParameterName, 'Report the findings of RULE as errors (repeatable)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file for every file checked, instead of looking for cnictl.toml or .cnictl.toml from each file''s directory up to the repository root')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print the documentation of RULE (what it checks, why, an example and the fix) and exit')
             [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
@@ -293,7 +298,10 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)')
             [CompletionResult]::new('--static', '--static', [CompletionResultType]::ParameterName, 'Skip the plugin checks: no binary is looked up or run')
-            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Exit 1 when there are warnings, not only errors')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Exit 1 when there are warnings, not only errors (infos never fail a run)')
+            [CompletionResult]::new('--per-file', '--per-file', [CompletionResultType]::ParameterName, 'Check each file on its own: no rule across files (duplicate-network, subnet-overlap, conflist-shadows-conf)')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Use no config file')
+            [CompletionResult]::new('--list-rules', '--list-rules', [CompletionResultType]::ParameterName, 'List every rule with its default severity and exit')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
             [CompletionResult]::new('--skip-broken', '--skip-broken', [CompletionResultType]::ParameterName, 'Skip config files that fail to parse instead of stopping at one that could be the network')

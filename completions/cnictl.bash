@@ -145,11 +145,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -215,11 +215,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -265,11 +265,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -353,11 +353,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -423,11 +423,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -469,11 +469,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -539,11 +539,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -593,11 +593,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -639,11 +639,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -909,11 +909,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -963,11 +963,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1017,11 +1017,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1063,11 +1063,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1109,11 +1109,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1132,12 +1132,32 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__validate)
-            opts="-o -v -h --static --deny-warnings --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --static --deny-warnings --per-file --allow --warn --deny --config --no-config --explain --list-rules --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deny)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --explain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --conf-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1155,11 +1175,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)

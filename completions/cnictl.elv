@@ -266,6 +266,11 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'cnictl;validate'= {
+            cand --allow 'Drop the findings of RULE (repeatable)'
+            cand --warn 'Report the findings of RULE as warnings (repeatable)'
+            cand --deny 'Report the findings of RULE as errors (repeatable)'
+            cand --config 'Use this config file for every file checked, instead of looking for cnictl.toml or .cnictl.toml from each file''s directory up to the repository root'
+            cand --explain 'Print the documentation of RULE (what it checks, why, an example and the fix) and exit'
             cand --conf-dir 'Directory of network configuration files'
             cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
@@ -275,7 +280,10 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand --color 'When to use colour (NO_COLOR is honoured with auto)'
             cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
             cand --static 'Skip the plugin checks: no binary is looked up or run'
-            cand --deny-warnings 'Exit 1 when there are warnings, not only errors'
+            cand --deny-warnings 'Exit 1 when there are warnings, not only errors (infos never fail a run)'
+            cand --per-file 'Check each file on its own: no rule across files (duplicate-network, subnet-overlap, conflist-shadows-conf)'
+            cand --no-config 'Use no config file'
+            cand --list-rules 'List every rule with its default severity and exit'
             cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
             cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
             cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'

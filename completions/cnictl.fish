@@ -30,7 +30,10 @@ complete -c cnictl -n "__fish_cnictl_needs_command" -l cache-dir -d 'Directory o
 complete -c cnictl -n "__fish_cnictl_needs_command" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_needs_command" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
 json\t'JSON'
-github\t'GitHub Actions workflow commands (validate only)'"
+github\t'GitHub Actions workflow commands (validate only)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
+codeclimate\t'GitLab\'s Code Quality report (validate only)'
+junit\t'JUnit XML (validate only)'"
 complete -c cnictl -n "__fish_cnictl_needs_command" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
@@ -64,7 +67,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l cache-dir -d 'Dire
 complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand add" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
 json\t'JSON'
-github\t'GitHub Actions workflow commands (validate only)'"
+github\t'GitHub Actions workflow commands (validate only)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
+codeclimate\t'GitLab\'s Code Quality report (validate only)'
+junit\t'JUnit XML (validate only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
@@ -84,7 +90,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l cache-dir -d 'Di
 complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand check" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
 json\t'JSON'
-github\t'GitHub Actions workflow commands (validate only)'"
+github\t'GitHub Actions workflow commands (validate only)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
+codeclimate\t'GitLab\'s Code Quality report (validate only)'
+junit\t'JUnit XML (validate only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
@@ -104,7 +113,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l cache-dir -d 'Dire
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
 json\t'JSON'
-github\t'GitHub Actions workflow commands (validate only)'"
+github\t'GitHub Actions workflow commands (validate only)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
+codeclimate\t'GitLab\'s Code Quality report (validate only)'
+junit\t'JUnit XML (validate only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
@@ -123,7 +135,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l cache-dir -d 'Direc
 complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
 json\t'JSON'
-github\t'GitHub Actions workflow commands (validate only)'"
+github\t'GitHub Actions workflow commands (validate only)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
+codeclimate\t'GitLab\'s Code Quality report (validate only)'
+junit\t'JUnit XML (validate only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
@@ -142,7 +157,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l cache-dir -d 'D
 complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand status" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
 json\t'JSON'
-github\t'GitHub Actions workflow commands (validate only)'"
+github\t'GitHub Actions workflow commands (validate only)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
+codeclimate\t'GitLab\'s Code Quality report (validate only)'
+junit\t'JUnit XML (validate only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
@@ -159,7 +177,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l cache-dir -d 'Direc
 complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
 json\t'JSON'
-github\t'GitHub Actions workflow commands (validate only)'"
+github\t'GitHub Actions workflow commands (validate only)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
+codeclimate\t'GitLab\'s Code Quality report (validate only)'
+junit\t'JUnit XML (validate only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
@@ -174,7 +195,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l cache-dir -d '
 complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
 json\t'JSON'
-github\t'GitHub Actions workflow commands (validate only)'"
+github\t'GitHub Actions workflow commands (validate only)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
+codeclimate\t'GitLab\'s Code Quality report (validate only)'
+junit\t'JUnit XML (validate only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
@@ -190,7 +214,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fis
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
 json\t'JSON'
-github\t'GitHub Actions workflow commands (validate only)'"
+github\t'GitHub Actions workflow commands (validate only)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
+codeclimate\t'GitLab\'s Code Quality report (validate only)'
+junit\t'JUnit XML (validate only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
@@ -207,7 +234,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and __fish_se
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and __fish_seen_subcommand_from show" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
 json\t'JSON'
-github\t'GitHub Actions workflow commands (validate only)'"
+github\t'GitHub Actions workflow commands (validate only)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
+codeclimate\t'GitLab\'s Code Quality report (validate only)'
+junit\t'JUnit XML (validate only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
@@ -225,7 +255,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l cache-dir -d 'Dir
 complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
 json\t'JSON'
-github\t'GitHub Actions workflow commands (validate only)'"
+github\t'GitHub Actions workflow commands (validate only)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
+codeclimate\t'GitLab\'s Code Quality report (validate only)'
+junit\t'JUnit XML (validate only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
@@ -242,7 +275,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l cache-dir -d '
 complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
 json\t'JSON'
-github\t'GitHub Actions workflow commands (validate only)'"
+github\t'GitHub Actions workflow commands (validate only)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
+codeclimate\t'GitLab\'s Code Quality report (validate only)'
+junit\t'JUnit XML (validate only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
@@ -250,19 +286,30 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l timeout -d 'Ti
 complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
 complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
 complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l allow -d 'Drop the findings of RULE (repeatable)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l warn -d 'Report the findings of RULE as warnings (repeatable)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l deny -d 'Report the findings of RULE as errors (repeatable)' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l config -d 'Use this config file for every file checked, instead of looking for cnictl.toml or .cnictl.toml from each file\'s directory up to the repository root' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l explain -d 'Print the documentation of RULE (what it checks, why, an example and the fix) and exit' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l conf-dir -d 'Directory of network configuration files' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
 json\t'JSON'
-github\t'GitHub Actions workflow commands (validate only)'"
+github\t'GitHub Actions workflow commands (validate only)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
+codeclimate\t'GitLab\'s Code Quality report (validate only)'
+junit\t'JUnit XML (validate only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l timeout -d 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l static -d 'Skip the plugin checks: no binary is looked up or run'
-complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l deny-warnings -d 'Exit 1 when there are warnings, not only errors'
+complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l deny-warnings -d 'Exit 1 when there are warnings, not only errors (infos never fail a run)'
+complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l per-file -d 'Check each file on its own: no rule across files (duplicate-network, subnet-overlap, conflist-shadows-conf)'
+complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l no-config -d 'Use no config file'
+complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l list-rules -d 'List every rule with its default severity and exit'
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -272,7 +319,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l cache-dir 
 complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
 json\t'JSON'
-github\t'GitHub Actions workflow commands (validate only)'"
+github\t'GitHub Actions workflow commands (validate only)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
+codeclimate\t'GitLab\'s Code Quality report (validate only)'
+junit\t'JUnit XML (validate only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"
@@ -286,7 +336,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l cache-dir
 complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -s o -l output -d 'Output format [default: table on a terminal; for add, the CNI result JSON when piped]' -r -f -a "table\t'Human-readable tables'
 json\t'JSON'
-github\t'GitHub Actions workflow commands (validate only)'"
+github\t'GitHub Actions workflow commands (validate only)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
+codeclimate\t'GitLab\'s Code Quality report (validate only)'
+junit\t'JUnit XML (validate only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l color -d 'When to use colour (NO_COLOR is honoured with auto)' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t'Always'
 never\t'Never'"

@@ -62,7 +62,7 @@ const HUMAN: &str = r#"net.d/10-mynet.conflist
    9:7  warning  unknown key "isGatway": bridge does not read it  [unknown-key]
                  hint: did you mean "isGateway"?
 
-1 error, 1 warning (2 files checked)
+1 error, 1 warning (2 files checked, directory mode)
 "#;
 
 #[test]
@@ -121,7 +121,7 @@ fn json_report_has_diagnostics_and_summary() {
             }
         ],
         "notices": [],
-        "summary": {"files": 2, "errors": 1, "warnings": 1}
+        "summary": {"files": 2, "errors": 1, "warnings": 1, "infos": 0, "mode": "directory"}
     });
     assert_eq!(r.json(), want);
     assert!(r.stdout.ends_with("}\n"));
@@ -149,6 +149,7 @@ fn github_commands_are_escaped() {
         "::error file=net.d/10-mynet.conflist,line=5,col=14,title=cnictl chained-only-first::\"portmap\" is the first plugin of the chain, but it only works after a plugin that returns a result: ADD fails%0Ahint: put \"portmap\" after the plugin that creates the interface (bridge, ptp, macvlan, ...)\n",
         "::warning file=net.d/10-mynet.conflist,line=9,col=7,title=cnictl unknown-key::unknown key \"isGatway\": bridge does not read it%0Ahint: did you mean \"isGateway\"?\n",
         "::error file=net.d/30-a%3Ab%2Cc.conflist,line=1,col=33,title=cnictl invalid-name::network name \"50%25\" has characters libcni rejects on ADD%0Ahint: use letters, digits, '_', '.' and '-', starting with a letter or digit\n",
+        "2 errors, 1 warning (2 files checked, directory mode)\n",
     );
     assert_eq!(r.stdout, want);
 }
@@ -159,11 +160,29 @@ fn exit_codes() {
     let r = cnictl(clean.path(), &["validate", "--static", "net.d"], &[], "");
     assert_eq!(
         r.expect(0, "clean").stdout,
-        "1 file checked: no errors, no warnings\n"
+        "1 file checked (directory mode): no errors, no warnings\n"
     );
 
+    // cni-version-old is an info: --deny-warnings ignores it.
     let old = CLEAN.replace("1.0.0", "0.3.1");
-    let warn = lab(&[("20-lo.conflist", &old)]);
+    let info = lab(&[("20-lo.conflist", &old)]);
+    let r = cnictl(
+        info.path(),
+        &["validate", "--static", "--deny-warnings", "net.d"],
+        &[],
+        "",
+    );
+    let r = r.expect(0, "an info with --deny-warnings");
+    assert!(
+        r.stdout
+            .ends_with("0 errors, 0 warnings, 1 info (1 file checked, directory mode)\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("  info     "), "{}", r.stdout);
+
+    let typo = CLEAN.replace(r#""type": "loopback""#, r#""type": "loopback", "mtuu": 1"#);
+    let warn = lab(&[("20-lo.conflist", &typo)]);
     cnictl(warn.path(), &["validate", "--static", "net.d"], &[], "").expect(0, "warnings only");
     cnictl(
         warn.path(),
@@ -579,7 +598,7 @@ fn the_table_escapes_control_characters_of_file_names() {
     assert!(!r.stdout.contains('\x1b'), "{:?}", r.stdout);
     assert!(
         r.stdout
-            .starts_with("net.d/10-a\\u001b[31mred\\nb.conflist\n  1:16  warning"),
+            .starts_with("net.d/10-a\\u001b[31mred\\nb.conflist\n  1:16  info"),
         "{:?}",
         r.stdout
     );
@@ -602,7 +621,7 @@ fn the_table_escapes_control_characters_of_file_names() {
     );
     let r = r.expect(0, "github");
     assert!(
-        r.stdout.starts_with("::warning file=net.d/10-a")
+        r.stdout.starts_with("::notice file=net.d/10-a")
             && r.stdout.contains("red%0Ab.conflist,line=1,col=16,"),
         "{:?}",
         r.stdout

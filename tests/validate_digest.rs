@@ -18,6 +18,7 @@ fn check(files: &[(&str, &str)]) -> (tempfile::TempDir, Report) {
     let opts = Options {
         cni_path: Vec::new(),
         versions: None,
+        per_file: false,
     };
     let report = validate(&[Input::Path(dir.path().to_path_buf())], &opts).unwrap();
     (dir, report)
@@ -58,6 +59,7 @@ fn with_plugin(conflist: &str, supported: &[&str]) -> Report {
     let opts = Options {
         cni_path: vec![bin.path().to_path_buf()],
         versions: Some(&cache),
+        per_file: false,
     };
     validate(&[Input::Path(dir.path().to_path_buf())], &opts).unwrap()
 }

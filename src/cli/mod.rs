@@ -21,7 +21,7 @@ mod validate;
 
 use crate::exit_codes as exit;
 use crate::render::{self, ColorChoice, Output};
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum as _};
 use std::path::PathBuf;
 
 pub use settings::Settings;
@@ -193,11 +193,16 @@ pub fn main() -> i32 {
             return exit::USAGE;
         }
     };
-    if cli.global.output == Some(Output::Github) && !matches!(cli.command, Commands::Validate(_)) {
-        settings
-            .printer
-            .error("-o github is only for validate; use table or json");
-        return exit::USAGE;
+    if let Some(o) = cli.global.output.filter(|o| o.validate_only()) {
+        if !matches!(cli.command, Commands::Validate(_)) {
+            let name = o
+                .to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_string());
+            settings.printer.error(&format!(
+                "-o {name} is only for validate; use table or json"
+            ));
+            return exit::USAGE;
+        }
     }
     let result = match cli.command {
         Commands::Add(a) => add::run(&settings, a),

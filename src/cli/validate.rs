@@ -6,8 +6,19 @@ use crate::exit_codes as exit;
 use crate::render::{self, Output};
 use anyhow::bail;
 use cnictl::safe_read::{self, ReadError, Source};
-use cnictl::validate::{self, Input, Options};
+use cnictl::validate::control::{self, ConfigChoice, Level, Levels};
+use cnictl::validate::{self, Input, Options, RULES};
 use std::path::PathBuf;
+
+/// A rule name given on the command line: an unknown one is a usage error.
+fn rule_name(s: &str) -> Result<String, String> {
+    match validate::rule(s) {
+        Some(r) => Ok(r.id.to_string()),
+        None => Err(format!(
+            "unknown rule {s:?} (cnictl validate --list-rules lists them)"
+        )),
+    }
+}
 
 /// Arguments of `validate`.
 #[derive(Debug, clap::Args)]
@@ -25,13 +36,109 @@ pub struct ValidateArgs {
     #[arg(long = "static")]
     pub static_only: bool,
 
-    /// Exit 1 when there are warnings, not only errors
+    /// Exit 1 when there are warnings, not only errors (infos never fail a run)
     #[arg(long)]
     pub deny_warnings: bool,
+
+    /// Check each file on its own: no rule across files (duplicate-network, subnet-overlap,
+    /// conflist-shadows-conf)
+    ///
+    /// For repositories holding the configs of many nodes or clusters. Without it, the files
+    /// of one directory (the directory named, or its files named) are read as one node's
+    /// config directory.
+    #[arg(long)]
+    pub per_file: bool,
+
+    /// Drop the findings of RULE (repeatable)
+    #[arg(long, value_name = "RULE", value_parser = rule_name)]
+    pub allow: Vec<String>,
+
+    /// Report the findings of RULE as warnings (repeatable)
+    #[arg(long, value_name = "RULE", value_parser = rule_name)]
+    pub warn: Vec<String>,
+
+    /// Report the findings of RULE as errors (repeatable)
+    #[arg(long, value_name = "RULE", value_parser = rule_name)]
+    pub deny: Vec<String>,
+
+    /// Use this config file for every file checked, instead of looking for cnictl.toml or
+    /// .cnictl.toml from each file's directory up to the repository root
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Use no config file
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Print the documentation of RULE (what it checks, why, an example and the fix) and exit
+    #[arg(long, value_name = "RULE", value_parser = rule_name, exclusive = true)]
+    pub explain: Option<String>,
+
+    /// List every rule with its default severity and exit
+    #[arg(long, exclusive = true)]
+    pub list_rules: bool,
+}
+
+fn list_rules() -> String {
+    let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for r in RULES {
+        out.push_str(&format!(
+            "{:width$}  {:<7}  {:<10}  {}\n",
+            r.id,
+            r.severity.as_str(),
+            r.family,
+            r.summary
+        ));
+    }
+    out
+}
+
+/// The command line's levels; a rule given to two of --allow, --warn and --deny is a usage
+/// error (there is no order between them to decide).
+fn cli_levels(a: &ValidateArgs) -> anyhow::Result<Levels> {
+    let mut levels = Levels::default();
+    let mut seen: std::collections::HashMap<&str, Level> = std::collections::HashMap::new();
+    for (names, level) in [
+        (&a.allow, Level::Allow),
+        (&a.warn, Level::Warn),
+        (&a.deny, Level::Deny),
+    ] {
+        for n in names {
+            if let Some(prev) = seen.insert(n, level) {
+                if prev != level {
+                    bail!(
+                        "rule {n} is given to both --{} and --{}",
+                        prev.as_str(),
+                        level.as_str()
+                    );
+                }
+            }
+            levels.set(n, level)?;
+        }
+    }
+    Ok(levels)
 }
 
 /// Runs `validate`.
 pub fn run(s: &Settings, a: ValidateArgs) -> anyhow::Result<i32> {
+    if a.list_rules {
+        render::write_stdout(&list_rules());
+        return Ok(exit::OK);
+    }
+    if let Some(id) = &a.explain {
+        render::write_stdout(
+            &render::validate::explain_text(id)
+                .unwrap_or_else(|| format!("{id}: no documentation\n")),
+        );
+        return Ok(exit::OK);
+    }
+    let levels = cli_levels(&a)?;
+    let choice = match (&a.config, a.no_config) {
+        (Some(f), _) => ConfigChoice::File(f.clone()),
+        (None, true) => ConfigChoice::Disabled,
+        (None, false) => ConfigChoice::Discover,
+    };
     let mut inputs = Vec::new();
     let mut stdin_used = false;
     for p in &a.paths {
@@ -63,16 +170,37 @@ pub fn run(s: &Settings, a: ValidateArgs) -> anyhow::Result<i32> {
                 &Options {
                     cni_path: s.cni_path.clone(),
                     versions,
+                    per_file: a.per_file,
                 },
             )
         })?;
     if let Some(code) = interrupted {
         return Ok(code);
     }
-    let report = report?;
+    let mut report = report?;
+    let cwd = std::env::current_dir()
+        .map_err(|e| anyhow::anyhow!("cannot read the current directory: {e}"))?;
+    control::apply(&mut report, &choice, &levels, &cwd)?;
     match s.printer.format(Output::Table) {
         Output::Json => render::print_json(&render::validate::json(&report)),
-        Output::Github => render::write_stdout(&render::validate::github(&report)),
+        Output::Github => {
+            render::write_stdout(&render::validate::github(&report));
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                append(&PathBuf::from(path), &render::validate::markdown(&report))?;
+            }
+        }
+        Output::Sarif => render::print_json(&render::validate::sarif(
+            &report,
+            &render::validate::Base::new(cwd),
+        )),
+        Output::Codeclimate => render::print_json(&render::validate::codeclimate(
+            &report,
+            &render::validate::Base::new(cwd),
+        )),
+        Output::Junit => render::write_stdout(
+            &render::validate::junit(&report, a.deny_warnings)
+                .map_err(|e| anyhow::anyhow!("cannot write the JUnit report: {e}"))?,
+        ),
         Output::Table => {
             for n in &report.notices {
                 s.printer.note(n);
@@ -82,4 +210,16 @@ pub fn run(s: &Settings, a: ValidateArgs) -> anyhow::Result<i32> {
     }
     let failed = report.errors() > 0 || (a.deny_warnings && report.warnings() > 0);
     Ok(if failed { exit::FAILED } else { exit::OK })
+}
+
+/// Appends `text` to the file at `path` (GitHub's step summary).
+fn append(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| anyhow::anyhow!("cannot write GITHUB_STEP_SUMMARY {}: {e}", path.display()))?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| anyhow::anyhow!("cannot write GITHUB_STEP_SUMMARY {}: {e}", path.display()))
 }

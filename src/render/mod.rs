@@ -6,6 +6,7 @@ pub mod error;
 pub mod gc;
 pub mod inspect;
 pub mod ipam;
+pub mod junit;
 pub mod ls;
 pub mod plugins;
 mod result;
@@ -30,6 +31,22 @@ pub enum Output {
     Json,
     /// GitHub Actions workflow commands (validate only)
     Github,
+    /// SARIF 2.1.0, for GitHub code scanning (validate only)
+    Sarif,
+    /// GitLab's Code Quality report (validate only)
+    Codeclimate,
+    /// JUnit XML (validate only)
+    Junit,
+}
+
+impl Output {
+    /// True for the formats only `validate` writes.
+    pub fn validate_only(self) -> bool {
+        matches!(
+            self,
+            Output::Github | Output::Sarif | Output::Codeclimate | Output::Junit
+        )
+    }
 }
 
 /// When to colour.

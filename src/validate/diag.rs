@@ -1,7 +1,7 @@
 //! The diagnostics model: what a finding is (severity, stable rule id, file, line, column,
 //! message, hint) and the table of every rule. Each rule has one severity: an error means a
 //! runtime or the plugin rejects the config, a warning that it works but is probably not what
-//! the author meant. `docs/rules.md` documents every entry of [`RULES`] with an example, and a
+//! the author meant, an info that it is true and worth knowing but common and harmless. `docs/rules.md` documents every entry of [`RULES`] with an example, and a
 //! test keeps the two in step.
 
 use std::fmt;
@@ -16,14 +16,17 @@ pub enum Severity {
     Error,
     /// It works, but is probably not what the author meant.
     Warning,
+    /// True and worth knowing, but common and harmless (`--deny-warnings` ignores it).
+    Info,
 }
 
 impl Severity {
-    /// `error` or `warning`.
+    /// `error`, `warning` or `info`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         }
     }
 }
@@ -210,7 +213,7 @@ rules! {
     /// A version newer than cnictl knows.
     CNI_VERSION_NEWER = ("cni-version-newer", Warning, "spec", "the selected cniVersion is newer than every spec version cnictl knows");
     /// A version older than 0.4.0.
-    CNI_VERSION_OLD = ("cni-version-old", Warning, "spec", "the selected cniVersion is older than 0.4.0 (no CHECK, no prevResult on DEL)");
+    CNI_VERSION_OLD = ("cni-version-old", Info, "spec", "the selected cniVersion is older than 0.4.0 (no CHECK, no prevResult on DEL)");
     /// No plugins at all.
     NO_PLUGINS = ("no-plugins", Error, "spec", "a configuration list without plugins");
     /// A plugin without a type.

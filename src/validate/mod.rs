@@ -19,6 +19,7 @@
 //! Like the rest of the library this module never prints: [`validate`] returns a [`Report`].
 
 mod chain;
+pub mod control;
 pub mod diag;
 mod dir;
 mod hostlocal;
@@ -67,6 +68,9 @@ pub struct Options<'a> {
     pub cni_path: Vec<PathBuf>,
     /// Asks plugins for their versions; None skips every plugin check (`--static`).
     pub versions: Option<&'a VersionCache<'a>>,
+    /// Checks each file on its own (`--per-file`): no rule across files runs, for
+    /// repositories that hold the configs of many nodes or clusters.
+    pub per_file: bool,
 }
 
 /// The findings of a run.
@@ -78,6 +82,8 @@ pub struct Report {
     pub files: Vec<PathBuf>,
     /// Notes about the run itself (for example: no CNI path directory exists).
     pub notices: Vec<String>,
+    /// True when each file was checked on its own (no cross-file rules).
+    pub per_file: bool,
 }
 
 impl Report {
@@ -89,6 +95,11 @@ impl Report {
     /// How many warnings.
     pub fn warnings(&self) -> usize {
         self.count(Severity::Warning)
+    }
+
+    /// How many infos.
+    pub fn infos(&self) -> usize {
+        self.count(Severity::Info)
     }
 
     fn count(&self, s: Severity) -> usize {
@@ -254,8 +265,17 @@ pub fn validate(inputs: &[Input], opts: &Options) -> Result<Report, ValidateErro
     // A file named twice (or inside a directory also named) is checked once.
     let mut seen = HashSet::new();
     jobs.retain(|j| seen.insert(j.display.clone()));
+    if opts.per_file {
+        // Each file is its own group, so the directory rules find nothing across files.
+        for j in &mut jobs {
+            j.group = Some(j.display.clone());
+        }
+    }
     let outcomes = run_jobs(&jobs);
-    let mut report = Report::default();
+    let mut report = Report {
+        per_file: opts.per_file,
+        ..Report::default()
+    };
     let mut facts = Vec::new();
     for o in outcomes {
         report.diagnostics.extend(o.diagnostics);

@@ -60,11 +60,12 @@ pub(crate) fn check(
                     sink.emit_at(
                         &PLUGIN_NOT_FOUND,
                         &b.pos,
-                        format!("{what} {:?} is not on the CNI path ({})", b.name, join(cni_path)),
-                        Some(
-                            "install it (Debian: containernetworking-plugins puts the reference plugins in /usr/lib/cni) or point --cni-path at its directory"
-                                .into(),
+                        format!(
+                            "{what} {:?} is not on the CNI path ({})",
+                            b.name,
+                            join(cni_path)
                         ),
+                        Some(not_found_hint(&b.name)),
                     );
                     continue;
                 }
@@ -123,4 +124,61 @@ pub(crate) fn check(
         }
     }
     None
+}
+
+/// The binaries of the reference plugins (containernetworking/plugins), which distributions
+/// package (Debian: containernetworking-plugins).
+const REFERENCE_BINARIES: &[&str] = &[
+    "bandwidth",
+    "bridge",
+    "dhcp",
+    "dummy",
+    "firewall",
+    "host-device",
+    "host-local",
+    "ipvlan",
+    "loopback",
+    "macvlan",
+    "portmap",
+    "ptp",
+    "sbr",
+    "static",
+    "tap",
+    "tuning",
+    "vlan",
+    "vrf",
+];
+
+/// How to get a missing binary: the reference plugins from the distribution's package; any
+/// other plugin from its own project (its installer usually copies it to /opt/cni/bin).
+pub(crate) fn not_found_hint(name: &str) -> String {
+    if REFERENCE_BINARIES.contains(&name) {
+        "install the reference plugins (Debian: containernetworking-plugins puts them in /usr/lib/cni) or point --cni-path at their directory".to_string()
+    } else {
+        format!(
+            "{name:?} is not a reference plugin: it comes with its own project (usually installed into /opt/cni/bin by its DaemonSet or installer); install it, or point --cni-path at its directory"
+        )
+    }
+}
+
+#[cfg(test)]
+mod hint_tests {
+    use super::*;
+
+    #[test]
+    fn only_reference_plugins_are_sent_to_the_distribution_package() {
+        assert!(not_found_hint("bridge").contains("containernetworking-plugins"));
+        assert!(not_found_hint("host-local").contains("containernetworking-plugins"));
+        for third in [
+            "flannel",
+            "calico",
+            "calico-ipam",
+            "cilium-cni",
+            "weave-net",
+        ] {
+            let h = not_found_hint(third);
+            assert!(!h.contains("containernetworking-plugins"), "{h}");
+            assert!(h.contains("not a reference plugin"), "{h}");
+        }
+    }
 }

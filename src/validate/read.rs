@@ -223,6 +223,7 @@ mod tests {
         let opts = Options {
             cni_path: Vec::new(),
             versions: None,
+            per_file: false,
         };
         let read = safe_read::read_capped(io::repeat(b'{'), Source::Stdin, None, 100);
         assert!(matches!(read, Err(ReadError::TooLarge { .. })));

@@ -154,6 +154,30 @@ pub(crate) fn did_you_mean<'a>(
     closest(key, candidates, (key.chars().count() / 3).clamp(1, 3), true)
 }
 
+/// The hint for an unknown key `key` close to the plugin's key `s`. A key that is `s` with a
+/// negating prefix (`noSnat` for `snat`) means the opposite of `s`, so for a boolean the hint
+/// says to write `s` as false instead of suggesting `s` as a spelling.
+pub(crate) fn suggestion_hint(key: &str, s: &str, fields: &[Field]) -> String {
+    let lower = key.to_ascii_lowercase();
+    let negated = ["no", "no_", "no-", "disable", "disable_", "disable-"]
+        .iter()
+        .any(|p| {
+            lower
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.eq_ignore_ascii_case(s))
+        });
+    let boolean = fields
+        .iter()
+        .any(|f| f.key == s && matches!(f.ty, Ty::Bool));
+    match (negated, boolean) {
+        (true, true) => format!(
+            "{s:?} means the opposite of {key:?}: write \"{s}\": false (the plugin reads no {key:?})"
+        ),
+        (true, false) => format!("{s:?} means the opposite of {key:?}; the plugin reads no {key:?}"),
+        (false, _) => format!("did you mean {s:?}?"),
+    }
+}
+
 /// Like [`did_you_mean`], but at most two edits and no prefixes: for keys where anything
 /// unknown is allowed (a list's top level) and only a near certain typo is worth a word.
 pub(crate) fn near_miss<'a>(
@@ -222,7 +246,7 @@ pub(crate) fn check_object(
                             "unknown key {:?}{place}: {} does not read it",
                             m.key, owner.plugin
                         ),
-                        suggestion.map(|s| format!("did you mean {s:?}?")),
+                        suggestion.map(|s| suggestion_hint(&m.key, s, fields)),
                     );
                     continue;
                 }

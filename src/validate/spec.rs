@@ -220,7 +220,19 @@ pub(crate) fn check_plugin(p: &PluginRef, ipam_required: bool, sink: &mut Sink) 
     }
     if let Some(m) = go_field(node, "runtimeConfig") {
         info.runtime_config = Some(m.key_start);
-        reserved(file, m, "the runtime fills it from the declared capabilities and replaces what is written whenever it has capability data", sink);
+        if info.capabilities.is_empty() {
+            // libcni injects runtimeConfig only for declared capabilities it has data for;
+            // with none declared, it passes the written object through unchanged.
+            sink.emit_hint(
+                &RESERVED_KEY,
+                file,
+                m.key_start,
+                format!("{:?} is reserved for the runtime: this plugin declares no capabilities, so libcni passes the written one through unchanged, but a capability declared later makes the runtime replace it", m.key),
+                Some("if the plugin reads these as static settings, keep them and declare no capabilities; otherwise declare \"capabilities\" and let the runtime supply the values"),
+            );
+        } else {
+            reserved(file, m, "the runtime fills it from the declared capabilities and replaces what is written whenever it has capability data", sink);
+        }
     }
     for m in node.members().unwrap_or(&[]) {
         if m.key.starts_with("cni.dev/") {

@@ -104,6 +104,7 @@ pub fn validate_static(data: &[u8]) {
     let opts = Options {
         cni_path: Vec::new(),
         versions: None,
+        per_file: false,
     };
     let report = validate(&[Input::Stdin(Ok(data.to_vec()))], &opts)
         .unwrap_or_else(|e| panic!("validate of stdin failed to run: {e}"));

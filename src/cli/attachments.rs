@@ -27,7 +27,7 @@ pub fn run(s: &Settings, a: AttachmentsArgs) -> anyhow::Result<i32> {
     }
     match s.printer.format(Output::Table) {
         Output::Json => render::print_json(&render::attachments::attachments_json(&list)),
-        Output::Table | Output::Github => {
+        Output::Table | Output::Wide | Output::Github => {
             if list.attachments.is_empty() {
                 s.printer.note(&match &a.network {
                     Some(n) => format!(

@@ -73,7 +73,7 @@ pub fn run(s: &Settings, a: ValidateArgs) -> anyhow::Result<i32> {
     match s.printer.format(Output::Table) {
         Output::Json => render::print_json(&render::validate::json(&report)),
         Output::Github => render::write_stdout(&render::validate::github(&report)),
-        Output::Table => {
+        Output::Table | Output::Wide => {
             for n in &report.notices {
                 s.printer.note(n);
             }

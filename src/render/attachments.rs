@@ -1,10 +1,9 @@
 //! `cnictl attachments`: the cache's attachments, as a table or JSON (shape in
 //! docs/inventory.md).
 
-use super::Printer;
+use super::{Printer, State};
 use cnictl::cache::RecordState;
 use cnictl::inventory::{state_word, AttachmentList, NetnsState};
-use colored::Colorize;
 use serde_json::{json, Value};
 
 fn state_text(s: &NetnsState) -> String {
@@ -27,16 +26,16 @@ pub fn attachments_table(p: &Printer, list: &AttachmentList) -> String {
     for a in &list.attachments {
         let state = state_text(&a.netns_state);
         let state = match a.netns_state {
-            NetnsState::Exists => p.out_style(&state, |s| s.green()),
+            NetnsState::Exists => p.state(&state, State::Good),
             NetnsState::NotRecorded => state,
-            _ => p.out_style(&state, |s| s.yellow()),
+            _ => p.state(&state, State::Warn),
         };
         let state = match a.add_state {
             Some(RecordState::AddFailed) => {
-                format!("{state}, {}", p.out_style("failed ADD", |s| s.red()))
+                format!("{state}, {}", p.state("failed ADD", State::Bad))
             }
             Some(RecordState::Adding) => {
-                format!("{state}, {}", p.out_style("interrupted ADD", |s| s.red()))
+                format!("{state}, {}", p.state("interrupted ADD", State::Bad))
             }
             _ => state,
         };

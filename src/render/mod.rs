@@ -8,6 +8,7 @@ pub mod ls;
 pub mod plugins;
 mod result;
 pub mod status;
+pub mod table;
 mod timeline;
 pub mod validate;
 
@@ -15,30 +16,82 @@ pub use result::result_table;
 pub use timeline::print_call;
 
 use colored::{ColoredString, Colorize};
-use comfy_table::presets::{NOTHING, UTF8_FULL_CONDENSED};
-use comfy_table::{ContentArrangement, Table};
+pub use table::Table;
 use std::io::{IsTerminal, Write};
 
-/// Output formats.
+/// Output formats (`-o`). Each command accepts the subset `cli::formats` declares for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Output {
-    /// Human-readable tables
+    /// Borderless columns fitting the terminal (80 columns in a pipe); long cells cut with `…`
     Table,
-    /// JSON
+    /// The table with every cell whole, as wide as it takes
+    Wide,
+    /// JSON, in the command's documented shape (docs/schemas/<command>.v1.json)
     Json,
     /// GitHub Actions workflow commands (validate only)
     Github,
 }
 
+impl Output {
+    /// The word used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Output::Table => "table",
+            Output::Wide => "wide",
+            Output::Json => "json",
+            Output::Github => "github",
+        }
+    }
+}
+
 /// When to colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
-    /// On a terminal, unless NO_COLOR is set
+    /// Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal
     Auto,
     /// Always
     Always,
     /// Never
     Never,
+}
+
+/// What the environment says about colour and width, read once (by `cli::settings`).
+#[derive(Debug, Clone, Default)]
+pub struct TermEnv {
+    /// NO_COLOR is set and not empty.
+    pub no_color: bool,
+    /// CLICOLOR_FORCE is set, not empty and not `0`.
+    pub clicolor_force: bool,
+    /// CLICOLOR is `0`.
+    pub clicolor_off: bool,
+    /// TERM is `dumb`.
+    pub term_dumb: bool,
+    /// COLUMNS, when a positive number.
+    pub columns: Option<usize>,
+}
+
+/// Whether to colour a stream, in this order: `--color`, NO_COLOR, CLICOLOR_FORCE,
+/// CLICOLOR=0 / TERM=dumb, whether the stream is a terminal.
+pub fn decide_color(choice: ColorChoice, env: &TermEnv, tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if env.no_color => false,
+        ColorChoice::Auto if env.clicolor_force => true,
+        ColorChoice::Auto if env.clicolor_off || env.term_dumb => false,
+        ColorChoice::Auto => tty,
+    }
+}
+
+/// The state words, one colour each wherever they appear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Fine: ok, exists, ready, deleted.
+    Good,
+    /// Needs a look: stale, gone, shadowed, skipped.
+    Warn,
+    /// Broken: error, invalid, failed.
+    Bad,
 }
 
 /// Prints diagnostics and results with colour decided once per stream.
@@ -49,28 +102,47 @@ pub struct Printer {
     stdout_tty: bool,
     output: Option<Output>,
     verbose: u8,
+    /// Width tables must fit (None: never shorten).
+    width: Option<usize>,
+    headers: bool,
 }
 
 impl Printer {
-    /// Decides colour for stdout and stderr: --color, then NO_COLOR, then whether each
-    /// stream is a terminal.
-    pub fn new(choice: ColorChoice, output: Option<Output>, verbose: u8) -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let decide = |tty: bool| match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => tty && !no_color,
-        };
+    /// Decides colour for stdout and stderr (see `decide_color`) and the table width: none
+    /// with `-o wide`, else COLUMNS, else the terminal's, else 80.
+    pub fn new(
+        choice: ColorChoice,
+        output: Option<Output>,
+        verbose: u8,
+        env: &TermEnv,
+        headers: bool,
+    ) -> Self {
         let stdout_tty = std::io::stdout().is_terminal();
         // The printer decides when to style; without the override the colored crate would
         // drop the styles whenever stdout is not a terminal, even with --color always.
         colored::control::set_override(true);
+        let width = if output == Some(Output::Wide) {
+            None
+        } else {
+            Some(env.columns.unwrap_or_else(|| {
+                if stdout_tty {
+                    terminal_size::terminal_size()
+                        .map(|(w, _)| usize::from(w.0))
+                        .filter(|w| *w >= 40)
+                        .unwrap_or(80)
+                } else {
+                    80
+                }
+            }))
+        };
         Printer {
-            color_out: decide(stdout_tty),
-            color_err: decide(std::io::stderr().is_terminal()),
+            color_out: decide_color(choice, env, stdout_tty),
+            color_err: decide_color(choice, env, std::io::stderr().is_terminal()),
             stdout_tty,
             output,
             verbose,
+            width,
+            headers,
         }
     }
 
@@ -82,6 +154,8 @@ impl Printer {
             stdout_tty: false,
             output: None,
             verbose: 0,
+            width: Some(80),
+            headers: true,
         }
     }
 
@@ -108,6 +182,15 @@ impl Printer {
             f(s).to_string()
         } else {
             s.to_string()
+        }
+    }
+
+    /// A state word (or phrase) for stdout, coloured by what it means.
+    pub fn state(&self, s: &str, state: State) -> String {
+        match state {
+            State::Good => self.out_style(s, |s| s.green()),
+            State::Warn => self.out_style(s, |s| s.yellow()),
+            State::Bad => self.out_style(s, |s| s.red()),
         }
     }
 
@@ -159,36 +242,14 @@ impl Printer {
         code
     }
 
-    /// A table styled for where stdout goes: borders on a terminal, none when piped.
+    /// A table in the one style: fitted to the width (whole with `-o wide`), headers unless
+    /// `--no-headers`.
     pub fn table(&self, header: &[&str]) -> Table {
-        let mut t = Table::new();
-        if self.stdout_tty {
-            t.load_preset(UTF8_FULL_CONDENSED);
-            // Wrap to the terminal's width only when it is known and wide enough to be
-            // useful; otherwise (a pty of width 0, `script`) print unwrapped rather than one
-            // character per line.
-            let arrangement = match t.width() {
-                Some(w) if w >= 40 => ContentArrangement::Dynamic,
-                _ => ContentArrangement::Disabled,
-            };
-            t.set_content_arrangement(arrangement);
-        } else {
-            t.load_preset(NOTHING)
-                .set_content_arrangement(ContentArrangement::Disabled);
-        }
-        t.set_header(
-            header
-                .iter()
-                .map(|h| self.out_style(h, |s| s.bold()))
-                .collect::<Vec<_>>(),
-        );
-        if !self.stdout_tty {
-            // Piped: columns start at the left edge, two spaces apart.
-            for c in t.column_iter_mut() {
-                c.set_padding((0, 2));
-            }
-        }
-        t
+        Table::new(
+            header.iter().map(|h| h.to_string()).collect(),
+            self.width,
+            self.headers,
+        )
     }
 }
 
@@ -208,11 +269,7 @@ pub fn write_stdout(s: &str) {
     }
 }
 
-/// A table as text, without the padding comfy-table leaves at the end of each line.
+/// A table as text (kept for the views' call sites).
 pub fn table_text(t: &Table) -> String {
-    t.to_string()
-        .lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
+    t.render().trim_end_matches('\n').to_string()
 }

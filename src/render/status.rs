@@ -1,7 +1,7 @@
 //! `cnictl status`: one row per plugin (IPAM plugins included) with the network's verdict, or
 //! the same as JSON.
 
-use super::{error::plugin_json, print_json, write_stdout, Output, Printer};
+use super::{error::plugin_json, print_json, write_stdout, Output, Printer, State};
 use cnictl::runtime::status::{
     NetworkState, NetworkStatus, PluginReport, PluginStatus, StatusSkip,
 };
@@ -189,7 +189,14 @@ pub fn print(
                     } else {
                         n.cni_version.clone()
                     },
-                    state_word(&n.state).into(),
+                    p.state(
+                        state_word(&n.state),
+                        match n.state {
+                            NetworkState::Ready => State::Good,
+                            NetworkState::NotReady { .. } => State::Bad,
+                            NetworkState::CannotReport { .. } => State::Warn,
+                        },
+                    ),
                     plugin,
                     path,
                     supports,

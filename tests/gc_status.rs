@@ -546,7 +546,7 @@ fn status_stops_at_the_first_failing_plugin_and_shows_its_code() {
         .expect(1, "status json")
         .json();
     let n = &j["networks"][0];
-    assert_eq!(n["state"], "notReady");
+    assert_eq!(n["state"], "not-ready");
     let plugins = n["plugins"].as_array().unwrap();
     let summary: Vec<(&str, &str)> = plugins
         .iter()
@@ -556,9 +556,9 @@ fn status_stops_at_the_first_failing_plugin_and_shows_its_code() {
         summary,
         vec![
             ("p1", "ready"),
-            ("ipx", "notCalled"),
-            ("p2", "notReady"),
-            ("p3", "notCalled")
+            ("ipx", "not-called"),
+            ("p2", "not-ready"),
+            ("p3", "not-called")
         ]
     );
     assert_eq!(plugins[1]["ipamOf"], "p1");
@@ -643,7 +643,7 @@ fn status_of_a_missing_plugin_is_not_ready() {
         .expect(1, "status with ipx missing")
         .json();
     let n = &j["networks"][0];
-    assert_eq!(n["state"], "notReady");
+    assert_eq!(n["state"], "not-ready");
     assert!(
         n["reason"]
             .as_str()

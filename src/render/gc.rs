@@ -27,7 +27,7 @@ fn keep_word(r: &KeepReason) -> &'static str {
         KeepReason::Valid => "valid",
         KeepReason::Live => "live",
         KeepReason::NetnsUnknown => "netns-unknown",
-        KeepReason::DisableGc => "disableGC",
+        KeepReason::DisableGc => "disable-gc",
     }
 }
 

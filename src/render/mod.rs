@@ -185,6 +185,11 @@ impl Printer {
         }
     }
 
+    /// True when `-o json` was asked for.
+    pub fn wants_json(&self) -> bool {
+        self.output == Some(Output::Json)
+    }
+
     /// A state word (or phrase) for stdout, coloured by what it means.
     pub fn state(&self, s: &str, state: State) -> String {
         match state {

@@ -110,11 +110,11 @@ fn plugin_json_row(r: &PluginReport, network: &NetworkStatus) -> Value {
     match &r.status {
         PluginStatus::Ready => v["status"] = json!("ready"),
         PluginStatus::NotReady(e) => {
-            v["status"] = json!("notReady");
+            v["status"] = json!("not-ready");
             v["error"] = plugin_json(e);
         }
         PluginStatus::NotCalled(skip) => {
-            v["status"] = json!("notCalled");
+            v["status"] = json!("not-called");
             v["reason"] = json!(row_skip_text(r, skip, network));
         }
     }
@@ -128,8 +128,8 @@ pub fn status_json(statuses: &[NetworkStatus], invalid: &[(String, String)], ok:
         .map(|n| {
             let (state, reason) = match &n.state {
                 NetworkState::Ready => ("ready", None),
-                NetworkState::NotReady { reason } => ("notReady", Some(reason)),
-                NetworkState::CannotReport { reason } => ("cannotReport", Some(reason)),
+                NetworkState::NotReady { reason } => ("not-ready", Some(reason)),
+                NetworkState::CannotReport { reason } => ("cannot-report", Some(reason)),
             };
             json!({
                 "network": n.network,

@@ -319,9 +319,9 @@ fn a_1_0_0_network_gets_the_stale_dels_but_no_gc_verb() {
         .expect(0, "gc");
     let out = r.json();
     let n = &out["networks"][0];
-    assert_eq!(n["attachments"][0]["containerID"], "c1");
+    assert_eq!(n["attachments"][0]["containerId"], "c1");
     assert_eq!(n["attachments"][0]["action"], "removed");
-    assert_eq!(n["kept"][0]["containerID"], "c2");
+    assert_eq!(n["kept"][0]["containerId"], "c2");
     assert_eq!(n["kept"][0]["reason"], "valid");
     assert_eq!(n["gcVerb"]["send"], false);
     assert!(
@@ -401,7 +401,7 @@ fn gc_live_deletes_only_attachments_whose_netns_is_gone() {
     assert_eq!(plan["dryRun"], true);
     let stale = &plan["networks"][0]["attachments"];
     assert_eq!(stale.as_array().unwrap().len(), 1, "{plan}");
-    assert_eq!(stale[0]["containerID"], "dead");
+    assert_eq!(stale[0]["containerId"], "dead");
     assert_eq!(stale[0]["netns"], dead.path.as_str());
     assert_eq!(stale[0]["netnsState"], "gone");
     assert_eq!(stale[0]["ips"], json!(["10.99.0.2/24"]));

@@ -615,7 +615,7 @@ fn attachments_table_json_and_warnings() {
         .cnictl(&["attachments", "--network", "beta", "-o", "json"])
         .expect(0, "attachments beta")
         .json();
-    assert_eq!(v["attachments"][0]["netnsState"], "not-netns");
+    assert_eq!(v["attachments"][0]["netnsState"], "not-a-netns");
     assert_eq!(
         v["skipped"][0]["file"],
         json!(s.cache().join("results/beta-c4-eth0").to_string_lossy())

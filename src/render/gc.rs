@@ -86,7 +86,7 @@ fn runtime_error_json(e: &RuntimeError) -> Value {
 
 fn entry_json(g: &GcEntry) -> Value {
     json!({
-        "containerID": g.entry.container_id,
+        "containerId": g.entry.container_id,
         "ifname": g.entry.if_name,
         "netns": g.entry.netns,
         "netnsState": netns_word(&g.netns),

@@ -10,7 +10,7 @@ bin=${1:-target/release/cnictl}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/bin"
-ms() { date +%s%N | awk '{printf "%d", $1 / 1000000}'; }
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
 for n in 500 1000 2000 4000; do
     dir="$tmp/conf$n"
     mkdir -p "$dir"
@@ -20,12 +20,16 @@ for n in 500 1000 2000 4000; do
         print "]}"
     }' > "$dir/10-big.conflist"
     for fmt in table wide; do
-        start=$(ms)
-        COLUMNS=80 "$bin" --conf-dir "$dir" --cni-path "$tmp/bin" --cache-dir "$tmp/cache" \
-            ls --no-probe -o "$fmt" > "$tmp/out" 2>/dev/null
-        end=$(ms)
-        echo "$n $fmt $((end - start))" >> "$tmp/times"
-        printf '%5d plugins  -o %-5s %6d ms\n' "$n" "$fmt" "$((end - start))"
+        best=
+        for _ in 1 2 3; do   # best of three: the machine may be shared
+            start=$(ms)
+            COLUMNS=80 "$bin" --conf-dir "$dir" --cni-path "$tmp/bin" --cache-dir "$tmp/cache" \
+                ls --no-probe -o "$fmt" > "$tmp/out" 2>/dev/null
+            t=$(($(ms) - start))
+            if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
+        done
+        echo "$n $fmt $best" >> "$tmp/times"
+        printf '%5d plugins  -o %-5s %6d ms\n' "$n" "$fmt" "$best"
     done
 done
 awk '$2 == "table" && $1 == 500 { a = $3 } $2 == "table" && $1 == 4000 { b = $3 }

@@ -311,7 +311,7 @@ fn gc_collects_the_intent_of_a_killed_add() {
     sb.rules(json!([]));
     let plan = sb
         .cnictl()
-        .args(&["gc", NET, "--all", "--yes", "--dry-run"])
+        .args(&["gc", NET, "--all", "--yes", "--dry-run", "-o", "wide"])
         .run()
         .expect(0, "gc --dry-run");
     assert!(plan.stdout.contains("interrupted ADD"), "{}", plan.stdout);

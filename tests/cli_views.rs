@@ -28,7 +28,10 @@ fn sandbox() -> Sandbox {
         "1.0.0",
         json!([{"type": "not-installed-plugin-one"}, {"type": "not-installed-plugin-two"}, {"type": "not-installed-plugin-three"}]),
     );
-    sb.write_conf("30-broken.conf", "{ this is not json at all, and the error says so at length");
+    sb.write_conf(
+        "30-broken.conf",
+        "{ this is not json at all, and the error says so at length",
+    );
     for i in 0..3 {
         let id = container(i);
         sb.run(&["add", NET, sb.ns(), "--container-id", &id, "-o", "json"])
@@ -66,7 +69,10 @@ fn check_view(sb: &Sandbox, args: &[&str]) {
             "{args:?}: a line of {} columns:\n{line}\n\nwhole table:\n{table}",
             line.chars().count()
         );
-        assert!(!line.contains(['│', '─', '┌', '|']), "{args:?}: borders:\n{table}");
+        assert!(
+            !line.contains(['│', '─', '┌', '|']),
+            "{args:?}: borders:\n{table}"
+        );
     }
     // One row, one line: the table and the wide view have the same lines, line by line the
     // same first column.
@@ -128,12 +134,14 @@ fn add_result_table_fits_80_columns() {
     let sb = Sandbox::new(&["p"]);
     let long = "10.200.0.2/24";
     sb.conflist("n", "1.1.0", json!([{"type": "p"}]));
-    sb.rules(json!([{"plugin": "p", "command": "ADD", "action": "result", "result": {
-        "cniVersion": "1.1.0",
-        "interfaces": [{"name": "eth0", "mac": "0a:00:00:00:01:07", "mtu": 1450,
-                        "sandbox": format!("{}/{}", sb.ns(), "x".repeat(120))}],
-        "ips": [{"interface": 0, "address": long, "gateway": "10.200.0.1"}]
-    }}]));
+    sb.rules(
+        json!([{"plugin": "p", "command": "ADD", "action": "result", "result": {
+            "cniVersion": "1.1.0",
+            "interfaces": [{"name": "eth0", "mac": "0a:00:00:00:01:07", "mtu": 1450,
+                            "sandbox": format!("{}/{}", sb.ns(), "x".repeat(120))}],
+            "ips": [{"interface": 0, "address": long, "gateway": "10.200.0.1"}]
+        }}]),
+    );
     let r = sb
         .cnictl()
         .args(&["add", "n", sb.ns(), "-o", "table"])
@@ -153,10 +161,16 @@ fn unknown_format_is_a_usage_error_listing_the_accepted_ones() {
     let r = sb.run(&["ls", "-o", "github"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        r.stderr.contains("ls does not print -o github; it accepts: table, wide, json"),
+        r.stderr
+            .contains("ls does not print -o github; it accepts: table, wide, json"),
         "{}",
         r.stderr
     );
     let h = sb.run(&["validate", "--help"]).expect(0, "help");
-    assert!(h.stdout.contains("Output formats (-o): table, json, github"), "{}", h.stdout);
+    assert!(
+        h.stdout
+            .contains("Output formats (-o): table, json, github"),
+        "{}",
+        h.stdout
+    );
 }

@@ -55,8 +55,21 @@ fn assert_casing(what: &str, v: &Value, skip: &[&str], path: &str) {
 /// The state fields hold lowercase kebab-case words.
 fn assert_enum_style(what: &str, v: &Value) {
     const STATE_KEYS: &[&str] = &[
-        "status", "state", "kind", "role", "netnsState", "addState", "action", "reason", "outcome",
-        "verdict", "stage", "validSet", "config", "severity", "rule",
+        "status",
+        "state",
+        "kind",
+        "role",
+        "netnsState",
+        "addState",
+        "action",
+        "reason",
+        "outcome",
+        "verdict",
+        "stage",
+        "validSet",
+        "config",
+        "severity",
+        "rule",
     ];
     match v {
         Value::Object(m) => {
@@ -65,7 +78,8 @@ fn assert_enum_style(what: &str, v: &Value) {
                     // reasons are sentences in some shapes; a one-word value must be kebab-case
                     if !s.contains(' ') {
                         assert!(
-                            s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                            s.chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                             "{what}: {k} = {s:?} is not lowercase kebab-case"
                         );
                     }
@@ -82,9 +96,18 @@ fn json_of(sb: &Sandbox, args: &[&str], codes: &[i32]) -> Value {
     let mut all = args.to_vec();
     all.extend(["-o", "json"]);
     let r = sb.run(&all);
-    assert!(codes.contains(&r.code), "{args:?}: exit {}\n{}", r.code, r.stderr);
-    serde_json::from_str(&r.stdout)
-        .unwrap_or_else(|e| panic!("{args:?}: stdout is not one JSON document ({e}):\n{}", r.stdout))
+    assert!(
+        codes.contains(&r.code),
+        "{args:?}: exit {}\n{}",
+        r.code,
+        r.stderr
+    );
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{args:?}: stdout is not one JSON document ({e}):\n{}",
+            r.stdout
+        )
+    })
 }
 
 fn check(sb: &Sandbox, name: &str, args: &[&str], codes: &[i32]) -> Value {
@@ -102,14 +125,23 @@ fn check(sb: &Sandbox, name: &str, args: &[&str], codes: &[i32]) -> Value {
 fn every_command_json_validates_against_its_schema() {
     let sb = Sandbox::new(&["p1", "p2"]);
     sb.conflist(NET, "1.1.0", json!([{"type": "p1"}, {"type": "p2"}]));
-    sb.conflist("broken", "1.0.0", json!([{"type": "p1"}, {"type": "absent"}]));
+    sb.conflist(
+        "broken",
+        "1.0.0",
+        json!([{"type": "p1"}, {"type": "absent"}]),
+    );
     sb.write_conf("30-bad.conf", "{not json");
     let ns = sb.ns().to_string();
 
     let add = check(&sb, "add", &["add", NET, &ns, "--container-id", "c1"], &[0]);
     assert!(add["cniVersion"].is_string(), "{add}");
     check(&sb, "add", &["add", NET, &ns, "--container-id", "c2"], &[0]);
-    let c = check(&sb, "check", &["check", NET, &ns, "--container-id", "c1"], &[0]);
+    let c = check(
+        &sb,
+        "check",
+        &["check", NET, &ns, "--container-id", "c1"],
+        &[0],
+    );
     assert_eq!(c["ok"], true);
     check(&sb, "ls", &["ls"], &[0]);
     check(&sb, "ls", &["ls", "--no-probe"], &[0]);
@@ -120,7 +152,12 @@ fn every_command_json_validates_against_its_schema() {
     check(&sb, "status", &["status", NET], &[0, 1]);
     let v = check(&sb, "validate", &["validate"], &[1]);
     assert!(v["summary"]["errors"].as_u64() > Some(0), "{v}");
-    let g = check(&sb, "gc", &["gc", "--dry-run", "--valid", "c1:eth0", NET], &[0]);
+    let g = check(
+        &sb,
+        "gc",
+        &["gc", "--dry-run", "--valid", "c1:eth0", NET],
+        &[0],
+    );
     assert_eq!(g["networks"][0]["attachments"][0]["action"], "would-remove");
     let g = check(&sb, "gc", &["gc", "--valid", "c1:eth0", NET], &[0]);
     assert_eq!(g["networks"][0]["attachments"][0]["action"], "removed");
@@ -130,11 +167,23 @@ fn every_command_json_validates_against_its_schema() {
     // cnictl's own error: code null
     let e = check(&sb, "error", &["add", "no-such-network", &ns], &[2]);
     assert_eq!(e["code"], Value::Null, "{e}");
-    let e = check(&sb, "error", &["check", NET, &ns, "--container-id", "never-added"], &[1, 2]);
+    let e = check(
+        &sb,
+        "error",
+        &["check", NET, &ns, "--container-id", "never-added"],
+        &[1, 2],
+    );
     assert!(e["msg"].is_string(), "{e}");
     // a plugin's error: its code
-    sb.rules(json!([{"plugin": "p2", "command": "ADD", "action": "error", "code": 7, "msg": "boom"}]));
-    let e = check(&sb, "error", &["add", NET, &ns, "--container-id", "c3"], &[1]);
+    sb.rules(
+        json!([{"plugin": "p2", "command": "ADD", "action": "error", "code": 7, "msg": "boom"}]),
+    );
+    let e = check(
+        &sb,
+        "error",
+        &["add", NET, &ns, "--container-id", "c3"],
+        &[1],
+    );
     assert_eq!(e["code"], 7, "{e}");
     assert_eq!(e["command"], "ADD", "{e}");
 }

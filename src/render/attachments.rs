@@ -23,6 +23,7 @@ pub fn attachments_table(p: &Printer, list: &AttachmentList) -> String {
         return String::new();
     }
     let mut t = p.table(&["NETWORK", "CONTAINER", "IFNAME", "NETNS", "STATE", "IPS"]);
+    t.shrink(&["NETWORK", "CONTAINER", "NETNS", "STATE", "IPS"]);
     for a in &list.attachments {
         let state = state_text(&a.netns_state);
         let state = match a.netns_state {

@@ -176,6 +176,7 @@ fn table_rows(p: &Printer, rows: &mut Vec<Vec<String>>) {
         "IPS",
         "ACTION",
     ]);
+    t.shrink(&["NETWORK", "CONTAINER ID", "NETNS", "IPS"]);
     for r in rows.drain(..) {
         t.add_row(r);
     }

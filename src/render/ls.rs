@@ -105,6 +105,7 @@ pub fn ls_table(p: &Printer, r: &LsReport<'_>) -> String {
     let mut out = String::new();
     if !r.entries.is_empty() {
         let mut t = p.table(&["FILE", "NETWORK", "CNIVERSION", "CHAIN", "STATUS"]);
+        t.shrink(&["FILE", "NETWORK", "CHAIN", "STATUS"]);
         for e in r.entries {
             let status = status_text(e);
             let status = match e.status() {
@@ -131,6 +132,7 @@ pub fn ls_table(p: &Printer, r: &LsReport<'_>) -> String {
         out.push_str(&format!("{}\n", super::table_text(&t)));
     }
     let mut t = p.table(&["RUNTIME", "NETWORK", "FILE", "WHY"]);
+    t.shrink(&["NETWORK", "FILE", "WHY"]);
     containerd_rows(&mut t, r.containerd);
     crio_row(&mut t, r.crio);
     for l in r.lookups {

@@ -16,8 +16,8 @@ pub use result::result_table;
 pub use timeline::print_call;
 
 use colored::{ColoredString, Colorize};
-pub use table::Table;
 use std::io::{IsTerminal, Write};
+pub use table::Table;
 
 /// Output formats (`-o`). Each command accepts the subset `cli::formats` declares for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -183,6 +183,11 @@ impl Printer {
         } else {
             s.to_string()
         }
+    }
+
+    /// True with `-o wide`: views add the columns they leave out at 80 columns.
+    pub fn wide(&self) -> bool {
+        self.width.is_none()
     }
 
     /// True when `-o json` was asked for.

@@ -41,6 +41,7 @@ pub fn plugins_table(p: &Printer, scan: &PluginScan) -> String {
     let mut out = String::new();
     if !scan.plugins.is_empty() {
         let mut t = p.table(&["NAME", "DIR", "VERSIONS", "NOTE"]);
+        t.shrink(&["DIR", "VERSIONS", "NOTE"]);
         for b in &scan.plugins {
             let versions = match &b.versions {
                 Some(Ok(v)) => v.join(", "),

@@ -164,9 +164,16 @@ pub fn print(
     if p.format(Output::Table) == Output::Json {
         print_json(&status_json(statuses, invalid, ok));
     } else {
-        let mut t = p.table(&[
+        // The plugin's path only with -o wide: at 80 columns it would crowd out STATUS.
+        let wide = p.wide();
+        let mut header = vec![
             "NETWORK", "VERSION", "STATE", "PLUGIN", "PATH", "SUPPORTS", "STATUS",
-        ]);
+        ];
+        if !wide {
+            header.remove(4);
+        }
+        let mut t = p.table(&header);
+        t.shrink(&["PLUGIN", "PATH", "STATUS"]);
         for n in statuses {
             for r in &n.plugins {
                 let plugin = match &r.ipam_of {
@@ -182,7 +189,7 @@ pub fn print(
                     Some(Ok(v)) => versions_text(v),
                     Some(Err(_)) => "unknown".into(),
                 };
-                t.add_row(vec![
+                let mut row = vec![
                     n.network.clone(),
                     if n.cni_version.is_empty() {
                         "\"\"".into()
@@ -201,7 +208,11 @@ pub fn print(
                     path,
                     supports,
                     status_text(r, n),
-                ]);
+                ];
+                if !wide {
+                    row.remove(4);
+                }
+                t.add_row(row);
             }
         }
         write_stdout(&format!("{}\n", super::table_text(&t)));

@@ -21,6 +21,9 @@ pub struct Table {
     /// Total width allowed; None: never shorten (`-o wide`).
     width: Option<usize>,
     headers: bool,
+    /// Columns that may be cut (all when empty): long cells such as paths and reasons, never
+    /// state words.
+    shrink: Vec<bool>,
 }
 
 impl Table {
@@ -31,7 +34,18 @@ impl Table {
             rows: Vec::new(),
             width,
             headers,
+            shrink: Vec::new(),
         }
+    }
+
+    /// Only the columns with these titles may be cut to fit (unless nothing else fits).
+    pub fn shrink(&mut self, titles: &[&str]) -> &mut Self {
+        self.shrink = self
+            .header
+            .iter()
+            .map(|h| titles.contains(&h.as_str()))
+            .collect();
+        self
     }
 
     /// Appends a row (missing cells print empty, extra cells are dropped).
@@ -56,28 +70,30 @@ impl Table {
         if total(&natural) <= limit {
             return natural;
         }
-        // Find the largest cap such that every column wider than it, cut to it, fits: the
-        // widest columns lose first. Columns at most MIN_SHRUNK wide are never cut.
         let budget = limit.saturating_sub(GAP * n.saturating_sub(1));
-        let mut sorted = natural.clone();
-        sorted.sort_unstable();
-        let mut cap = MIN_SHRUNK;
-        let mut below = 0usize; // sum of columns narrower than the candidate cap
-        for (i, &w) in sorted.iter().enumerate() {
-            let rest = n - i; // columns at least w wide
-            // With cap c in [prev, w]: below + rest * c <= budget.
-            let c = budget.saturating_sub(below) / rest;
-            if c < w {
-                cap = c.max(MIN_SHRUNK);
-                break;
-            }
-            below += w;
-            cap = w;
-        }
-        let cap = cap.max(MIN_SHRUNK);
+        let may_cut = |i: usize| self.shrink.is_empty() || self.shrink.get(i) == Some(&true);
+        let fixed: usize = (0..n).filter(|&i| !may_cut(i)).map(|i| natural[i]).sum();
+        let cuttable: Vec<usize> = (0..n).filter(|&i| may_cut(i)).map(|i| natural[i]).collect();
+        let own = if fixed <= budget {
+            water_level(&cuttable, budget - fixed)
+        } else {
+            None
+        };
+        // When the cuttable columns cannot make room alone, every column may be cut.
+        let (cap, everything) = match own {
+            Some(cap) => (cap, false),
+            None => (water_level(&natural, budget).unwrap_or(MIN_SHRUNK), true),
+        };
         natural
-            .into_iter()
-            .map(|w| if w > cap { cap } else { w })
+            .iter()
+            .enumerate()
+            .map(|(i, &w)| {
+                if (everything || may_cut(i)) && w > cap {
+                    cap
+                } else {
+                    w
+                }
+            })
             .collect()
     }
 
@@ -93,6 +109,26 @@ impl Table {
         }
         out
     }
+}
+
+/// The largest cap such that these widths, each cut to it, sum to at most `budget` (the widest
+/// lose first); None when even a cap of MIN_SHRUNK does not fit. Sorting keeps it O(k log k)
+/// in the number of columns.
+fn water_level(widths: &[usize], budget: usize) -> Option<usize> {
+    let mut sorted = widths.to_vec();
+    sorted.sort_unstable();
+    let n = sorted.len();
+    let mut below = 0usize; // sum of the columns narrower than the candidate cap
+    for (i, &w) in sorted.iter().enumerate() {
+        let rest = n - i; // columns at least w wide
+        let c = budget.saturating_sub(below) / rest;
+        if c < w {
+            let at_min: usize = sorted.iter().map(|&x| x.min(MIN_SHRUNK)).sum();
+            return (c >= MIN_SHRUNK || at_min <= budget).then_some(c.max(MIN_SHRUNK));
+        }
+        below += w;
+    }
+    Some(usize::MAX)
 }
 
 fn write_line(out: &mut String, cells: &[String], widths: &[usize]) {
@@ -203,11 +239,7 @@ mod tests {
     use super::*;
 
     fn table(width: Option<usize>, rows: &[&[&str]]) -> String {
-        let mut t = Table::new(
-            rows[0].iter().map(|s| s.to_string()).collect(),
-            width,
-            true,
-        );
+        let mut t = Table::new(rows[0].iter().map(|s| s.to_string()).collect(), width, true);
         for r in &rows[1..] {
             t.add_row(r.iter().map(|s| s.to_string()).collect());
         }
@@ -216,7 +248,10 @@ mod tests {
 
     #[test]
     fn columns_two_spaces_apart_no_trailing_padding() {
-        let s = table(None, &[&["NAME", "DIR"], &["bridge", "/usr/lib/cni"], &["x", ""]]);
+        let s = table(
+            None,
+            &[&["NAME", "DIR"], &["bridge", "/usr/lib/cni"], &["x", ""]],
+        );
         assert_eq!(s, "NAME    DIR\nbridge  /usr/lib/cni\nx\n");
     }
 
@@ -233,6 +268,25 @@ mod tests {
         assert!(s.contains("10-a.conflist"), "{s}");
         assert!(s.lines().nth(1).unwrap().ends_with('…'), "{s}");
         assert_eq!(s.lines().count(), 3);
+    }
+
+    #[test]
+    fn only_the_columns_named_are_cut() {
+        let mut t = Table::new(vec!["STATE".into(), "WHY".into()], Some(30), true);
+        t.shrink(&["WHY"]);
+        t.add_row(vec!["cannot-report".into(), "x".repeat(40)]);
+        let s = t.render();
+        assert!(s.contains("cannot-report  xxx"), "{s}");
+        for line in s.lines() {
+            assert!(display_width(line) <= 30, "{line:?}");
+        }
+        // when cutting those is not enough, every column gives
+        let mut t = Table::new(vec!["A".into(), "B".into()], Some(20), true);
+        t.shrink(&["B"]);
+        t.add_row(vec!["a".repeat(30), "b".repeat(30)]);
+        for line in t.render().lines() {
+            assert!(display_width(line) <= 20, "{line:?}");
+        }
     }
 
     #[test]

@@ -518,7 +518,9 @@ fn status_stops_at_the_first_failing_plugin_and_shows_its_code() {
         json!([{"plugin": "p2", "command": "STATUS", "action": "error", "code": 51,
         "msg": "datapath degraded", "details": "2 of 3 uplinks down"}]),
     );
-    let r = f.cnictl(&["status", "stnet"]).expect(1, "status");
+    let r = f
+        .cnictl(&["status", "stnet", "-o", "wide"])
+        .expect(1, "status");
     assert_eq!(f.log(), vec!["STATUS p1", "STATUS p2"]);
     let row = r
         .stdout
@@ -587,7 +589,7 @@ fn status_reports_a_plugin_without_1_1_0_as_such_and_strict_counts_it() {
         "supported": ["0.3.1", "0.4.0", "1.0.0"]}]),
     );
     // Every network of the config dir by default.
-    let r = f.cnictl(&["status"]).expect(0, "status");
+    let r = f.cnictl(&["status", "-o", "wide"]).expect(0, "status");
     assert_eq!(
         f.log(),
         vec!["STATUS p1", "STATUS p3"],

@@ -195,6 +195,9 @@ fn every_schema_is_draft_2020_12_and_versioned() {
     for e in std::fs::read_dir(&dir).expect("docs/schemas") {
         let p = e.expect("entry").path();
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with(".json") {
+            continue; // README.md
+        }
         let Some(stem) = name.strip_suffix(".v1.json") else {
             assert!(
                 name.ends_with(".json") && name.contains(".v"),

@@ -283,3 +283,64 @@ pub fn write_stdout(s: &str) {
 pub fn table_text(t: &Table) -> String {
     t.render().trim_end_matches('\n').to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_is_decided_in_the_documented_order() {
+        let env = |no, force, off, dumb| TermEnv {
+            no_color: no,
+            clicolor_force: force,
+            clicolor_off: off,
+            term_dumb: dumb,
+            columns: None,
+        };
+        // --color beats everything
+        assert!(decide_color(
+            ColorChoice::Always,
+            &env(true, false, true, true),
+            false
+        ));
+        assert!(!decide_color(
+            ColorChoice::Never,
+            &env(false, true, false, false),
+            true
+        ));
+        // NO_COLOR beats CLICOLOR_FORCE
+        assert!(!decide_color(
+            ColorChoice::Auto,
+            &env(true, true, false, false),
+            true
+        ));
+        // CLICOLOR_FORCE beats CLICOLOR=0, TERM=dumb and a pipe
+        assert!(decide_color(
+            ColorChoice::Auto,
+            &env(false, true, true, true),
+            false
+        ));
+        // CLICOLOR=0 or TERM=dumb beat a terminal
+        assert!(!decide_color(
+            ColorChoice::Auto,
+            &env(false, false, true, false),
+            true
+        ));
+        assert!(!decide_color(
+            ColorChoice::Auto,
+            &env(false, false, false, true),
+            true
+        ));
+        // then the stream
+        assert!(decide_color(
+            ColorChoice::Auto,
+            &env(false, false, false, false),
+            true
+        ));
+        assert!(!decide_color(
+            ColorChoice::Auto,
+            &env(false, false, false, false),
+            false
+        ));
+    }
+}

@@ -122,7 +122,7 @@ _cnictl() {
 
     case "${cmd}" in
         cnictl)
-            opts="-o -v -h -V --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help --version add check del gc status ls plugins attachments ipam inspect validate completions generate-man help"
+            opts="-o -v -h -V --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help --version completions generate-man add check del gc status ls plugins attachments inspect ipam validate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -145,11 +145,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -168,7 +168,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__add)
-            opts="-i -o -v -h --ifname --container-id --arg --cap --cap-args --no-rollback --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            opts="-i -o -v -h --ifname --container-id --arg --cap --cap-args --no-rollback --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -215,11 +215,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -238,7 +238,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__attachments)
-            opts="-o -v -h --network --stale --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help show help"
+            opts="-o -v -h --network --stale --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -265,11 +265,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -330,7 +330,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__attachments__subcmd__show)
-            opts="-o -v -h --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,11 +353,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -376,7 +376,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__check)
-            opts="-i -o -v -h --ifname --container-id --arg --cap --cap-args --force --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            opts="-i -o -v -h --ifname --container-id --arg --cap --cap-args --force --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -423,11 +423,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -446,7 +446,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__completions)
-            opts="-o -v -h --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help bash elvish fish powershell zsh"
+            opts="-o -v -h --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -469,11 +469,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -492,7 +492,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__del)
-            opts="-i -o -v -h --ifname --container-id --arg --cap --cap-args --cached-config --rm-netns --force --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            opts="-i -o -v -h --ifname --container-id --arg --cap --cap-args --cached-config --rm-netns --force --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -539,11 +539,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -562,7 +562,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__gc)
-            opts="-o -v -h --valid --valid-from --live --all --yes --gc-verb --dry-run --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --valid --valid-from --live --all --yes --gc-verb --dry-run --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -593,11 +593,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -616,7 +616,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__generate__subcmd__man)
-            opts="-o -v -h --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -639,11 +639,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -662,7 +662,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__help)
-            opts="add check del gc status ls plugins attachments ipam inspect validate completions generate-man help"
+            opts="completions generate-man add check del gc status ls plugins attachments inspect ipam validate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -886,7 +886,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__inspect)
-            opts="-o -v -h --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -909,11 +909,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -932,7 +932,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__ipam)
-            opts="-o -v -h --release --valid --valid-from --live --dry-run --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --release --valid --valid-from --live --dry-run --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -963,11 +963,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -986,7 +986,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__ls)
-            opts="-o -v -h --no-probe --max-conf-num --default-network --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --no-probe --max-conf-num --default-network --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1017,11 +1017,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1040,7 +1040,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__plugins)
-            opts="-o -v -h --no-probe --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --no-probe --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1063,11 +1063,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1086,7 +1086,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__status)
-            opts="-o -v -h --strict --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --strict --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1109,11 +1109,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1132,7 +1132,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__validate)
-            opts="-o -v -h --static --deny-warnings --per-file --allow --warn --deny --config --no-config --explain --list-rules --conf-dir --cni-path --cache-dir --host-netns --output --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --static --deny-warnings --per-file --allow --warn --deny --config --no-config --explain --list-rules --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1175,11 +1175,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
                     return 0
                     ;;
                 --color)

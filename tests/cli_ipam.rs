@@ -356,7 +356,9 @@ fn attachments_show_capability_args_stale_entries_and_one_whole_entry() {
     );
     fs::write(s.cache().join("results/lab-broken-eth0"), "").unwrap();
 
-    let r = s.run(&["attachments"]).expect(0, "attachments");
+    let r = s
+        .run(&["attachments", "-o", "wide"])
+        .expect(0, "attachments");
     let live = r.stdout.lines().find(|l| l.contains(" live ")).unwrap();
     assert!(live.ends_with("8080:80/tcp"), "{live}");
     let c9 = r.stdout.lines().find(|l| l.contains(" c9 ")).unwrap();
@@ -365,7 +367,9 @@ fn attachments_show_capability_args_stale_entries_and_one_whole_entry() {
         "{c9}"
     );
 
-    let r = s.run(&["attachments", "--stale"]).expect(0, "stale");
+    let r = s
+        .run(&["attachments", "--stale", "-o", "wide"])
+        .expect(0, "stale");
     let ids: Vec<&str> = r
         .stdout
         .lines()

@@ -303,7 +303,7 @@ fn gc_neither_deletes_nor_forgets_entries_that_point_at_forbidden_or_reader_depe
     for a in atts {
         assert_eq!(a["action"], "refused", "{a}");
         let msg = a["error"]["msg"].as_str().unwrap_or_default();
-        match a["containerID"].as_str() {
+        match a["containerId"].as_str() {
             Some("c-node") => {
                 assert_eq!(a["netnsState"], "plugins-own", "{a}");
                 assert!(msg.contains("cnictl's own"), "{msg}");

@@ -230,7 +230,7 @@ fn a_failed_rollback_is_cached_as_a_failed_add_that_del_cleans_up() {
     assert_eq!(a.json()["attachments"][0]["addState"], json!("add-failed"));
     let t = sb
         .cnictl()
-        .args(&["attachments"])
+        .args(&["attachments", "-o", "wide"])
         .run()
         .expect(0, "attachments");
     assert!(t.stdout.contains("failed ADD"), "{}", t.stdout);
@@ -311,7 +311,7 @@ fn gc_collects_the_intent_of_a_killed_add() {
     sb.rules(json!([]));
     let plan = sb
         .cnictl()
-        .args(&["gc", NET, "--all", "--yes", "--dry-run"])
+        .args(&["gc", NET, "--all", "--yes", "--dry-run", "-o", "wide"])
         .run()
         .expect(0, "gc --dry-run");
     assert!(plan.stdout.contains("interrupted ADD"), "{}", plan.stdout);

@@ -136,7 +136,9 @@ fn status_with_plugins_that_predate_1_1_0() {
         "20-new.conflist",
         &lab.standard_conf("st110", "1.1.0", "net.core.somaxconn", "10.239.1.0/24"),
     );
-    let r = lab.cnictl(&["status", "-v"]).expect(0, "status");
+    let r = lab
+        .cnictl(&["status", "-v", "-o", "wide"])
+        .expect(0, "status");
     let rows: Vec<Vec<&str>> = r
         .stdout
         .lines()

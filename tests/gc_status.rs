@@ -319,9 +319,9 @@ fn a_1_0_0_network_gets_the_stale_dels_but_no_gc_verb() {
         .expect(0, "gc");
     let out = r.json();
     let n = &out["networks"][0];
-    assert_eq!(n["attachments"][0]["containerID"], "c1");
+    assert_eq!(n["attachments"][0]["containerId"], "c1");
     assert_eq!(n["attachments"][0]["action"], "removed");
-    assert_eq!(n["kept"][0]["containerID"], "c2");
+    assert_eq!(n["kept"][0]["containerId"], "c2");
     assert_eq!(n["kept"][0]["reason"], "valid");
     assert_eq!(n["gcVerb"]["send"], false);
     assert!(
@@ -401,7 +401,7 @@ fn gc_live_deletes_only_attachments_whose_netns_is_gone() {
     assert_eq!(plan["dryRun"], true);
     let stale = &plan["networks"][0]["attachments"];
     assert_eq!(stale.as_array().unwrap().len(), 1, "{plan}");
-    assert_eq!(stale[0]["containerID"], "dead");
+    assert_eq!(stale[0]["containerId"], "dead");
     assert_eq!(stale[0]["netns"], dead.path.as_str());
     assert_eq!(stale[0]["netnsState"], "gone");
     assert_eq!(stale[0]["ips"], json!(["10.99.0.2/24"]));
@@ -518,7 +518,9 @@ fn status_stops_at_the_first_failing_plugin_and_shows_its_code() {
         json!([{"plugin": "p2", "command": "STATUS", "action": "error", "code": 51,
         "msg": "datapath degraded", "details": "2 of 3 uplinks down"}]),
     );
-    let r = f.cnictl(&["status", "stnet"]).expect(1, "status");
+    let r = f
+        .cnictl(&["status", "stnet", "-o", "wide"])
+        .expect(1, "status");
     assert_eq!(f.log(), vec!["STATUS p1", "STATUS p2"]);
     let row = r
         .stdout
@@ -546,7 +548,7 @@ fn status_stops_at_the_first_failing_plugin_and_shows_its_code() {
         .expect(1, "status json")
         .json();
     let n = &j["networks"][0];
-    assert_eq!(n["state"], "notReady");
+    assert_eq!(n["state"], "not-ready");
     let plugins = n["plugins"].as_array().unwrap();
     let summary: Vec<(&str, &str)> = plugins
         .iter()
@@ -556,9 +558,9 @@ fn status_stops_at_the_first_failing_plugin_and_shows_its_code() {
         summary,
         vec![
             ("p1", "ready"),
-            ("ipx", "notCalled"),
-            ("p2", "notReady"),
-            ("p3", "notCalled")
+            ("ipx", "not-called"),
+            ("p2", "not-ready"),
+            ("p3", "not-called")
         ]
     );
     assert_eq!(plugins[1]["ipamOf"], "p1");
@@ -587,7 +589,7 @@ fn status_reports_a_plugin_without_1_1_0_as_such_and_strict_counts_it() {
         "supported": ["0.3.1", "0.4.0", "1.0.0"]}]),
     );
     // Every network of the config dir by default.
-    let r = f.cnictl(&["status"]).expect(0, "status");
+    let r = f.cnictl(&["status", "-o", "wide"]).expect(0, "status");
     assert_eq!(
         f.log(),
         vec!["STATUS p1", "STATUS p3"],
@@ -643,7 +645,7 @@ fn status_of_a_missing_plugin_is_not_ready() {
         .expect(1, "status with ipx missing")
         .json();
     let n = &j["networks"][0];
-    assert_eq!(n["state"], "notReady");
+    assert_eq!(n["state"], "not-ready");
     assert!(
         n["reason"]
             .as_str()

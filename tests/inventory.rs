@@ -164,7 +164,7 @@ fn status_dir(s: &Setup) {
 fn ls_table_piped_shows_every_status_and_probes_each_binary_once() {
     let s = Setup::new();
     status_dir(&s);
-    let r = s.cnictl(&["ls"]).expect(0, "ls");
+    let r = s.cnictl(&["ls", "-o", "wide"]).expect(0, "ls");
     assert_no_borders(&r.stdout);
     let header = r.stdout.lines().next().unwrap();
     assert_eq!(
@@ -309,7 +309,7 @@ fn ls_where_containerd_and_crio_disagree() {
     assert_eq!(rt["crio"]["default"]["network"], "bridgenet");
     assert_eq!(rt["crio"]["files"][0]["stage"], "validate");
 
-    let piped = s.cnictl(&["ls"]).expect(0, "ls");
+    let piped = s.cnictl(&["ls", "-o", "wide"]).expect(0, "ls");
     let crio = row(&piped.stdout, "CRI-O", None);
     assert!(
         crio.contains("skipped: 05-needs-calico.conflist (libcni's ValidateNetworkList: [failed to find plugin \"calico\""),
@@ -363,7 +363,7 @@ fn ls_where_containerd_and_crio_disagree() {
         "{err}"
     );
     assert_eq!(rt["crio"]["default"]["network"], "bridgenet");
-    let piped = s.cnictl(&["ls"]).expect(0, "ls");
+    let piped = s.cnictl(&["ls", "-o", "wide"]).expect(0, "ls");
     assert!(
         row(&piped.stdout, "containerd", None)
             .contains("node NotReady (cni plugin not initialized)"),
@@ -385,7 +385,9 @@ fn ls_no_probe_runs_nothing() {
     assert_eq!(v["networks"][1]["status"], "ok", "versions are not known");
     assert_eq!(v["networks"][2]["status"], "plugin-missing");
     assert_eq!(v["runtimes"]["crio"]["versionsChecked"], json!(false));
-    let piped = s.cnictl(&["ls", "--no-probe"]).expect(0, "ls");
+    let piped = s
+        .cnictl(&["ls", "--no-probe", "-o", "wide"])
+        .expect(0, "ls");
     assert!(
         row(&piped.stdout, "CRI-O", None).contains("(plugin versions not probed)"),
         "{}",
@@ -396,7 +398,9 @@ fn ls_no_probe_runs_nothing() {
 #[test]
 fn ls_empty_and_unusable_dirs() {
     let s = Setup::new();
-    let r = s.cnictl(&["ls"]).expect(0, "ls on an empty dir");
+    let r = s
+        .cnictl(&["ls", "-o", "wide"])
+        .expect(0, "ls on an empty dir");
     assert!(
         r.stderr.contains("note: no network configuration files"),
         "{}",
@@ -422,7 +426,7 @@ fn ls_empty_and_unusable_dirs() {
         .env_clear()
         .arg("--conf-dir")
         .arg(&file)
-        .args(["ls", "--no-probe"])
+        .args(["ls", "--no-probe", "-o", "wide"])
         .output()
         .unwrap();
     let r = Run::from(o).expect(2, "ls on a file");
@@ -450,7 +454,9 @@ fn plugins_table_and_json() {
         s.bin().display(),
         bin2.display()
     );
-    let r = s.cnictl_path(&path, &["plugins"]).expect(0, "plugins");
+    let r = s
+        .cnictl_path(&path, &["plugins", "-o", "wide"])
+        .expect(0, "plugins");
     assert_no_borders(&r.stdout);
     assert_eq!(
         r.stdout
@@ -568,7 +574,9 @@ fn attachments_table_json_and_warnings() {
         .unwrap();
     fs::write(s.cache().join("results/beta-c4-eth0"), "{not json").unwrap();
 
-    let r = s.cnictl(&["attachments"]).expect(0, "attachments");
+    let r = s
+        .cnictl(&["attachments", "-o", "wide"])
+        .expect(0, "attachments");
     assert_no_borders(&r.stdout);
     assert_eq!(
         r.stdout
@@ -626,7 +634,7 @@ fn attachments_table_json_and_warnings() {
         .cnictl(&["attachments", "--network", "beta", "-o", "json"])
         .expect(0, "attachments beta")
         .json();
-    assert_eq!(v["attachments"][0]["netnsState"], "not-netns");
+    assert_eq!(v["attachments"][0]["netnsState"], "not-a-netns");
     assert_eq!(
         v["skipped"][0]["file"],
         json!(s.cache().join("results/beta-c4-eth0").to_string_lossy())
@@ -635,7 +643,7 @@ fn attachments_table_json_and_warnings() {
     // An empty cache: a note, nothing on stdout.
     let empty = Setup::new();
     let r = empty
-        .cnictl(&["attachments"])
+        .cnictl(&["attachments", "-o", "wide"])
         .expect(0, "attachments, empty");
     assert_eq!(r.stdout, "");
     assert!(
@@ -688,7 +696,7 @@ fn sigint_during_a_probe_stops_the_plugin_and_exits_130() {
         .arg(s.conf_dir())
         .arg("--cni-path")
         .arg(s.bin())
-        .args(["ls"])
+        .args(["ls", "-o", "wide"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -627,7 +627,9 @@ fn github_output_closes_with_the_summary_and_fills_the_step_summary() {
     for o in ["github", "sarif", "codeclimate", "junit"] {
         let out = cnictl(r.path(), &["-o", o, "ls"], &[]).expect(2, o);
         assert!(
-            out.stderr.contains(&format!("-o {o} is only for validate")),
+            out.stderr.contains(&format!(
+                "ls does not print -o {o}; it accepts: table, wide, json"
+            )),
             "{}",
             out.stderr
         );

@@ -228,7 +228,8 @@ fn exit_codes() {
     );
     let r = r.expect(2, "-o github on another command");
     assert!(
-        r.stderr.contains("-o github is only for validate"),
+        r.stderr
+            .contains("check does not print -o github; it accepts: table, json"),
         "{}",
         r.stderr
     );

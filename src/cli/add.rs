@@ -140,7 +140,9 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
             buf.push(b'\n');
             render::write_stdout(&String::from_utf8_lossy(&buf));
         }
-        Output::Table => render::write_stdout(&render::result_table(&s.printer, &outcome.typed)),
+        Output::Table | Output::Wide => {
+            render::write_stdout(&render::result_table(&s.printer, &outcome.typed))
+        }
     }
     Ok(0)
 }

@@ -48,5 +48,16 @@ pub fn run(s: &Settings, args: CheckArgs) -> anyhow::Result<i32> {
             t.netns.display()
         ));
     }
+    if s.printer.wants_json() {
+        crate::render::print_json(&serde_json::json!({
+            "command": "check",
+            "ok": true,
+            "network": list.name,
+            "containerId": t.container_id,
+            "ifname": t.ifname,
+            "netns": t.netns.to_string_lossy(),
+            "skipped": out.skipped,
+        }));
+    }
     Ok(0)
 }

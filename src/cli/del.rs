@@ -97,6 +97,7 @@ pub fn run(s: &Settings, a: DelArgs) -> anyhow::Result<i32> {
             s.printer.note(&format!(
                 "netns \"{name}\" does not exist; nothing to remove"
             ));
+            success_json(s, &t, false);
             return Ok(0);
         }
         let users = attach::netns_users(s, id)?;
@@ -116,6 +117,24 @@ pub fn run(s: &Settings, a: DelArgs) -> anyhow::Result<i32> {
             s.printer
                 .note(&format!("removed netns {}", t.netns.display()));
         }
+        success_json(s, &t, true);
+        return Ok(0);
     }
+    success_json(s, &t, false);
     Ok(0)
+}
+
+/// With `-o json`, the success object (docs/schemas/del.v1.json).
+fn success_json(s: &Settings, t: &attach::Target, netns_removed: bool) {
+    if s.printer.wants_json() {
+        render::print_json(&serde_json::json!({
+            "command": "del",
+            "ok": true,
+            "network": t.network,
+            "containerId": t.container_id,
+            "ifname": t.ifname,
+            "netns": t.netns.to_string_lossy(),
+            "netnsRemoved": netns_removed,
+        }));
+    }
 }

@@ -1,9 +1,7 @@
 //! Shell completions and man pages, generated from the clap definition. The committed copies
 //! in `completions/` and `man/` are checked against these by a test.
 
-use super::Cli;
 use anyhow::Context;
-use clap::CommandFactory;
 use std::path::PathBuf;
 
 /// Arguments of `completions`.
@@ -23,7 +21,7 @@ pub struct ManArgs {
 
 /// Prints completions for a shell.
 pub fn completions(a: CompletionsArgs) -> anyhow::Result<i32> {
-    let mut cmd = Cli::command();
+    let mut cmd = super::command();
     let mut buf = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "cnictl", &mut buf);
     crate::render::write_stdout(&String::from_utf8_lossy(&buf));
@@ -34,7 +32,7 @@ pub fn completions(a: CompletionsArgs) -> anyhow::Result<i32> {
 pub fn man(a: ManArgs) -> anyhow::Result<i32> {
     std::fs::create_dir_all(&a.dir)
         .with_context(|| format!("cannot create {}", a.dir.display()))?;
-    let cmd = Cli::command();
+    let cmd = super::command();
     clap_mangen::generate_to(cmd, &a.dir)
         .with_context(|| format!("cannot write man pages into {}", a.dir.display()))?;
     Ok(0)

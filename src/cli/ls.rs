@@ -78,7 +78,7 @@ pub fn run(s: &Settings, a: LsArgs) -> anyhow::Result<i32> {
     };
     match s.printer.format(Output::Table) {
         Output::Json => render::print_json(&render::ls::ls_json(&report)),
-        Output::Table | Output::Github | Output::Sarif | Output::Codeclimate | Output::Junit => {
+        _ => {
             if entries.is_empty() {
                 s.printer.note(&format!(
                     "no network configuration files (.conflist, .conf, .json) in {}",

@@ -21,7 +21,7 @@ mod validate;
 
 use crate::exit_codes as exit;
 use crate::render::{self, ColorChoice, Output};
-use clap::{Parser, Subcommand, ValueEnum as _};
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 pub use settings::Settings;
@@ -113,11 +113,17 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "NAME|PATH")]
     pub host_netns: Option<String>,
 
-    /// Output format [default: table on a terminal; for add, the CNI result JSON when piped]
+    /// Output format: table, wide, json, or one the command adds (each command's help lists
+    /// the ones it accepts) [default: table; for add, the CNI result JSON when piped]
     #[arg(short = 'o', long, global = true, value_enum, value_name = "FORMAT")]
     pub output: Option<Output>,
 
-    /// When to use colour (NO_COLOR is honoured with auto)
+    /// Print tables without their header line (for scripts)
+    #[arg(long, global = true)]
+    pub no_headers: bool,
+
+    /// When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb,
+    /// then whether the stream is a terminal)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
@@ -172,9 +178,90 @@ pub enum Commands {
     GenerateMan(gen::ManArgs),
 }
 
+/// The output formats each command accepts: the one place they are declared (its help and
+/// the usage error both come from here). A command absent from the list prints no data.
+pub const FORMATS: &[(&str, &[Output])] = &[
+    ("add", &[Output::Table, Output::Wide, Output::Json]),
+    ("check", &[Output::Table, Output::Json]),
+    ("del", &[Output::Table, Output::Json]),
+    ("gc", &[Output::Table, Output::Wide, Output::Json]),
+    ("status", &[Output::Table, Output::Wide, Output::Json]),
+    ("ls", &[Output::Table, Output::Wide, Output::Json]),
+    ("plugins", &[Output::Table, Output::Wide, Output::Json]),
+    ("attachments", &[Output::Table, Output::Wide, Output::Json]),
+    ("inspect", &[Output::Table, Output::Wide, Output::Json]),
+    ("ipam", &[Output::Table, Output::Wide, Output::Json]),
+    (
+        "validate",
+        &[
+            Output::Table,
+            Output::Json,
+            Output::Github,
+            Output::Sarif,
+            Output::Codeclimate,
+            Output::Junit,
+        ],
+    ),
+];
+
+/// The formats `command` accepts (none for completions and man pages).
+pub fn formats(command: &str) -> &'static [Output] {
+    FORMATS
+        .iter()
+        .find(|(c, _)| *c == command)
+        .map(|(_, f)| *f)
+        .unwrap_or(&[])
+}
+
+fn format_list(fs: &[Output]) -> String {
+    fs.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+}
+
+/// The clap command, each subcommand's help ending with the formats it accepts.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    for (name, fs) in FORMATS {
+        let line = format!("Output formats (-o): {}", format_list(fs));
+        cmd = cmd.mut_subcommand(*name, |sub| {
+            let long = match sub.get_after_long_help() {
+                Some(h) => format!("{line}\n\n{h}"),
+                None => line.clone(),
+            };
+            sub.after_help(line.clone()).after_long_help(long)
+        });
+    }
+    cmd
+}
+
+impl Commands {
+    /// The subcommand's name on the command line.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Commands::Add(_) => "add",
+            Commands::Check(_) => "check",
+            Commands::Del(_) => "del",
+            Commands::Gc(_) => "gc",
+            Commands::Status(_) => "status",
+            Commands::Ls(_) => "ls",
+            Commands::Plugins(_) => "plugins",
+            Commands::Attachments(_) => "attachments",
+            Commands::Inspect(_) => "inspect",
+            Commands::Ipam(_) => "ipam",
+            Commands::Validate(_) => "validate",
+            Commands::Completions(_) => "completions",
+            Commands::GenerateMan(_) => "generate-man",
+        }
+    }
+}
+
 /// Parses the command line, runs it and returns the process exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    use clap::FromArgMatches;
+    let cli = match command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() {
@@ -193,13 +280,14 @@ pub fn main() -> i32 {
             return exit::USAGE;
         }
     };
-    if let Some(o) = cli.global.output.filter(|o| o.validate_only()) {
-        if !matches!(cli.command, Commands::Validate(_)) {
-            let name = o
-                .to_possible_value()
-                .map_or_else(String::new, |v| v.get_name().to_string());
+    if let Some(out) = cli.global.output {
+        let name = cli.command.name();
+        let accepted = formats(name);
+        if !accepted.is_empty() && !accepted.contains(&out) {
             settings.printer.error(&format!(
-                "-o {name} is only for validate; use table or json"
+                "{name} does not print -o {}; it accepts: {}",
+                out.name(),
+                format_list(accepted)
             ));
             return exit::USAGE;
         }

@@ -29,7 +29,7 @@ pub fn run(s: &Settings, a: PluginsArgs) -> anyhow::Result<i32> {
     }
     match s.printer.format(Output::Table) {
         Output::Json => render::print_json(&render::plugins::plugins_json(&scan, !a.no_probe)),
-        Output::Table | Output::Github | Output::Sarif | Output::Codeclimate | Output::Junit => {
+        _ => {
             render::write_stdout(&render::plugins::plugins_table(&s.printer, &scan));
         }
     }

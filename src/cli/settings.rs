@@ -2,7 +2,7 @@
 //! environment; commands never read the environment themselves.
 
 use super::GlobalArgs;
-use crate::render::Printer;
+use crate::render::{Printer, TermEnv};
 use anyhow::{bail, Context};
 use cnictl::cache::Cache;
 use cnictl::invoke::ExecLimits;
@@ -29,6 +29,20 @@ pub fn drop_empty_env() {
         if std::env::var_os(var).is_some_and(|v| v.is_empty()) {
             std::env::remove_var(var);
         }
+    }
+}
+
+/// The variables deciding colour and table width, read once.
+fn term_env() -> TermEnv {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    TermEnv {
+        no_color: var("NO_COLOR").is_some(),
+        clicolor_force: var("CLICOLOR_FORCE").is_some_and(|v| v != "0"),
+        clicolor_off: var("CLICOLOR").is_some_and(|v| v == "0"),
+        term_dumb: var("TERM").is_some_and(|v| v == "dumb"),
+        columns: var("COLUMNS")
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|w| *w > 0),
     }
 }
 
@@ -87,7 +101,7 @@ pub struct Settings {
 impl Settings {
     /// Resolves the global options.
     pub fn resolve(g: &GlobalArgs) -> anyhow::Result<Settings> {
-        let printer = Printer::new(g.color, g.output, g.verbose);
+        let printer = Printer::new(g.color, g.output, g.verbose, &term_env(), !g.no_headers);
         let cni_path: Vec<PathBuf> = g
             .cni_path
             .split(':')

@@ -201,7 +201,7 @@ pub fn run(s: &Settings, a: ValidateArgs) -> anyhow::Result<i32> {
             &render::validate::junit(&report, a.deny_warnings)
                 .map_err(|e| anyhow::anyhow!("cannot write the JUnit report: {e}"))?,
         ),
-        Output::Table => {
+        Output::Table | Output::Wide => {
             for n in &report.notices {
                 s.printer.note(n);
             }

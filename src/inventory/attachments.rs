@@ -11,14 +11,14 @@ use crate::types::result::addresses;
 pub use crate::netns::NetnsState;
 
 /// The stable short word `attachments` prints for a state: `none`, `exists`, `gone`,
-/// `not-netns`, `unknown`, and `reader-dependent` for a path such as `/proc/self/ns/net` that
+/// `not-a-netns`, `unknown`, and `reader-dependent` for a path such as `/proc/self/ns/net` that
 /// names another namespace to each reader.
 pub fn state_word(s: &NetnsState) -> &'static str {
     match s {
         NetnsState::NotRecorded => "none",
         NetnsState::Exists | NetnsState::Forbidden(_) => "exists",
         NetnsState::Missing => "gone",
-        NetnsState::NotANamespace(_) => "not-netns",
+        NetnsState::NotANamespace(_) => "not-a-netns",
         NetnsState::Unknown(_) => "unknown",
         NetnsState::ReaderDependent(_) => "reader-dependent",
     }

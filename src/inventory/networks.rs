@@ -14,7 +14,7 @@ use crate::config::{self, ConfigError, FileKind};
 use crate::invoke::{find_plugin, FindError, VersionCache};
 
 /// Whether a binary is a chain plugin (`type`) or the IPAM plugin of one (`ipam.type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PluginRole {
     /// A plugin of the chain.
     Plugin,
@@ -351,13 +351,13 @@ fn check(name: &str, role: PluginRole, opts: &ScanOptions<'_>) -> PluginCheck {
 
 /// The problems of a chain's binaries, each binary reported once.
 fn plugin_problems(checks: &[PluginCheck], version: &str) -> Vec<Problem> {
-    let mut seen: Vec<(&str, PluginRole)> = Vec::new();
+    // A set, not a list: a chain of thousands of plugins must not cost their square.
+    let mut seen: std::collections::HashSet<(&str, PluginRole)> = Default::default();
     let mut out = Vec::new();
     for c in checks {
-        if seen.contains(&(c.name.as_str(), c.role)) {
+        if !seen.insert((c.name.as_str(), c.role)) {
             continue;
         }
-        seen.push((c.name.as_str(), c.role));
         let problem = match (&c.found, &c.versions) {
             (Err(e), _) => Some(Problem::PluginMissing {
                 plugin: c.name.clone(),

@@ -1,10 +1,9 @@
 //! `cnictl attachments`: the cache's attachments, as a table or JSON (shape in
 //! docs/inventory.md).
 
-use super::Printer;
+use super::{Printer, State};
 use cnictl::cache::{Cached, Record, RecordState};
 use cnictl::inventory::{state_word, AttachmentInfo, AttachmentList, NetnsState};
-use colored::Colorize;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -79,26 +78,27 @@ pub fn attachments_table(
         "IPS",
         "CAPS",
     ]);
+    t.shrink(&["NETWORK", "CONTAINER", "NETNS", "STATE", "IPS", "CAPS"]);
     for a in &list.attachments {
         let state = state_text(&a.netns_state);
         let state = match a.netns_state {
-            NetnsState::Exists => p.out_style(&state, |s| s.green()),
+            NetnsState::Exists => p.state(&state, State::Good),
             NetnsState::NotRecorded => state,
-            _ => p.out_style(&state, |s| s.yellow()),
+            _ => p.state(&state, State::Warn),
         };
         let state = match a.add_state {
             Some(RecordState::AddFailed) => {
-                format!("{state}, {}", p.out_style("failed ADD", |s| s.red()))
+                format!("{state}, {}", p.state("failed ADD", State::Bad))
             }
             Some(RecordState::Adding) => {
-                format!("{state}, {}", p.out_style("interrupted ADD", |s| s.red()))
+                format!("{state}, {}", p.state("interrupted ADD", State::Bad))
             }
             _ => state,
         };
         let state = if configured.contains(&a.network) {
             state
         } else {
-            format!("{state}, {}", p.out_style("not configured", |s| s.yellow()))
+            format!("{state}, {}", p.state("not configured", State::Warn))
         };
         t.add_row(vec![
             a.network.clone(),
@@ -254,7 +254,7 @@ pub fn show_text(p: &Printer, e: &ShownEntry) -> String {
         field(
             &mut out,
             "entry",
-            p.out_style(&format!("corrupt: {why}"), |s| s.red()),
+            p.state(&format!("corrupt: {why}"), State::Bad),
         );
         return out;
     }
@@ -268,8 +268,8 @@ pub fn show_text(p: &Printer, e: &ShownEntry) -> String {
     if let Some(ns) = v["netns"].as_str() {
         let state = state_word(e.netns_state);
         let state = match e.netns_state {
-            NetnsState::Exists => p.out_style(state, |s| s.green()),
-            _ => p.out_style(state, |s| s.yellow()),
+            NetnsState::Exists => p.state(state, State::Good),
+            _ => p.state(state, State::Warn),
         };
         field(
             &mut out,
@@ -281,7 +281,7 @@ pub fn show_text(p: &Printer, e: &ShownEntry) -> String {
         field(
             &mut out,
             "network config",
-            p.out_style("no longer in the config dir", |s| s.yellow()),
+            p.state("no longer in the config dir", State::Warn),
         );
     }
     if let Some(r) = e.record {

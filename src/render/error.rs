@@ -108,7 +108,7 @@ pub fn classify(e: &anyhow::Error) -> (i32, Value) {
 /// The JSON error object with every field of design.md; those that do not apply are null.
 fn base_json(msg: &str) -> Value {
     json!({
-        "code": 0,
+        "code": null,
         "msg": msg,
         "details": null,
         "plugin": null,

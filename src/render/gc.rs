@@ -27,7 +27,7 @@ fn keep_word(r: &KeepReason) -> &'static str {
         KeepReason::Valid => "valid",
         KeepReason::Live => "live",
         KeepReason::NetnsUnknown => "netns-unknown",
-        KeepReason::DisableGc => "disableGC",
+        KeepReason::DisableGc => "disable-gc",
         KeepReason::NameMismatch(..) => "name-mismatch",
     }
 }
@@ -87,7 +87,7 @@ fn runtime_error_json(e: &RuntimeError) -> Value {
 
 fn entry_json(g: &GcEntry) -> Value {
     json!({
-        "containerID": g.entry.container_id,
+        "containerId": g.entry.container_id,
         "ifname": g.entry.if_name,
         "netns": g.entry.netns,
         "netnsState": netns_word(&g.netns),
@@ -177,6 +177,7 @@ fn table_rows(p: &Printer, rows: &mut Vec<Vec<String>>) {
         "IPS",
         "ACTION",
     ]);
+    t.shrink(&["NETWORK", "CONTAINER ID", "NETNS", "IPS"]);
     for r in rows.drain(..) {
         t.add_row(r);
     }

@@ -2,10 +2,9 @@
 //! places in it with their host side and port mappings, and the differences; as tables or JSON
 //! (schema: docs/schemas/inspect.v1.json).
 
-use super::{table_text, Printer};
+use super::{table_text, Printer, State};
 use cnictl::inventory::inspect::{cidr_text, Difference, PortMapping};
 use cnictl::netlink::{Link, Snapshot};
-use colored::Colorize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -174,9 +173,9 @@ pub fn inspect_table(p: &Printer, r: &Report) -> String {
             let mut pm = p.table(&["CONTAINER", "HOST PORT", "TO", "PROTO", "DNAT RULE"]);
             for (a, (m, state)) in mappings {
                 let word = match state {
-                    RuleState::Present => p.out_style("present", |s| s.green()),
-                    RuleState::Missing => p.out_style("missing", |s| s.red()),
-                    RuleState::Unknown => p.out_style("unknown", |s| s.yellow()),
+                    RuleState::Present => p.state("present", State::Good),
+                    RuleState::Missing => p.state("missing", State::Bad),
+                    RuleState::Unknown => p.state("unknown", State::Warn),
                 };
                 pm.add_row(vec![
                     a.container_id.clone(),
@@ -204,13 +203,13 @@ pub fn inspect_table(p: &Printer, r: &Report) -> String {
     if r.differences.is_empty() {
         out.push_str(&format!(
             "{}: the namespace holds what the cache claims\n",
-            p.out_style("ok", |s| s.green())
+            p.state("ok", State::Good)
         ));
     } else {
         let mut d = p.table(&["DIFFERENCE", "SUBJECT", "ATTACHMENT"]);
         for diff in &r.differences {
             d.add_row(vec![
-                p.out_style(diff.kind.as_str(), |s| s.red()),
+                p.state(diff.kind.as_str(), State::Bad),
                 diff.subject.clone(),
                 diff.attachment.clone().unwrap_or_else(|| "-".into()),
             ]);

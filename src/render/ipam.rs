@@ -1,10 +1,9 @@
 //! `cnictl ipam`: host-local's reservations and usage, as tables or JSON (shape:
 //! docs/schemas/ipam.v1.json).
 
-use super::Printer;
+use super::{Printer, State};
 use cnictl::inventory::ipam::{NetworkIpam, Owner, ReleaseItem, ReleaseOutcome};
 use cnictl::inventory::{state_word, NetnsState};
-use colored::Colorize;
 use serde_json::{json, Value};
 
 /// What `--release` did (or would do, `dry_run`): each item with its outcome (None in a dry
@@ -84,7 +83,7 @@ pub fn print(p: &Printer, audits: &[NetworkIpam], release: Option<&Release>) {
                     u.used.to_string(),
                     u.size.to_string(),
                     u.next
-                        .map_or_else(|| p.out_style("full", |s| s.red()), |i| i.to_string()),
+                        .map_or_else(|| p.state("full", State::Bad), |i| i.to_string()),
                 ]);
             }
         }
@@ -100,15 +99,15 @@ pub fn print(p: &Printer, audits: &[NetworkIpam], release: Option<&Release>) {
         for (n, r) in rows {
             let (owner, netns) = match (&r.problem, &r.owner) {
                 (Some(why), _) => (
-                    p.out_style(&format!("unreadable: {why}"), |s| s.red()),
+                    p.state(&format!("unreadable: {why}"), State::Bad),
                     "-".to_string(),
                 ),
-                (None, Owner::Unowned) => (p.out_style("unowned", |s| s.yellow()), "-".to_string()),
+                (None, Owner::Unowned) => (p.state("unowned", State::Warn), "-".to_string()),
                 (None, Owner::Cached { netns_state, .. }) => {
                     let w = state_word(netns_state);
                     let w = match netns_state {
                         NetnsState::Exists | NetnsState::NotRecorded => w.to_string(),
-                        _ => p.out_style(w, |s| s.yellow()),
+                        _ => p.state(w, State::Warn),
                     };
                     ("cached".to_string(), w)
                 }
@@ -139,7 +138,7 @@ pub fn print(p: &Printer, audits: &[NetworkIpam], release: Option<&Release>) {
                 let word = outcome_word(o.as_ref());
                 let action = match o {
                     Some(ReleaseOutcome::Changed(w)) | Some(ReleaseOutcome::Failed(w)) => {
-                        format!("{}: {w}", p.out_style(word, |s| s.red()))
+                        format!("{}: {w}", p.state(word, State::Bad))
                     }
                     _ => word.to_string(),
                 };

@@ -1,13 +1,12 @@
 //! `cnictl ls`: the networks of the config directory, then which network each runtime uses and
 //! why; as two tables or one JSON document (its shape is documented in docs/inventory.md).
 
-use super::Printer;
+use super::{Printer, State};
 use cnictl::config::FileKind;
 use cnictl::inventory::{
     ContainerdModel, ContainerdOutcome, CrioModel, CrioOutcome, CrioVerdict, Lookup, NetworkEntry,
     PluginCheck, Problem, SkipStage,
 };
-use colored::Colorize;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -106,12 +105,13 @@ pub fn ls_table(p: &Printer, r: &LsReport<'_>) -> String {
     let mut out = String::new();
     if !r.entries.is_empty() {
         let mut t = p.table(&["FILE", "NETWORK", "CNIVERSION", "CHAIN", "STATUS"]);
+        t.shrink(&["FILE", "NETWORK", "CHAIN", "STATUS"]);
         for e in r.entries {
             let status = status_text(e);
             let status = match e.status() {
-                None => p.out_style(&status, |s| s.green()),
-                Some(Problem::Invalid { .. }) => p.out_style(&status, |s| s.red()),
-                Some(_) => p.out_style(&status, |s| s.yellow()),
+                None => p.state(&status, State::Good),
+                Some(Problem::Invalid { .. }) => p.state(&status, State::Bad),
+                Some(_) => p.state(&status, State::Warn),
             };
             t.add_row(vec![
                 name_of(&e.path),
@@ -132,6 +132,7 @@ pub fn ls_table(p: &Printer, r: &LsReport<'_>) -> String {
         out.push_str(&format!("{}\n", super::table_text(&t)));
     }
     let mut t = p.table(&["RUNTIME", "NETWORK", "FILE", "WHY"]);
+    t.shrink(&["NETWORK", "FILE", "WHY"]);
     containerd_rows(&mut t, r.containerd);
     crio_row(&mut t, r.crio);
     for l in r.lookups {
@@ -162,7 +163,7 @@ pub fn ls_table(p: &Printer, r: &LsReport<'_>) -> String {
     out
 }
 
-fn containerd_rows(t: &mut comfy_table::Table, m: &ContainerdModel) {
+fn containerd_rows(t: &mut super::Table, m: &ContainerdModel) {
     let limit = match m.max_conf_num {
         0 => "max_conf_num 0: every file".to_string(),
         n => format!("max_conf_num {n}"),
@@ -232,7 +233,7 @@ fn crio_skips(m: &CrioModel, before: Option<&Path>) -> Vec<String> {
     out
 }
 
-fn crio_row(t: &mut comfy_table::Table, m: &CrioModel) {
+fn crio_row(t: &mut super::Table, m: &CrioModel) {
     let unprobed = if m.versions_checked {
         ""
     } else {

@@ -11,6 +11,7 @@ pub mod ls;
 pub mod plugins;
 mod result;
 pub mod status;
+pub mod table;
 mod timeline;
 pub mod validate;
 
@@ -18,16 +19,17 @@ pub use result::result_table;
 pub use timeline::print_call;
 
 use colored::{ColoredString, Colorize};
-use comfy_table::presets::{NOTHING, UTF8_FULL_CONDENSED};
-use comfy_table::{ContentArrangement, Table};
 use std::io::{IsTerminal, Write};
+pub use table::Table;
 
-/// Output formats.
+/// Output formats (`-o`). Each command accepts the subset `cli::formats` declares for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Output {
-    /// Human-readable tables
+    /// Borderless columns fitting the terminal (80 columns in a pipe); long cells cut with `…`
     Table,
-    /// JSON
+    /// The table with every cell whole, as wide as it takes
+    Wide,
+    /// JSON, in the command's documented shape (docs/schemas/<command>.v1.json)
     Json,
     /// GitHub Actions workflow commands (validate only)
     Github,
@@ -40,24 +42,68 @@ pub enum Output {
 }
 
 impl Output {
-    /// True for the formats only `validate` writes.
-    pub fn validate_only(self) -> bool {
-        matches!(
-            self,
-            Output::Github | Output::Sarif | Output::Codeclimate | Output::Junit
-        )
+    /// The word used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Output::Table => "table",
+            Output::Wide => "wide",
+            Output::Json => "json",
+            Output::Github => "github",
+            Output::Sarif => "sarif",
+            Output::Codeclimate => "codeclimate",
+            Output::Junit => "junit",
+        }
     }
 }
 
 /// When to colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
-    /// On a terminal, unless NO_COLOR is set
+    /// Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal
     Auto,
     /// Always
     Always,
     /// Never
     Never,
+}
+
+/// What the environment says about colour and width, read once (by `cli::settings`).
+#[derive(Debug, Clone, Default)]
+pub struct TermEnv {
+    /// NO_COLOR is set and not empty.
+    pub no_color: bool,
+    /// CLICOLOR_FORCE is set, not empty and not `0`.
+    pub clicolor_force: bool,
+    /// CLICOLOR is `0`.
+    pub clicolor_off: bool,
+    /// TERM is `dumb`.
+    pub term_dumb: bool,
+    /// COLUMNS, when a positive number.
+    pub columns: Option<usize>,
+}
+
+/// Whether to colour a stream, in this order: `--color`, NO_COLOR, CLICOLOR_FORCE,
+/// CLICOLOR=0 / TERM=dumb, whether the stream is a terminal.
+pub fn decide_color(choice: ColorChoice, env: &TermEnv, tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if env.no_color => false,
+        ColorChoice::Auto if env.clicolor_force => true,
+        ColorChoice::Auto if env.clicolor_off || env.term_dumb => false,
+        ColorChoice::Auto => tty,
+    }
+}
+
+/// The state words, one colour each wherever they appear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Fine: ok, exists, ready, deleted.
+    Good,
+    /// Needs a look: stale, gone, shadowed, skipped.
+    Warn,
+    /// Broken: error, invalid, failed.
+    Bad,
 }
 
 /// Prints diagnostics and results with colour decided once per stream.
@@ -68,28 +114,47 @@ pub struct Printer {
     stdout_tty: bool,
     output: Option<Output>,
     verbose: u8,
+    /// Width tables must fit (None: never shorten).
+    width: Option<usize>,
+    headers: bool,
 }
 
 impl Printer {
-    /// Decides colour for stdout and stderr: --color, then NO_COLOR, then whether each
-    /// stream is a terminal.
-    pub fn new(choice: ColorChoice, output: Option<Output>, verbose: u8) -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let decide = |tty: bool| match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => tty && !no_color,
-        };
+    /// Decides colour for stdout and stderr (see `decide_color`) and the table width: none
+    /// with `-o wide`, else COLUMNS, else the terminal's, else 80.
+    pub fn new(
+        choice: ColorChoice,
+        output: Option<Output>,
+        verbose: u8,
+        env: &TermEnv,
+        headers: bool,
+    ) -> Self {
         let stdout_tty = std::io::stdout().is_terminal();
         // The printer decides when to style; without the override the colored crate would
         // drop the styles whenever stdout is not a terminal, even with --color always.
         colored::control::set_override(true);
+        let width = if output == Some(Output::Wide) {
+            None
+        } else {
+            Some(env.columns.unwrap_or_else(|| {
+                if stdout_tty {
+                    terminal_size::terminal_size()
+                        .map(|(w, _)| usize::from(w.0))
+                        .filter(|w| *w >= 40)
+                        .unwrap_or(80)
+                } else {
+                    80
+                }
+            }))
+        };
         Printer {
-            color_out: decide(stdout_tty),
-            color_err: decide(std::io::stderr().is_terminal()),
+            color_out: decide_color(choice, env, stdout_tty),
+            color_err: decide_color(choice, env, std::io::stderr().is_terminal()),
             stdout_tty,
             output,
             verbose,
+            width,
+            headers,
         }
     }
 
@@ -101,6 +166,8 @@ impl Printer {
             stdout_tty: false,
             output: None,
             verbose: 0,
+            width: Some(80),
+            headers: true,
         }
     }
 
@@ -127,6 +194,25 @@ impl Printer {
             f(s).to_string()
         } else {
             s.to_string()
+        }
+    }
+
+    /// True with `-o wide`: views add the columns they leave out at 80 columns.
+    pub fn wide(&self) -> bool {
+        self.width.is_none()
+    }
+
+    /// True when `-o json` was asked for.
+    pub fn wants_json(&self) -> bool {
+        self.output == Some(Output::Json)
+    }
+
+    /// A state word (or phrase) for stdout, coloured by what it means.
+    pub fn state(&self, s: &str, state: State) -> String {
+        match state {
+            State::Good => self.out_style(s, |s| s.green()),
+            State::Warn => self.out_style(s, |s| s.yellow()),
+            State::Bad => self.out_style(s, |s| s.red()),
         }
     }
 
@@ -178,36 +264,14 @@ impl Printer {
         code
     }
 
-    /// A table styled for where stdout goes: borders on a terminal, none when piped.
+    /// A table in the one style: fitted to the width (whole with `-o wide`), headers unless
+    /// `--no-headers`.
     pub fn table(&self, header: &[&str]) -> Table {
-        let mut t = Table::new();
-        if self.stdout_tty {
-            t.load_preset(UTF8_FULL_CONDENSED);
-            // Wrap to the terminal's width only when it is known and wide enough to be
-            // useful; otherwise (a pty of width 0, `script`) print unwrapped rather than one
-            // character per line.
-            let arrangement = match t.width() {
-                Some(w) if w >= 40 => ContentArrangement::Dynamic,
-                _ => ContentArrangement::Disabled,
-            };
-            t.set_content_arrangement(arrangement);
-        } else {
-            t.load_preset(NOTHING)
-                .set_content_arrangement(ContentArrangement::Disabled);
-        }
-        t.set_header(
-            header
-                .iter()
-                .map(|h| self.out_style(h, |s| s.bold()))
-                .collect::<Vec<_>>(),
-        );
-        if !self.stdout_tty {
-            // Piped: columns start at the left edge, two spaces apart.
-            for c in t.column_iter_mut() {
-                c.set_padding((0, 2));
-            }
-        }
-        t
+        Table::new(
+            header.iter().map(|h| h.to_string()).collect(),
+            self.width,
+            self.headers,
+        )
     }
 }
 
@@ -227,11 +291,68 @@ pub fn write_stdout(s: &str) {
     }
 }
 
-/// A table as text, without the padding comfy-table leaves at the end of each line.
+/// A table as text (kept for the views' call sites).
 pub fn table_text(t: &Table) -> String {
-    t.to_string()
-        .lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
+    t.render().trim_end_matches('\n').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_is_decided_in_the_documented_order() {
+        let env = |no, force, off, dumb| TermEnv {
+            no_color: no,
+            clicolor_force: force,
+            clicolor_off: off,
+            term_dumb: dumb,
+            columns: None,
+        };
+        // --color beats everything
+        assert!(decide_color(
+            ColorChoice::Always,
+            &env(true, false, true, true),
+            false
+        ));
+        assert!(!decide_color(
+            ColorChoice::Never,
+            &env(false, true, false, false),
+            true
+        ));
+        // NO_COLOR beats CLICOLOR_FORCE
+        assert!(!decide_color(
+            ColorChoice::Auto,
+            &env(true, true, false, false),
+            true
+        ));
+        // CLICOLOR_FORCE beats CLICOLOR=0, TERM=dumb and a pipe
+        assert!(decide_color(
+            ColorChoice::Auto,
+            &env(false, true, true, true),
+            false
+        ));
+        // CLICOLOR=0 or TERM=dumb beat a terminal
+        assert!(!decide_color(
+            ColorChoice::Auto,
+            &env(false, false, true, false),
+            true
+        ));
+        assert!(!decide_color(
+            ColorChoice::Auto,
+            &env(false, false, false, true),
+            true
+        ));
+        // then the stream
+        assert!(decide_color(
+            ColorChoice::Auto,
+            &env(false, false, false, false),
+            true
+        ));
+        assert!(!decide_color(
+            ColorChoice::Auto,
+            &env(false, false, false, false),
+            false
+        ));
+    }
 }

@@ -1,7 +1,7 @@
 //! `cnictl plugins`: the binaries of the CNI path, as a table or JSON (shape in
 //! docs/inventory.md).
 
-use super::Printer;
+use super::{Printer, State};
 use cnictl::inventory::{DirState, PluginBinary, PluginScan};
 
 /// What is wrong with each directory of the path that is not a plain readable directory, one
@@ -23,7 +23,6 @@ pub fn dir_notes(scan: &PluginScan) -> Vec<String> {
         })
         .collect()
 }
-use colored::Colorize;
 use serde_json::{json, Value};
 
 fn note(b: &PluginBinary) -> String {
@@ -42,10 +41,11 @@ pub fn plugins_table(p: &Printer, scan: &PluginScan) -> String {
     let mut out = String::new();
     if !scan.plugins.is_empty() {
         let mut t = p.table(&["NAME", "DIR", "VERSIONS", "NOTE"]);
+        t.shrink(&["DIR", "VERSIONS", "NOTE"]);
         for b in &scan.plugins {
             let versions = match &b.versions {
                 Some(Ok(v)) => v.join(", "),
-                Some(Err(e)) => p.out_style(&format!("error: {e}"), |s| s.red()),
+                Some(Err(e)) => p.state(&format!("error: {e}"), State::Bad),
                 None => "-".to_string(),
             };
             t.add_row(vec![

@@ -33,6 +33,7 @@ pub fn result_table(p: &Printer, result: &CniResult) -> String {
     let mut out = String::new();
     if !interfaces.is_empty() {
         let mut t = p.table(&["INTERFACE", "MAC", "MTU", "SANDBOX"]);
+        t.shrink(&["INTERFACE", "SANDBOX"]);
         for i in interfaces {
             t.add_row(vec![
                 s(i.get("name")),
@@ -71,6 +72,7 @@ pub fn result_table(p: &Printer, result: &CniResult) -> String {
         .filter(|d| d.as_object().is_some_and(|o| !o.is_empty()))
     {
         let mut t = p.table(&["DNS", "VALUE"]);
+        t.shrink(&["VALUE"]);
         let ns = strings(dns.get("nameservers"));
         if !ns.is_empty() {
             t.add_row(vec!["nameservers".to_string(), ns.join(", ")]);

@@ -1,7 +1,7 @@
 //! `cnictl status`: one row per plugin (IPAM plugins included) with the network's verdict, or
 //! the same as JSON.
 
-use super::{error::plugin_json, print_json, write_stdout, Output, Printer};
+use super::{error::plugin_json, print_json, write_stdout, Output, Printer, State};
 use cnictl::runtime::status::{
     NetworkState, NetworkStatus, PluginReport, PluginStatus, StatusSkip,
 };
@@ -110,11 +110,11 @@ fn plugin_json_row(r: &PluginReport, network: &NetworkStatus) -> Value {
     match &r.status {
         PluginStatus::Ready => v["status"] = json!("ready"),
         PluginStatus::NotReady(e) => {
-            v["status"] = json!("notReady");
+            v["status"] = json!("not-ready");
             v["error"] = plugin_json(e);
         }
         PluginStatus::NotCalled(skip) => {
-            v["status"] = json!("notCalled");
+            v["status"] = json!("not-called");
             v["reason"] = json!(row_skip_text(r, skip, network));
         }
     }
@@ -128,8 +128,8 @@ pub fn status_json(statuses: &[NetworkStatus], invalid: &[(String, String)], ok:
         .map(|n| {
             let (state, reason) = match &n.state {
                 NetworkState::Ready => ("ready", None),
-                NetworkState::NotReady { reason } => ("notReady", Some(reason)),
-                NetworkState::CannotReport { reason } => ("cannotReport", Some(reason)),
+                NetworkState::NotReady { reason } => ("not-ready", Some(reason)),
+                NetworkState::CannotReport { reason } => ("cannot-report", Some(reason)),
             };
             json!({
                 "network": n.network,
@@ -164,9 +164,16 @@ pub fn print(
     if p.format(Output::Table) == Output::Json {
         print_json(&status_json(statuses, invalid, ok));
     } else {
-        let mut t = p.table(&[
+        // The plugin's path only with -o wide: at 80 columns it would crowd out STATUS.
+        let wide = p.wide();
+        let mut header = vec![
             "NETWORK", "VERSION", "STATE", "PLUGIN", "PATH", "SUPPORTS", "STATUS",
-        ]);
+        ];
+        if !wide {
+            header.remove(4);
+        }
+        let mut t = p.table(&header);
+        t.shrink(&["PLUGIN", "PATH", "STATUS"]);
         for n in statuses {
             for r in &n.plugins {
                 let plugin = match &r.ipam_of {
@@ -182,19 +189,30 @@ pub fn print(
                     Some(Ok(v)) => versions_text(v),
                     Some(Err(_)) => "unknown".into(),
                 };
-                t.add_row(vec![
+                let mut row = vec![
                     n.network.clone(),
                     if n.cni_version.is_empty() {
                         "\"\"".into()
                     } else {
                         n.cni_version.clone()
                     },
-                    state_word(&n.state).into(),
+                    p.state(
+                        state_word(&n.state),
+                        match n.state {
+                            NetworkState::Ready => State::Good,
+                            NetworkState::NotReady { .. } => State::Bad,
+                            NetworkState::CannotReport { .. } => State::Warn,
+                        },
+                    ),
                     plugin,
                     path,
                     supports,
                     status_text(r, n),
-                ]);
+                ];
+                if !wide {
+                    row.remove(4);
+                }
+                t.add_row(row);
             }
         }
         write_stdout(&format!("{}\n", super::table_text(&t)));

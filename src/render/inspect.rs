@@ -408,4 +408,51 @@ mod tests {
         );
         assert!(bad.ends_with('\n'));
     }
+
+    #[test]
+    fn at_80_columns_long_cells_are_cut_and_state_words_stay_whole() {
+        let id = "c".repeat(64);
+        let net = "a-network-with-a-name-long-enough-to-matter".to_string();
+        let mut r = report(vec![Difference {
+            kind: DiffKind::HostVethGone,
+            attachment: Some(format!("{net}/{id}/eth0")),
+            subject: "a-host-side-veth-that-was-there-once".into(),
+        }]);
+        r.attachments.push(AttachmentView {
+            network: net.clone(),
+            container_id: id.clone(),
+            ifname: "eth0".into(),
+            addresses: vec!["fd00:1234:5678:9abc:def0:1234:5678:9abc/64".into()],
+            routes: Vec::new(),
+            plugin_netns: "/var/run/netns/host".into(),
+            host: Some(HostSide {
+                veth: "veth0123abcd".into(),
+                index: 7,
+                bridge: Some("cni-bridge0".into()),
+            }),
+            host_problem: Some(
+                "the plugins' namespace /var/run/netns/a-namespace-long-gone does not exist".into(),
+            ),
+            port_mappings: vec![(
+                PortMapping {
+                    host_port: 8080,
+                    container_port: 80,
+                    protocol: "tcp".into(),
+                    host_ip: Some("fd00:1234:5678:9abc:def0:1234:5678:1".into()),
+                },
+                RuleState::Missing,
+            )],
+        });
+        let table = inspect_table(&Printer::plain(), &r);
+        for line in table.lines() {
+            assert!(line.chars().count() <= 80, "{line}\n{table}");
+        }
+        assert!(table.contains('…'), "{table}");
+        for word in ["host-veth-gone", "missing", "veth0123abcd", "cni-bridge0"] {
+            assert!(
+                table.split_whitespace().any(|w| w == word),
+                "{word} cut:\n{table}"
+            );
+        }
+    }
 }

@@ -4,6 +4,7 @@
 
 mod common;
 
+use cnictl::cache::{Cache, CacheEntry};
 use common::fake::Sandbox;
 use serde_json::json;
 
@@ -14,6 +15,8 @@ const PLUGINS: &[&str] = &[
     "firewall-with-a-rather-long-plugin-name",
 ];
 const NET: &str = "a-network-with-a-name-long-enough-to-matter";
+/// A network whose chain uses host-local, its dataDir in the sandbox.
+const IPAM_NET: &str = "an-ipam-network-with-a-name-long-enough-to-matter";
 
 fn sandbox() -> Sandbox {
     let sb = Sandbox::new(PLUGINS);
@@ -37,6 +40,44 @@ fn sandbox() -> Sandbox {
         sb.run(&["add", NET, sb.ns(), "--container-id", &id, "-o", "json"])
             .expect(0, "add");
     }
+    // host-local's store with reservations no cache entry explains (unowned), as host-local
+    // writes them: the IP as file name, "ID\r\nIFNAME" inside.
+    let data = sb.path("ipam");
+    sb.conflist(
+        IPAM_NET,
+        "1.0.0",
+        json!([{"type": PLUGINS[0], "ipam": {"type": "host-local", "dataDir": data,
+            "ranges": [[{"subnet": "10.88.0.0/16"}], [{"subnet": "fd00:88:1234:5678::/64"}]]}}]),
+    );
+    let store = data.join(IPAM_NET);
+    std::fs::create_dir_all(&store).unwrap();
+    for i in 0..3 {
+        std::fs::write(
+            store.join(format!("10.88.0.{}", i + 2)),
+            format!("{}\r\neth0", container(i)),
+        )
+        .unwrap();
+    }
+    std::fs::write(store.join("last_reserved_ip.0"), "10.88.0.4").unwrap();
+    std::fs::write(store.join("lock"), "").unwrap();
+    // A cached attachment in cnictl's own namespace (inspect only reads, so it may look there):
+    // its interface is not there, so the differences name it.
+    Cache::new(sb.cache_dir())
+        .write(&CacheEntry {
+            container_id: container(9),
+            config: Some(br#"{"cniVersion":"1.0.0","name":"x","plugins":[]}"#.to_vec()),
+            if_name: "ctv-gone0".into(),
+            network_name: NET.into(),
+            netns: "/proc/self/ns/net".into(),
+            cni_args: vec![("K8S_POD_NAME".into(), "web".into())],
+            capability_args: Default::default(),
+            result: Some(json!({"cniVersion": "1.0.0",
+                "interfaces": [{"name": "ctv-gone0", "sandbox": "/proc/self/ns/net"}],
+                "ips": [{"interface": 0, "address": "fd00:88:1234:5678:aaaa:bbbb:cccc:dddd/64"}],
+                "routes": [{"dst": "fd00:99:1234:5678:aaaa:bbbb:cccc:0/112",
+                            "gw": "fd00:88:1234:5678:aaaa:bbbb:cccc:1"}]})),
+        })
+        .unwrap();
     sb
 }
 
@@ -112,6 +153,36 @@ fn check_view(sb: &Sandbox, args: &[&str]) {
     }
 }
 
+/// A view of labelled fields (`attachments show`): every line fits, a cut value is the start
+/// of the whole one `-o wide` prints, and there is no header line for `--no-headers` to drop.
+fn check_fields(sb: &Sandbox, args: &[&str]) {
+    let text = view(sb, args, "table", &[]);
+    let wide = view(sb, args, "wide", &[]);
+    assert!(
+        wide.lines().any(|l| l.chars().count() > 80),
+        "{args:?}: the fixture must be wider than 80 columns to test anything:\n{wide}"
+    );
+    assert_eq!(
+        text.lines().count(),
+        wide.lines().count(),
+        "{text}\n---\n{wide}"
+    );
+    for (t, w) in text.lines().zip(wide.lines()) {
+        assert!(
+            t.chars().count() <= 80,
+            "{args:?}: a line too long:\n{t}\n\n{text}"
+        );
+        match t.strip_suffix('…') {
+            None => assert_eq!(t, w, "{args:?}"),
+            Some(start) => assert!(
+                w.starts_with(start),
+                "{args:?}: {t:?} is not the start of {w:?}"
+            ),
+        }
+    }
+    assert_eq!(view(sb, args, "table", &["--no-headers"]), text, "{args:?}");
+}
+
 #[test]
 fn every_table_view_fits_80_columns_without_splitting_words() {
     let sb = sandbox();
@@ -127,6 +198,17 @@ fn every_table_view_fits_80_columns_without_splitting_words() {
     check_view(&sb, &["status"]);
     let valid = format!("{}:eth0", container(0));
     check_view(&sb, &["gc", "--dry-run", "--valid", &valid, NET]);
+    check_view(&sb, &["ipam"]);
+    check_view(&sb, &["ipam", "--release", "--dry-run", "--valid", &valid]);
+    check_view(&sb, &["inspect", "/proc/self/ns/net"]);
+    check_fields(&sb, &["attachments", "show", NET, &container(0)]);
+    let ipam = view(&sb, &["ipam"], "table", &[]);
+    assert!(ipam.contains("unowned"), "{ipam}");
+    let ipam_wide = view(&sb, &["ipam"], "wide", &[]);
+    assert!(ipam_wide.contains(&container(2)), "{ipam_wide}");
+    let inspect = view(&sb, &["inspect", "/proc/self/ns/net"], "wide", &[]);
+    assert!(inspect.contains(&container(9)), "{inspect}");
+    assert!(inspect.contains("interface-gone"), "{inspect}");
 }
 
 #[test]

@@ -115,7 +115,15 @@ fn check(sb: &Sandbox, name: &str, args: &[&str], codes: &[i32]) -> Value {
     let what = format!("{args:?}");
     assert_valid(name, &what, &v);
     if name != "add" {
-        assert_casing(&what, &v, &["validAttachments"], "");
+        // foreign shapes printed as they are: the spec's valid-attachments list, and in
+        // `attachments show` the user's config, the plugins' result and the runtime's
+        // capability args
+        let foreign: &[&str] = if name == "attachments-show" {
+            &["config", "result", "capabilityArgs"]
+        } else {
+            &["validAttachments"]
+        };
+        assert_casing(&what, &v, foreign, "");
         assert_enum_style(&what, &v);
     }
     v
@@ -131,6 +139,18 @@ fn every_command_json_validates_against_its_schema() {
         json!([{"type": "p1"}, {"type": "absent"}]),
     );
     sb.write_conf("30-bad.conf", "{not json");
+    // host-local's store for `ipam`, in the sandbox, with one reservation no cache entry
+    // explains
+    let data = sb.path("ipam");
+    sb.conflist(
+        "pool",
+        "1.0.0",
+        json!([{"type": "p1", "ipam": {"type": "host-local", "dataDir": data,
+            "ranges": [[{"subnet": "10.66.0.0/24"}]]}}]),
+    );
+    std::fs::create_dir_all(data.join("pool")).unwrap();
+    std::fs::write(data.join("pool/10.66.0.7"), "leaked\r\neth0").unwrap();
+    std::fs::write(data.join("pool/last_reserved_ip.0"), "10.66.0.7").unwrap();
     let ns = sb.ns().to_string();
 
     let add = check(&sb, "add", &["add", NET, &ns, "--container-id", "c1"], &[0]);
@@ -150,6 +170,32 @@ fn every_command_json_validates_against_its_schema() {
     assert_eq!(a["attachments"].as_array().map(Vec::len), Some(2), "{a}");
     check(&sb, "status", &["status"], &[0, 1]);
     check(&sb, "status", &["status", NET], &[0, 1]);
+    let show = check(
+        &sb,
+        "attachments-show",
+        &["attachments", "show", NET, "c2", "eth0"],
+        &[0],
+    );
+    assert_eq!(show["containerId"], "c2", "{show}");
+    let ip = check(&sb, "ipam", &["ipam"], &[0]);
+    let pool = ip["networks"]
+        .as_array()
+        .and_then(|n| n.iter().find(|n| n["network"] == "pool"))
+        .unwrap_or_else(|| panic!("no pool network: {ip}"));
+    assert_eq!(pool["reservations"][0]["owner"], "unowned", "{ip}");
+    let rel = check(
+        &sb,
+        "ipam",
+        &["ipam", "pool", "--release", "--dry-run", "--valid", "c1"],
+        &[0],
+    );
+    assert_eq!(
+        rel["release"]["items"][0]["outcome"], "would-release",
+        "{rel}"
+    );
+    // inspect only reads: cnictl's own namespace, exit 1 when a link is unexplained
+    let i = check(&sb, "inspect", &["inspect", "/proc/self/ns/net"], &[0, 1]);
+    assert!(i["links"].as_array().is_some_and(|l| !l.is_empty()), "{i}");
     let v = check(&sb, "validate", &["validate"], &[1]);
     assert!(v["summary"]["errors"].as_u64() > Some(0), "{v}");
     let g = check(

@@ -242,25 +242,20 @@ pub fn show_json(e: &ShownEntry) -> Value {
 /// The text view of `attachments show`: labelled fields, then the JSON parts indented.
 pub fn show_text(p: &Printer, e: &ShownEntry) -> String {
     let v = show_json(e);
-    let mut out = String::new();
-    let field = |out: &mut String, k: &str, val: String| {
-        out.push_str(&format!("{:<18}{val}\n", format!("{k}:")));
+    let mut fields = p.fields();
+    let mut field = |k: &str, val: String| {
+        fields.add_row(vec![format!("{:<16}", format!("{k}:")), val]);
     };
-    field(&mut out, "network", e.network.to_string());
-    field(&mut out, "container", e.container_id.to_string());
-    field(&mut out, "ifname", e.ifname.to_string());
-    field(&mut out, "file", e.file.display().to_string());
+    field("network", e.network.to_string());
+    field("container", e.container_id.to_string());
+    field("ifname", e.ifname.to_string());
+    field("file", e.file.display().to_string());
     if let Cached::Corrupt(why) = e.cached {
-        field(
-            &mut out,
-            "entry",
-            p.state(&format!("corrupt: {why}"), State::Bad),
-        );
-        return out;
+        field("entry", p.state(&format!("corrupt: {why}"), State::Bad));
+        return fields.render();
     }
     if let Cached::Legacy(_) = e.cached {
         field(
-            &mut out,
             "entry",
             "legacy (a bare result, no runtime args)".to_string(),
         );
@@ -271,21 +266,18 @@ pub fn show_text(p: &Printer, e: &ShownEntry) -> String {
             NetnsState::Exists => p.state(state, State::Good),
             _ => p.state(state, State::Warn),
         };
-        field(
-            &mut out,
-            "netns",
-            format!("{} ({state})", if ns.is_empty() { "-" } else { ns }),
-        );
+        // the state on a line of its own: a long path may be cut, the state never
+        field("netns", if ns.is_empty() { "-" } else { ns }.to_string());
+        field("netns state", state);
     }
     if !e.configured {
         field(
-            &mut out,
             "network config",
             p.state("no longer in the config dir", State::Warn),
         );
     }
     if let Some(r) = e.record {
-        field(&mut out, "add state", r.state.as_str().to_string());
+        field("add state", r.state.as_str().to_string());
     }
     let args: Vec<String> = v["cniArgs"]
         .as_array()
@@ -300,7 +292,6 @@ pub fn show_text(p: &Printer, e: &ShownEntry) -> String {
         })
         .collect();
     field(
-        &mut out,
         "cni args",
         if args.is_empty() {
             "-".into()
@@ -308,6 +299,10 @@ pub fn show_text(p: &Printer, e: &ShownEntry) -> String {
             args.join(";")
         },
     );
+    let mut out = fields.render();
+    let field = |out: &mut String, k: &str, val: String| {
+        out.push_str(&format!("{:<18}{val}\n", format!("{k}:")));
+    };
     let block = |out: &mut String, title: &str, val: &Value| {
         out.push_str(&format!("{title}:\n"));
         let text = serde_json::to_string_pretty(val).unwrap_or_default();

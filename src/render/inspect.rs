@@ -102,6 +102,7 @@ pub fn inspect_table(p: &Printer, r: &Report) -> String {
     let snap = &r.snapshot;
     let mut out = String::new();
     let mut links = p.table(&["LINK", "KIND", "STATE", "MTU", "MAC", "MASTER", "PEER"]);
+    links.shrink(&["KIND", "MASTER", "PEER"]);
     for l in &snap.links {
         links.add_row(vec![
             l.name.clone(),
@@ -116,6 +117,7 @@ pub fn inspect_table(p: &Printer, r: &Report) -> String {
     out.push_str(&table_text(&links));
     out.push('\n');
     let mut addrs = p.table(&["LINK", "ADDRESS"]);
+    addrs.shrink(&["ADDRESS"]);
     for a in &snap.addresses {
         addrs.add_row(vec![
             ifname(snap, a.index),
@@ -125,6 +127,7 @@ pub fn inspect_table(p: &Printer, r: &Report) -> String {
     out.push_str(&table_text(&addrs));
     out.push('\n');
     let mut routes = p.table(&["DESTINATION", "GATEWAY", "LINK"]);
+    routes.shrink(&["DESTINATION", "GATEWAY"]);
     for rt in &snap.routes {
         routes.add_row(vec![
             rt.destination.as_ref().map_or("default".into(), cidr_text),
@@ -145,6 +148,7 @@ pub fn inspect_table(p: &Printer, r: &Report) -> String {
             "HOST VETH",
             "BRIDGE",
         ]);
+        atts.shrink(&["NETWORK", "CONTAINER", "CACHED IPS"]);
         for a in &r.attachments {
             atts.add_row(vec![
                 a.network.clone(),
@@ -171,6 +175,7 @@ pub fn inspect_table(p: &Printer, r: &Report) -> String {
             .collect();
         if !mappings.is_empty() {
             let mut pm = p.table(&["CONTAINER", "HOST PORT", "TO", "PROTO", "DNAT RULE"]);
+            pm.shrink(&["CONTAINER", "HOST PORT"]);
             for (a, (m, state)) in mappings {
                 let word = match state {
                     RuleState::Present => p.state("present", State::Good),
@@ -191,13 +196,22 @@ pub fn inspect_table(p: &Printer, r: &Report) -> String {
             out.push_str(&table_text(&pm));
             out.push('\n');
         }
-        for a in &r.attachments {
-            if let Some(why) = &a.host_problem {
-                out.push_str(&format!(
-                    "host side of {}/{}: {why}\n",
-                    a.network, a.container_id
-                ));
+        let problems: Vec<_> = r
+            .attachments
+            .iter()
+            .filter_map(|a| a.host_problem.as_ref().map(|why| (a, why)))
+            .collect();
+        if !problems.is_empty() {
+            let mut hp = p.table(&["ATTACHMENT", "HOST SIDE"]);
+            hp.shrink(&["ATTACHMENT", "HOST SIDE"]);
+            for (a, why) in problems {
+                hp.add_row(vec![
+                    format!("{}/{}/{}", a.network, a.container_id, a.ifname),
+                    why.clone(),
+                ]);
             }
+            out.push_str(&table_text(&hp));
+            out.push('\n');
         }
     }
     if r.differences.is_empty() {
@@ -207,6 +221,7 @@ pub fn inspect_table(p: &Printer, r: &Report) -> String {
         ));
     } else {
         let mut d = p.table(&["DIFFERENCE", "SUBJECT", "ATTACHMENT"]);
+        d.shrink(&["SUBJECT", "ATTACHMENT"]);
         for diff in &r.differences {
             d.add_row(vec![
                 p.state(diff.kind.as_str(), State::Bad),
@@ -392,5 +407,52 @@ mod tests {
             "{bad}"
         );
         assert!(bad.ends_with('\n'));
+    }
+
+    #[test]
+    fn at_80_columns_long_cells_are_cut_and_state_words_stay_whole() {
+        let id = "c".repeat(64);
+        let net = "a-network-with-a-name-long-enough-to-matter".to_string();
+        let mut r = report(vec![Difference {
+            kind: DiffKind::HostVethGone,
+            attachment: Some(format!("{net}/{id}/eth0")),
+            subject: "a-host-side-veth-that-was-there-once".into(),
+        }]);
+        r.attachments.push(AttachmentView {
+            network: net.clone(),
+            container_id: id.clone(),
+            ifname: "eth0".into(),
+            addresses: vec!["fd00:1234:5678:9abc:def0:1234:5678:9abc/64".into()],
+            routes: Vec::new(),
+            plugin_netns: "/var/run/netns/host".into(),
+            host: Some(HostSide {
+                veth: "veth0123abcd".into(),
+                index: 7,
+                bridge: Some("cni-bridge0".into()),
+            }),
+            host_problem: Some(
+                "the plugins' namespace /var/run/netns/a-namespace-long-gone does not exist".into(),
+            ),
+            port_mappings: vec![(
+                PortMapping {
+                    host_port: 8080,
+                    container_port: 80,
+                    protocol: "tcp".into(),
+                    host_ip: Some("fd00:1234:5678:9abc:def0:1234:5678:1".into()),
+                },
+                RuleState::Missing,
+            )],
+        });
+        let table = inspect_table(&Printer::plain(), &r);
+        for line in table.lines() {
+            assert!(line.chars().count() <= 80, "{line}\n{table}");
+        }
+        assert!(table.contains('…'), "{table}");
+        for word in ["host-veth-gone", "missing", "veth0123abcd", "cni-bridge0"] {
+            assert!(
+                table.split_whitespace().any(|w| w == word),
+                "{word} cut:\n{table}"
+            );
+        }
     }
 }

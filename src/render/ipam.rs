@@ -15,15 +15,6 @@ pub struct Release {
     pub items: Vec<(ReleaseItem, Option<ReleaseOutcome>)>,
 }
 
-/// A container ID as a table shows it: 12 characters and `…` when longer than 16.
-fn short_id(id: &str) -> String {
-    if id.chars().count() > 16 {
-        format!("{}…", id.chars().take(12).collect::<String>())
-    } else {
-        id.to_string()
-    }
-}
-
 fn owner_word(o: &Owner) -> &'static str {
     match o {
         Owner::Cached { .. } => "cached",
@@ -68,6 +59,7 @@ pub fn print(p: &Printer, audits: &[NetworkIpam], release: Option<&Release>) {
     let mut out = String::new();
     if !audits.is_empty() {
         let mut t = p.table(&["NETWORK", "SET", "RANGES", "USED", "SIZE", "NEXT"]);
+        t.shrink(&["NETWORK", "RANGES"]);
         for n in audits {
             for u in &n.usage {
                 let ranges: Vec<String> = u
@@ -96,6 +88,8 @@ pub fn print(p: &Printer, audits: &[NetworkIpam], release: Option<&Release>) {
         .collect();
     if !rows.is_empty() {
         let mut t = p.table(&["NETWORK", "IP", "CONTAINER", "IFNAME", "OWNER", "NETNS"]);
+        // IDs and the reasons of unreadable files are cut to fit; `-o wide` prints them whole.
+        t.shrink(&["NETWORK", "CONTAINER", "OWNER"]);
         for (n, r) in rows {
             let (owner, netns) = match (&r.problem, &r.owner) {
                 (Some(why), _) => (
@@ -118,7 +112,7 @@ pub fn print(p: &Printer, audits: &[NetworkIpam], release: Option<&Release>) {
                 if r.container_id.is_empty() {
                     "-".into()
                 } else {
-                    short_id(&r.container_id)
+                    r.container_id.clone()
                 },
                 r.ifname.clone().unwrap_or_else(|| "-".into()),
                 owner,
@@ -134,6 +128,7 @@ pub fn print(p: &Printer, audits: &[NetworkIpam], release: Option<&Release>) {
             p.note("nothing to release: every unowned reservation belongs to a valid container");
         } else {
             let mut t = p.table(&["NETWORK", "IP", "CONTAINER", "ACTION"]);
+            t.shrink(&["NETWORK", "CONTAINER", "ACTION"]);
             for (i, o) in &rel.items {
                 let word = outcome_word(o.as_ref());
                 let action = match o {
@@ -145,7 +140,7 @@ pub fn print(p: &Printer, audits: &[NetworkIpam], release: Option<&Release>) {
                 t.add_row(vec![
                     i.network.clone(),
                     i.ip.to_string(),
-                    short_id(&i.container_id),
+                    i.container_id.clone(),
                     action,
                 ]);
             }

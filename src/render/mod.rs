@@ -273,6 +273,14 @@ impl Printer {
             self.headers,
         )
     }
+
+    /// Labelled fields (`label:  value`, one a line) fitted like a table, with no header
+    /// line: values cut with `…` to the width, whole with `-o wide`.
+    pub fn fields(&self) -> Table {
+        let mut t = Table::new(vec!["FIELD".into(), "VALUE".into()], self.width, false);
+        t.shrink(&["VALUE"]);
+        t
+    }
 }
 
 /// Prints a JSON value (pretty, with a trailing newline); a closed pipe ends quietly.

@@ -59,51 +59,29 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
         Err(e) => {
             // Something left behind is cached as a failed ADD: keep the namespace it is in,
             // so that `cnictl del` can clean it up there.
-            let left = match &e {
-                RuntimeError::AddFailed { rollback, .. }
-                | RuntimeError::Interrupted { rollback, .. }
-                | RuntimeError::AddCacheFailed { rollback, .. } => {
-                    !rollback.left.is_empty() || rollback.cached.is_some()
-                }
-                _ => false,
-            };
-            if let (Some(name), false) = (&created, left) {
+            let left = e.rollback().filter(|rb| rb.left_anything());
+            if let (Some(name), None) = (&created, left) {
                 if let Err(de) = netns::delete_named(name) {
                     s.printer.warning(&format!(
                         "could not remove netns \"{name}\" created for this ADD: {de}"
                     ));
                 }
             }
-            if let RuntimeError::AddFailed { .. }
-            | RuntimeError::Interrupted { .. }
-            | RuntimeError::AddCacheFailed { .. } = e
-            {
-                if left {
-                    let cached = match &e {
-                        RuntimeError::AddFailed { rollback, .. }
-                        | RuntimeError::Interrupted { rollback, .. }
-                        | RuntimeError::AddCacheFailed { rollback, .. } => {
-                            rollback.cached.is_some()
-                        }
-                        _ => false,
-                    };
-                    let how = if cached {
-                        "cached as a failed ADD"
-                    } else {
-                        "the cache entry could not be written; cnictl's own record keeps what del needs"
-                    };
-                    let what = if a.no_rollback {
-                        format!("kept the partial attachment ({how})")
-                    } else {
-                        format!(
-                            "the rollback did not complete and left part of the attachment ({how})"
-                        )
-                    };
-                    s.printer.note(&format!(
-                        "{what}; clean up with: {}",
-                        del_command(s, &t, created.is_some())
-                    ));
-                }
+            if let Some(rb) = left {
+                let how = if rb.cached.is_some() {
+                    "cached as a failed ADD"
+                } else {
+                    "the cache entry could not be written; cnictl's own record keeps what del needs"
+                };
+                let what = if a.no_rollback {
+                    format!("kept the partial attachment ({how})")
+                } else {
+                    format!("the rollback did not complete and left part of the attachment ({how})")
+                };
+                s.printer.note(&format!(
+                    "{what}; clean up with: {}",
+                    del_command(s, &t, created.is_some())
+                ));
             }
             // A signal that came while the rollback of a failed ADD ran did not stop it (only
             // a second one would), but the exit code still says cnictl was interrupted.

@@ -9,6 +9,7 @@ use cnictl::config::{self, LoadOptions, Loaded, NetworkConfigList};
 use cnictl::invoke::RawExec;
 use cnictl::netns::{self, Guard, NetnsError, NsId, NsThread};
 use cnictl::runtime::{Attachment, CallRecord, DelRequest, Runtime};
+use cnictl::types::ident::validate_network_name;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -108,17 +109,32 @@ pub fn require_conf_dir(s: &Settings) -> anyhow::Result<()> {
 /// Loads the network from the config directory, printing load warnings.
 pub fn load_network(s: &Settings, name: &str) -> anyhow::Result<NetworkConfigList> {
     require_conf_dir(s)?;
-    let Loaded { list, warnings } = config::load(
+    // No name check here: a name read as Go reads it (U+FFFD) must still be found.
+    let Loaded { list, warnings } = lookup(s, name)?;
+    for w in warnings {
+        s.printer.warning(&w.to_string());
+    }
+    Ok(list)
+}
+
+/// Looks a network up by name in the config dir as libcni does (`--skip-broken` honoured),
+/// after checking the name. The outer error is a bad name; the inner one the lookup's, which
+/// callers tell apart (gc takes a network that is gone as "no current config"). Warnings are
+/// left to the caller to print.
+pub fn load_named(s: &Settings, name: &str) -> anyhow::Result<Result<Loaded, config::ConfigError>> {
+    validate_network_name(name)
+        .map_err(|e| anyhow::anyhow!("network name {name:?} is invalid: {e}"))?;
+    Ok(lookup(s, name))
+}
+
+fn lookup(s: &Settings, name: &str) -> Result<Loaded, config::ConfigError> {
+    config::load(
         &s.conf_dir,
         name,
         &LoadOptions {
             skip_broken: s.skip_broken,
         },
-    )?;
-    for w in warnings {
-        s.printer.warning(&w.to_string());
-    }
-    Ok(list)
+    )
 }
 
 /// The namespace plugins run in: a dedicated thread inside `--host-netns`, or cnictl's own;

@@ -7,10 +7,9 @@ use crate::exit_codes as exit;
 use crate::render;
 use anyhow::{bail, Context};
 use cnictl::cache::CacheError;
-use cnictl::config::{self, ConfigError, LoadOptions, NetworkConfigList};
+use cnictl::config::{ConfigError, NetworkConfigList};
 use cnictl::runtime::gc::{parse_valid_list, parse_valid_pair, ValidSet};
 use cnictl::safe_read::{self, Source};
-use cnictl::types::ident::validate_network_name;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `gc`.
@@ -124,15 +123,7 @@ pub(super) fn read_input(path: &Path) -> anyhow::Result<(String, String)> {
 
 /// The network's current config, or None when the config dir no longer defines it.
 fn current_config(s: &Settings, name: &str) -> anyhow::Result<Option<NetworkConfigList>> {
-    validate_network_name(name)
-        .map_err(|e| anyhow::anyhow!("network name {name:?} is invalid: {e}"))?;
-    match config::load(
-        &s.conf_dir,
-        name,
-        &LoadOptions {
-            skip_broken: s.skip_broken,
-        },
-    ) {
+    match super::attach::load_named(s, name)? {
         Ok(loaded) => {
             for w in loaded.warnings {
                 s.printer

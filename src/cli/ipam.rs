@@ -6,10 +6,10 @@ use super::Settings;
 use crate::exit_codes as exit;
 use crate::render::{self, Output};
 use anyhow::{bail, Context};
-use cnictl::config::{self, LoadOptions, NetworkConfigList};
+use cnictl::config::{self, NetworkConfigList};
 use cnictl::inventory::{self, ipam};
 use cnictl::runtime::gc::{parse_valid_list, parse_valid_pair};
-use cnictl::types::ident::{validate_container_id, validate_network_name};
+use cnictl::types::ident::validate_container_id;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -104,23 +104,11 @@ fn networks(s: &Settings, a: &IpamArgs) -> anyhow::Result<Vec<NetworkConfigList>
         if out.iter().any(|o| &o.name == name) {
             continue;
         }
-        validate_network_name(name)
-            .map_err(|e| anyhow::anyhow!("network name {name:?} is invalid: {e}"))?;
-        match config::load(
-            &s.conf_dir,
-            name,
-            &LoadOptions {
-                skip_broken: s.skip_broken,
-            },
-        ) {
-            Ok(loaded) => {
-                for w in loaded.warnings {
-                    s.printer.warning(&w.to_string());
-                }
-                out.push(loaded.list);
-            }
-            Err(e) => return Err(e.into()),
+        let loaded = super::attach::load_named(s, name)??;
+        for w in loaded.warnings {
+            s.printer.warning(&w.to_string());
         }
+        out.push(loaded.list);
     }
     Ok(out)
 }

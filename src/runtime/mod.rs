@@ -158,10 +158,11 @@ pub struct Rollback {
 }
 
 impl Rollback {
-    /// True when something the ADD set up may be left behind: the rollback was skipped, or a
-    /// DEL of it did not complete. (What a "failed ADD" record is written for.)
+    /// True when something the ADD set up is left behind: a plugin whose ADD started and
+    /// whose DEL did not complete, or a skipped rollback ([`Rollback::left`], what the "failed
+    /// ADD" record is written for).
     pub fn left_anything(&self) -> bool {
-        self.skipped || !self.incomplete.is_empty()
+        !self.left.is_empty()
     }
 }
 
@@ -405,6 +406,16 @@ fn join_errors(errors: &[PluginError]) -> String {
 }
 
 impl RuntimeError {
+    /// The rollback report of a failed, interrupted or uncacheable ADD.
+    pub fn rollback(&self) -> Option<&Rollback> {
+        match self {
+            RuntimeError::AddFailed { rollback, .. }
+            | RuntimeError::Interrupted { rollback, .. }
+            | RuntimeError::AddCacheFailed { rollback, .. } => Some(rollback),
+            _ => None,
+        }
+    }
+
     /// True when nothing was run (cnictl's exit code 2) rather than a failed operation (1).
     pub fn nothing_ran(&self) -> bool {
         matches!(

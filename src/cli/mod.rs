@@ -13,6 +13,7 @@ mod gen;
 mod inspect;
 mod ipam;
 mod ls;
+mod metrics;
 mod plugins;
 mod probe;
 pub mod settings;
@@ -185,12 +186,37 @@ pub const FORMATS: &[(&str, &[Output])] = &[
     ("check", &[Output::Table, Output::Json]),
     ("del", &[Output::Table, Output::Json]),
     ("gc", &[Output::Table, Output::Wide, Output::Json]),
-    ("status", &[Output::Table, Output::Wide, Output::Json]),
+    (
+        "status",
+        &[
+            Output::Table,
+            Output::Wide,
+            Output::Json,
+            Output::Prometheus,
+            Output::Npd,
+        ],
+    ),
     ("ls", &[Output::Table, Output::Wide, Output::Json]),
     ("plugins", &[Output::Table, Output::Wide, Output::Json]),
-    ("attachments", &[Output::Table, Output::Wide, Output::Json]),
+    (
+        "attachments",
+        &[
+            Output::Table,
+            Output::Wide,
+            Output::Json,
+            Output::Prometheus,
+        ],
+    ),
     ("inspect", &[Output::Table, Output::Wide, Output::Json]),
-    ("ipam", &[Output::Table, Output::Wide, Output::Json]),
+    (
+        "ipam",
+        &[
+            Output::Table,
+            Output::Wide,
+            Output::Json,
+            Output::Prometheus,
+        ],
+    ),
     (
         "validate",
         &[
@@ -200,6 +226,7 @@ pub const FORMATS: &[(&str, &[Output])] = &[
             Output::Sarif,
             Output::Codeclimate,
             Output::Junit,
+            Output::Prometheus,
         ],
     ),
 ];

@@ -145,11 +145,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -215,11 +215,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -238,13 +238,21 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__attachments)
-            opts="-o -v -h --network --stale --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help show help"
+            opts="-o -v -h --network --stale --metrics-file --every --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --every)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -265,11 +273,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -353,11 +361,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -423,11 +431,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -469,11 +477,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -539,11 +547,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -593,11 +601,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -639,11 +647,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -909,11 +917,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -932,7 +940,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__ipam)
-            opts="-o -v -h --release --valid --valid-from --live --dry-run --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --release --valid --valid-from --live --dry-run --metrics-file --every --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -943,6 +951,14 @@ _cnictl() {
                     return 0
                     ;;
                 --valid-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --every)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -963,11 +979,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1017,11 +1033,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1063,11 +1079,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1086,12 +1102,20 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__status)
-            opts="-o -v -h --strict --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --strict --metrics-file --every --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --conf-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1109,11 +1133,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1132,7 +1156,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__validate)
-            opts="-o -v -h --static --deny-warnings --per-file --allow --warn --deny --config --no-config --explain --list-rules --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --static --deny-warnings --per-file --allow --warn --deny --config --no-config --explain --list-rules --metrics-file --every --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1158,6 +1182,14 @@ _cnictl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --conf-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1175,11 +1207,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -224,7 +224,7 @@ pub fn parse(text: &str) -> Result<Exposition, String> {
             continue;
         }
         let name_end = line
-            .find(|c: char| c == '{' || c == ' ')
+            .find(['{', ' '])
             .ok_or_else(|| at("a sample without a value".into()))?;
         let name = &line[..name_end];
         if !valid_metric_name(name) {

@@ -8,6 +8,8 @@ mod attach;
 mod attachments;
 mod check;
 mod del;
+#[cfg(test)]
+mod deploy_tests;
 mod gc;
 mod gen;
 mod inspect;

@@ -741,3 +741,29 @@ fn every_stops_on_sigint_too_and_refuses_stdin() {
         .expect(2, "--every with stdin");
     assert!(r.stderr.contains("stdin"), "{}", r.stderr);
 }
+
+#[test]
+fn a_run_cut_short_by_sigterm_writes_nothing_and_kills_the_plugin() {
+    let sb = status_sandbox(false);
+    sb.rules(json!([{"plugin": "p1", "command": "STATUS", "action": "sleep", "secs": 100}]));
+    let out = sb.path("textfile");
+    fs::create_dir(&out).unwrap();
+    let file = out.join("cnictl_status.prom");
+    let running = sb
+        .cnictl()
+        .args(&["status", "--every", "1s", "--metrics-file"])
+        .arg(&file)
+        .spawn();
+    let call = sb.wait_for_call("a STATUS call", |c| c.command() == "STATUS");
+    nix::sys::signal::kill(running.pid(), nix::sys::signal::Signal::SIGTERM).unwrap();
+    let started = Instant::now();
+    let r = running.wait().expect(0, "--every stopped mid-run");
+    assert!(started.elapsed() < Duration::from_secs(10), "slow to stop");
+    assert_eq!(r.stdout, "");
+    // The hanging plugin was killed, and no metrics of the cut-short run were written.
+    assert!(
+        common::fake::live_group_members(call.pid()).is_empty(),
+        "the plugin's process group is still alive"
+    );
+    assert_eq!(dir_names(&out), Vec::<String>::new());
+}

@@ -147,7 +147,9 @@ fn command_lines() -> Vec<Line> {
 /// Whether this command line has `--root` (added on another branch; until it is here, the
 /// manifests' `--root /host` is set aside and everything else is still checked).
 fn has_root_option() -> bool {
-    command().get_arguments().any(|a| a.get_id() == "root")
+    command()
+        .get_arguments()
+        .any(|a| a.get_long() == Some("root"))
 }
 
 #[test]

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 /// The options of the metrics-producing commands.
 #[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Metrics")]
 pub struct MetricsArgs {
     /// Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically:
     /// a temporary file beside it, then a rename (for node-exporter's textfile directory)

@@ -1,8 +1,6 @@
-//! Shell completions and man pages, generated from the clap definition. The committed copies
-//! in `completions/` and `man/` are checked against these by a test.
-
-use anyhow::Context;
-use std::path::PathBuf;
+//! `cnictl completions SHELL`: the committed scripts of `completions/` for bash, zsh and fish
+//! (they ask `cnictl __complete` for live values), clap_complete's static ones for elvish and
+//! PowerShell. Man pages are not made by the binary: see `examples/gen-man.rs`.
 
 /// Arguments of `completions`.
 #[derive(Debug, clap::Args)]
@@ -12,28 +10,27 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// Arguments of the hidden `generate-man`.
-#[derive(Debug, clap::Args)]
-pub struct ManArgs {
-    /// Directory to write the pages into
-    pub dir: PathBuf,
-}
+/// The bash script, as committed.
+pub const BASH: &str = include_str!("../../completions/cnictl.bash");
+/// The zsh script, as committed.
+pub const ZSH: &str = include_str!("../../completions/_cnictl");
+/// The fish script, as committed.
+pub const FISH: &str = include_str!("../../completions/cnictl.fish");
 
 /// Prints completions for a shell.
 pub fn completions(a: CompletionsArgs) -> anyhow::Result<i32> {
-    let mut cmd = super::command();
-    let mut buf = Vec::new();
-    clap_complete::generate(a.shell, &mut cmd, "cnictl", &mut buf);
-    crate::render::write_stdout(&String::from_utf8_lossy(&buf));
-    Ok(0)
-}
-
-/// Writes `cnictl.1` and one page per subcommand.
-pub fn man(a: ManArgs) -> anyhow::Result<i32> {
-    std::fs::create_dir_all(&a.dir)
-        .with_context(|| format!("cannot create {}", a.dir.display()))?;
-    let cmd = super::command();
-    clap_mangen::generate_to(cmd, &a.dir)
-        .with_context(|| format!("cannot write man pages into {}", a.dir.display()))?;
+    use clap_complete::Shell;
+    let text = match a.shell {
+        Shell::Bash => BASH.to_string(),
+        Shell::Zsh => ZSH.to_string(),
+        Shell::Fish => FISH.to_string(),
+        shell => {
+            let mut cmd = super::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "cnictl", &mut buf);
+            String::from_utf8_lossy(&buf).into_owned()
+        }
+    };
+    crate::render::write_stdout(&text);
     Ok(0)
 }

@@ -7,6 +7,7 @@ mod args;
 mod attach;
 mod attachments;
 mod check;
+mod complete;
 mod del;
 mod gc;
 mod gen;
@@ -173,9 +174,6 @@ pub enum Commands {
     Validate(validate::ValidateArgs),
     /// Print shell completions
     Completions(gen::CompletionsArgs),
-    /// Write man pages into a directory
-    #[command(hide = true)]
-    GenerateMan(gen::ManArgs),
 }
 
 /// The output formats each command accepts: the one place they are declared (its help and
@@ -250,7 +248,6 @@ impl Commands {
             Commands::Ipam(_) => "ipam",
             Commands::Validate(_) => "validate",
             Commands::Completions(_) => "completions",
-            Commands::GenerateMan(_) => "generate-man",
         }
     }
 }
@@ -258,6 +255,10 @@ impl Commands {
 /// Parses the command line, runs it and returns the process exit code.
 pub fn main() -> i32 {
     use clap::FromArgMatches;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == complete::HELPER) {
+        return complete::run(&args[2..]);
+    }
     let cli = match command()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m))
@@ -305,7 +306,6 @@ pub fn main() -> i32 {
         Commands::Inspect(a) => inspect::run(&settings, a),
         Commands::Validate(a) => validate::run(&settings, a),
         Commands::Completions(a) => gen::completions(a),
-        Commands::GenerateMan(a) => gen::man(a),
     };
     match result {
         Ok(code) => code,

@@ -11,6 +11,7 @@ mod complete;
 mod del;
 mod gc;
 mod gen;
+pub mod help;
 mod inspect;
 mod ipam;
 mod ls;
@@ -34,36 +35,15 @@ pub const DEFAULT_CNI_PATH: &str = "/opt/cni/bin:/usr/lib/cni";
 /// Default of --cache-dir.
 pub const DEFAULT_CACHE_DIR: &str = "/var/lib/cni";
 
-const EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0    success
-  1    the operation ran and failed (a plugin error, a failed check, a network
-       not ready, a partial gc)
-  2    cnictl could not start the operation (usage, config not found, plugin not on
-       the path, bad identifiers, no permission): nothing was run
-  130  interrupted by SIGINT (after rollback)
-  143  interrupted by SIGTERM (after rollback)";
+const INSPECT_HELP: &str =
+    "inspect only reads, so any namespace may be inspected, the node's own included.";
 
-const VALIDATE_EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0  no errors (warnings allowed, unless --deny-warnings)
-  1  errors found (or warnings, with --deny-warnings)
-  2  could not run: bad usage, a path given that does not exist, a directory that
-     cannot be listed (a file inside that cannot be read is an error finding)
-
-Rules, with an example each: docs/rules.md";
-
-const INSPECT_EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0  the namespace holds what the cached results claim
-  1  something differs (each difference is listed)
-  2  could not inspect: usage, a NETNS that is no network namespace, no permission
-
-inspect only reads, so any namespace may be inspected, the node's own included.";
+const VALIDATE_HELP: &str = "\
+Each rule, with an example: cnictl validate --explain RULE (--list-rules lists them).";
 
 /// A command-line CNI runtime: run, check and delete CNI networks by hand, safely.
 #[derive(Debug, Parser)]
-#[command(name = "cnictl", version, about, after_long_help = EXIT_CODES_HELP, max_term_width = 100)]
+#[command(name = "cnictl", version, about, max_term_width = 100)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -71,28 +51,29 @@ pub struct Cli {
     pub command: Commands,
 }
 
-/// Options every subcommand takes.
+/// Options every subcommand takes, shown under their own heading in every command's help.
 #[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// Directory of network configuration files
+    /// Directory of network configuration files (env: NETCONFPATH)
     #[arg(
         long,
         global = true,
         env = "NETCONFPATH",
         value_name = "DIR",
         default_value = DEFAULT_CONF_DIR,
-        hide_env_values = true
+        hide_env = true
     )]
     pub conf_dir: PathBuf,
 
-    /// Directories searched for plugin binaries, separated by ':'
+    /// Directories searched for plugin binaries, separated by ':' (env: CNI_PATH)
     #[arg(
         long,
         global = true,
         env = "CNI_PATH",
         value_name = "DIRS",
         default_value = DEFAULT_CNI_PATH,
-        hide_env_values = true
+        hide_env = true
     )]
     pub cni_path: String,
 
@@ -145,13 +126,10 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Commands {
     /// Attach a container to a network: run the chain's ADD and cache the result
-    #[command(after_long_help = EXIT_CODES_HELP)]
     Add(add::AddArgs),
     /// Check an attachment: run the chain's CHECK (silent on success)
-    #[command(after_long_help = EXIT_CODES_HELP)]
     Check(check::CheckArgs),
     /// Detach a container from a network: run the chain's DEL and drop the cache entry
-    #[command(after_long_help = EXIT_CODES_HELP)]
     Del(del::DelArgs),
     /// Delete cached attachments that are no longer in use, then send the GC verb
     Gc(gc::GcArgs),
@@ -167,10 +145,10 @@ pub enum Commands {
     Ipam(ipam::IpamArgs),
     /// Show what a network namespace holds (links, addresses, routes, the host side and NAT
     /// rules of its attachments) beside what the cache claims; exit 1 on any difference
-    #[command(after_long_help = INSPECT_EXIT_CODES_HELP)]
+    #[command(after_long_help = INSPECT_HELP)]
     Inspect(inspect::InspectArgs),
     /// Lint network configuration files: spec rules, chains, plugin schemas, plugin versions
-    #[command(after_long_help = VALIDATE_EXIT_CODES_HELP)]
+    #[command(after_long_help = VALIDATE_HELP)]
     Validate(validate::ValidateArgs),
     /// Print shell completions
     Completions(gen::CompletionsArgs),
@@ -215,19 +193,55 @@ fn format_list(fs: &[Output]) -> String {
     fs.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
 }
 
-/// The clap command, each subcommand's help ending with the formats it accepts.
+/// The clap command: each command's help ends with the output formats it accepts, its exit
+/// codes and two examples ([`help::DOCS`]).
 pub fn command() -> clap::Command {
     use clap::CommandFactory;
-    let mut cmd = Cli::command();
-    for (name, fs) in FORMATS {
-        let line = format!("Output formats (-o): {}", format_list(fs));
-        cmd = cmd.mut_subcommand(*name, |sub| {
-            let long = match sub.get_after_long_help() {
-                Some(h) => format!("{line}\n\n{h}"),
-                None => line.clone(),
-            };
-            sub.after_help(line.clone()).after_long_help(long)
-        });
+    let cmd = Cli::command().version(version());
+    with_epilogues(cmd, "")
+}
+
+/// What `--version` prints after the name: cnictl's version and the spec versions it speaks.
+pub fn version() -> String {
+    format!(
+        "{}\nCNI spec versions: {}",
+        env!("CARGO_PKG_VERSION"),
+        cnictl::KNOWN_VERSIONS.join(", ")
+    )
+}
+
+/// Appends to `cmd`'s help (and its subcommands', recursively) what [`help`] and [`FORMATS`]
+/// say about it; `path` is the command as typed after `cnictl`.
+fn with_epilogues(mut cmd: clap::Command, path: &str) -> clap::Command {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some((_, fs)) = FORMATS.iter().find(|(c, _)| *c == path) {
+        parts.push(format!("Output formats (-o): {}", format_list(fs)));
+    }
+    let long_prose = cmd.get_after_long_help().map(|h| h.to_string());
+    let epilogue = help::doc(path).map(help::epilogue);
+    let short: Vec<String> = parts.iter().cloned().chain(epilogue.clone()).collect();
+    let long: Vec<String> = parts
+        .into_iter()
+        .chain(long_prose)
+        .chain(epilogue)
+        .collect();
+    if !short.is_empty() {
+        cmd = cmd.after_help(short.join("\n\n"));
+    }
+    if !long.is_empty() {
+        cmd = cmd.after_long_help(long.join("\n\n"));
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        let sub_path = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path} {name}")
+        };
+        cmd = cmd.mut_subcommand(&name, |sub| with_epilogues(sub, &sub_path));
     }
     cmd
 }

@@ -28,11 +28,7 @@ pub struct StatusArgs {
 const STATUS_HELP: &str = "\
 STATUS is a CNI 1.1.0 verb: it is asked only of networks whose cniVersion is 1.1.0 or later,
 and only of plugins that support the network's version. Other networks \"cannot report\"; a
-plugin that does not support the version is shown with the newest version it supports.
-
-Exit codes: 0 every network asked about is ready or cannot report, 1 a network is not ready
-(with --strict: or cannot report), 2 nothing was run (config not found or unreadable),
-130/143 interrupted.";
+plugin that does not support the version is shown with the newest version it supports.";
 
 /// A config file that cannot be loaded: its path and why.
 type Invalid = (String, String);

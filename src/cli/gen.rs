@@ -28,9 +28,42 @@ pub fn completions(a: CompletionsArgs) -> anyhow::Result<i32> {
             let mut cmd = super::command();
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut cmd, "cnictl", &mut buf);
-            String::from_utf8_lossy(&buf).into_owned()
+            without_hidden(&String::from_utf8_lossy(&buf), &hidden_longs())
         }
     };
     crate::render::write_stdout(&text);
     Ok(0)
+}
+
+/// The long names of the hidden options, each as `--name`.
+fn hidden_longs() -> Vec<String> {
+    let mut cmd = super::command();
+    cmd.build();
+    let mut names = Vec::new();
+    let mut stack = vec![&cmd];
+    while let Some(c) = stack.pop() {
+        for a in c.get_arguments().filter(|a| a.is_hide_set()) {
+            if let Some(l) = a.get_long() {
+                names.push(format!("--{l}"));
+            }
+        }
+        stack.extend(c.get_subcommands());
+    }
+    names
+}
+
+/// clap_complete's elvish and PowerShell scripts offer hidden options too: drop the lines
+/// that offer one (each candidate is one line, naming the option as a whole word).
+fn without_hidden(script: &str, hidden: &[String]) -> String {
+    let offers = |line: &str| {
+        hidden.iter().any(|h| {
+            line.split(|c: char| c.is_whitespace() || c == '\'' || c == ',')
+                .any(|w| w == h)
+        })
+    };
+    script
+        .lines()
+        .filter(|l| !offers(l))
+        .map(|l| format!("{l}\n"))
+        .collect()
 }

@@ -196,9 +196,14 @@ fn format_list(fs: &[Output]) -> String {
 /// The clap command: each command's help ends with the output formats it accepts, its exit
 /// codes and two examples ([`help::DOCS`]).
 pub fn command() -> clap::Command {
+    with_epilogues(base_command(), "")
+}
+
+/// The clap command as derived, with the version: what the man pages are made from (they
+/// render exit codes and examples as sections of their own).
+pub fn base_command() -> clap::Command {
     use clap::CommandFactory;
-    let cmd = Cli::command().version(version());
-    with_epilogues(cmd, "")
+    Cli::command().version(version())
 }
 
 /// What `--version` prints after the name: cnictl's version and the spec versions it speaks.

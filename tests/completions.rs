@@ -244,7 +244,10 @@ fn every_shell_offers_a_namespace_name() {
     let _ns = Netns(name.clone());
     // The whole name as the prefix: other runs may have namespaces of their own.
     assert_eq!(bash(&format!("cnictl add mynet {name}")), [name.as_str()]);
-    assert_eq!(bash(&format!("cnictl --host-netns {name}")), [name.as_str()]);
+    assert_eq!(
+        bash(&format!("cnictl --host-netns {name}")),
+        [name.as_str()]
+    );
     assert_eq!(zsh(&format!("cnictl inspect {name}")), [name.as_str()]);
     assert_eq!(fish(&format!("cnictl del mynet {name}")), [name.as_str()]);
     assert_eq!(

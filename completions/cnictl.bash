@@ -6,6 +6,8 @@
 
 _cnictl() {
     local out
+    # bash hides assignments before the command (NETCONFPATH=/x cnictl ...) from completion
+    # functions, COMP_LINE included: only the exported NETCONFPATH is seen.
     out=$(command "$1" __complete "$COMP_CWORD" "${COMP_WORDS[@]}" 2>/dev/null)
     COMPREPLY=()
     if [[ -n $out ]]; then

@@ -7,7 +7,16 @@
 function __cnictl_complete
     set -l words (commandline -opc)
     set -l cur (commandline -ct)
-    set -l out (command $words[1] __complete (count $words) $words $cur 2>/dev/null)
+    # The program is the first word that is no assignment (NETCONFPATH=/x cnictl ...); the
+    # helper reads the assignments too.
+    set -l bin
+    for w in $words
+        if not string match -qr '^[A-Za-z_][A-Za-z0-9_]*=' -- $w
+            set bin $w
+            break
+        end
+    end
+    set -l out (command $bin __complete (count $words) $words $cur 2>/dev/null)
     if test (count $out) -gt 0
         printf '%s\n' $out
     else

@@ -77,9 +77,13 @@ fn bash(line: &str) -> Vec<String> {
     run_shell(Command::new("bash").args(["--norc", "-c", &prog]), "bash")
 }
 
-/// What the zsh script hands to compadd for `line`, with compsys's `words` and `CURRENT`.
+/// What the zsh script hands to compadd for `line`, with compsys's `words` and `CURRENT`
+/// (which leave out assignments before the command) and `BUFFER` (the whole line).
 fn zsh(line: &str) -> Vec<String> {
-    let words: Vec<&str> = line.split(' ').collect();
+    let words: Vec<&str> = line
+        .split(' ')
+        .skip_while(|w| w.contains('=') && !w.starts_with('-'))
+        .collect();
     let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
     let prog = format!(
         "compdef() {{ registered=\"$*\" }}\n\
@@ -87,7 +91,7 @@ fn zsh(line: &str) -> Vec<String> {
          _files() {{ print -r -- FILES }}\n\
          source '{}' || exit 3\n\
          [[ $registered == '_cnictl cnictl' ]] || exit 4\n\
-         words=({})\nCURRENT={}\n_cnictl",
+         BUFFER='{line}'\nwords=({})\nCURRENT={}\n_cnictl",
         script("_cnictl").display(),
         quoted.join(" "),
         words.len()
@@ -148,6 +152,7 @@ fn bash_offers_networks_container_ids_subcommands_and_options() {
         )),
         ["cmpl-container-1"]
     );
+    assert_eq!(bash("cnictl --color ="), ["auto", "always", "never"]);
     assert_eq!(bash("cnictl vali"), ["validate"]);
     assert_eq!(
         bash("cnictl validate --deny cni-version-m"),
@@ -183,6 +188,10 @@ fn zsh_offers_networks_and_container_ids() {
         ["cmpl-container-1"]
     );
     assert_eq!(zsh("cnictl validate "), ["FILES"]);
+    assert_eq!(
+        zsh(&format!("NETCONFPATH={} cnictl check c", s.conf)),
+        ["cmplnet"]
+    );
 }
 
 #[test]
@@ -200,6 +209,10 @@ fn fish_offers_networks_and_container_ids() {
         ["cmpl-container-1"]
     );
     assert_eq!(fish("cnictl --color "), ["always", "auto", "never"]);
+    assert_eq!(
+        fish(&format!("NETCONFPATH={} cnictl add oth", s.conf)),
+        ["othernet"]
+    );
 }
 
 #[test]

@@ -31,10 +31,10 @@ pub fn run(args: &[OsString]) -> i32 {
         return 0;
     };
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    let out: String = candidates(cword, words, &env)
-        .into_iter()
-        .map(|c| c + "\n")
-        .collect();
+    // A bug here must not print a panic into the user's prompt: no candidates instead.
+    std::panic::set_hook(Box::new(|_| {}));
+    let found = std::panic::catch_unwind(|| candidates(cword, words, &env)).unwrap_or_default();
+    let out: String = found.into_iter().map(|c| c + "\n").collect();
     use std::io::Write;
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     0
@@ -65,7 +65,7 @@ pub fn candidates(
         .iter()
         .position(|w| !is_assignment(w))
         .unwrap_or(words.len());
-    if cword <= start {
+    if cword <= start || start == words.len() {
         return Vec::new();
     }
     let mut assigned: HashMap<String, String> = HashMap::new();
@@ -82,14 +82,19 @@ pub fn candidates(
     let words = &words[start..];
     let cword = cword - start;
     let cur = words.get(cword).cloned().unwrap_or_default();
-    let mut before: Vec<String> = words[1..cword.min(words.len())].to_vec();
+    let mut before: Vec<String> = words
+        .get(1..cword.min(words.len()))
+        .unwrap_or_default()
+        .to_vec();
 
-    // bash splits `--opt=value` at `=` into three words; glue them back.
+    // bash splits `--opt=value` at `=` into three words (and completes only what follows the
+    // `=`); glue the earlier ones back, and complete a bare value after `--opt =`.
     let mut split_value_of: Option<String> = None;
-    if cur == "=" {
-        return Vec::new();
-    }
-    if before.len() >= 2
+    let mut cur = cur;
+    if cur == "=" && before.last().is_some_and(|w| w.starts_with("--")) {
+        split_value_of = before.pop();
+        cur = String::new();
+    } else if before.len() >= 2
         && before[before.len() - 1] == "="
         && before[before.len() - 2].starts_with("--")
     {
@@ -452,6 +457,7 @@ mod tests {
             complete("cnictl validate --warn = unknown-k"),
             ["unknown-key"]
         );
+        assert_eq!(complete("cnictl --color ="), ["auto", "always", "never"]);
     }
 
     #[test]
@@ -501,6 +507,30 @@ mod tests {
         assert!(complete("cnictl --cache-dir /etc/passwd add n x --container-id ").is_empty());
         assert!(candidates(9, &words("cnictl add"), &|_| None).is_empty());
         assert!(candidates(0, &words("cnictl"), &|_| None).is_empty());
+    }
+
+    #[test]
+    fn a_fifo_in_the_config_dir_does_not_hang_the_helper() {
+        let dir = tempfile::tempdir().unwrap();
+        nix::unistd::mkfifo(
+            &dir.path().join("05-fifo.conf"),
+            nix::sys::stat::Mode::from_bits_truncate(0o600),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("10-a.conflist"),
+            r#"{"cniVersion":"1.0.0","name":"alpha","plugins":[{"type":"bridge"}]}"#,
+        )
+        .unwrap();
+        let line = format!("cnictl --conf-dir {} add ", dir.path().display());
+        assert_eq!(complete(&line), ["alpha"]);
+    }
+
+    #[test]
+    fn garbage_arguments_give_nothing() {
+        assert!(candidates(5, &[], &|_| None).is_empty());
+        assert!(candidates(1, &words("A=1 B=2"), &|_| None).is_empty());
+        assert!(complete("cnictl -- ").is_empty());
     }
 
     #[test]

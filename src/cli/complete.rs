@@ -319,6 +319,12 @@ impl Ctx<'_> {
             .map(|p| p.get_name().to_string())
             .collect();
         if !possible.is_empty() {
+            // -o: only the formats the command accepts.
+            if arg.get_id() == "output" {
+                if let Some((_, fs)) = super::FORMATS.iter().find(|(c, _)| *c == cmd.get_name()) {
+                    return fs.iter().map(|f| f.name().to_string()).collect();
+                }
+            }
             return possible;
         }
         let value_name = arg
@@ -448,6 +454,9 @@ mod tests {
     fn enumerated_values_and_rules() {
         assert_eq!(complete("cnictl --color n"), ["never"]);
         assert_eq!(complete("cnictl ls -o w"), ["wide"]);
+        assert_eq!(complete("cnictl check -o "), ["table", "json"]);
+        assert_eq!(complete("cnictl validate --output s"), ["sarif"]);
+        assert!(complete("cnictl ls -o s").is_empty());
         assert_eq!(complete("cnictl ls --output=js"), ["--output=json"]);
         assert_eq!(complete("cnictl completions fi"), ["fish"]);
         let r = complete("cnictl validate --allow cni-version-o");

@@ -34,7 +34,12 @@ pub fn run(args: &[OsString]) -> i32 {
     // A bug here must not print a panic into the user's prompt: no candidates instead.
     std::panic::set_hook(Box::new(|_| {}));
     let found = std::panic::catch_unwind(|| candidates(cword, words, &env)).unwrap_or_default();
-    let out: String = found.into_iter().map(|c| c + "\n").collect();
+    // One candidate a line: a name holding a newline or other control character is left out.
+    let out: String = found
+        .into_iter()
+        .filter(|c| !c.chars().any(char::is_control))
+        .map(|c| c + "\n")
+        .collect();
     use std::io::Write;
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     0

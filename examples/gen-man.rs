@@ -147,6 +147,7 @@ fn render_page(
             tagged(&mut roff, vec![bold(*var)], what);
         }
     }
+    roff.control("PP", []);
     roff.text([roman("A variable that is set but empty behaves as unset.")]);
     roff.control("SH", ["FILES"]);
     for (file, what) in FILES {

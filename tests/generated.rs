@@ -101,7 +101,7 @@ fn man_pages_are_up_to_date() {
 #[test]
 fn man_pages_render_and_have_every_section() {
     let committed = names(&root().join("man"));
-    let mut want_pages: Vec<String> = [
+    let want_pages: Vec<String> = [
         "",
         "add",
         "check",
@@ -123,8 +123,9 @@ fn man_pages_render_and_have_every_section() {
         c => format!("cnictl-{c}.1"),
     })
     .collect();
-    want_pages.sort();
-    assert_eq!(committed, want_pages, "one page per command");
+    for page in &want_pages {
+        assert!(committed.contains(page), "no man page {page}: one per command");
+    }
     for page in &committed {
         let path: PathBuf = root().join("man").join(page);
         let out = Command::new("man")

@@ -86,7 +86,7 @@ pub fn candidates(
     };
     let words = &words[start..];
     let cword = cword - start;
-    let cur = words.get(cword).cloned().unwrap_or_default();
+    let mut cur = words.get(cword).cloned().unwrap_or_default();
     let mut before: Vec<String> = words
         .get(1..cword.min(words.len()))
         .unwrap_or_default()
@@ -95,7 +95,6 @@ pub fn candidates(
     // bash splits `--opt=value` at `=` into three words (and completes only what follows the
     // `=`); glue the earlier ones back, and complete a bare value after `--opt =`.
     let mut split_value_of: Option<String> = None;
-    let mut cur = cur;
     if cur == "=" && before.last().is_some_and(|w| w.starts_with("--")) {
         split_value_of = before.pop();
         cur = String::new();

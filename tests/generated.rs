@@ -124,7 +124,10 @@ fn man_pages_render_and_have_every_section() {
     })
     .collect();
     for page in &want_pages {
-        assert!(committed.contains(page), "no man page {page}: one per command");
+        assert!(
+            committed.contains(page),
+            "no man page {page}: one per command"
+        );
     }
     for page in &committed {
         let path: PathBuf = root().join("man").join(page);

@@ -21,8 +21,8 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'cnictl' {
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
-            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files (env: NETCONFPATH)')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -37,8 +37,6 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
-            [CompletionResult]::new('generate-man', 'generate-man', [CompletionResultType]::ParameterValue, 'Write man pages into a directory')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Attach a container to a network: run the chain''s ADD and cache the result')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check an attachment: run the chain''s CHECK (silent on success)')
             [CompletionResult]::new('del', 'del', [CompletionResultType]::ParameterValue, 'Detach a container from a network: run the chain''s DEL and drop the cache entry')
@@ -47,55 +45,21 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the networks of the config dir, and which one each runtime uses by default and why')
             [CompletionResult]::new('plugins', 'plugins', [CompletionResultType]::ParameterValue, 'List the plugin binaries on the CNI path and the spec versions each supports')
             [CompletionResult]::new('attachments', 'attachments', [CompletionResultType]::ParameterValue, 'List what libcni''s cache holds, and whether each network namespace still exists')
-            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show what a network namespace holds (links, addresses, routes, the host side and NAT rules of its attachments) beside what the cache claims; exit 1 on any difference')
             [CompletionResult]::new('ipam', 'ipam', [CompletionResultType]::ParameterValue, 'Audit host-local''s IP reservations against the cache; free leaked ones with --release')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show what a network namespace holds (links, addresses, routes, the host side and NAT rules of its attachments) beside what the cache claims; exit 1 on any difference')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Lint network configuration files: spec rules, chains, plugin schemas, plugin versions')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
-        'cnictl;completions' {
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
-            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
-            [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)')
-            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Print tables without their header line (for scripts)')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
-            [CompletionResult]::new('--skip-broken', '--skip-broken', [CompletionResultType]::ParameterName, 'Skip config files that fail to parse instead of stopping at one that could be the network')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            break
-        }
-        'cnictl;generate-man' {
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
-            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
-            [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)')
-            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Print tables without their header line (for scripts)')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
-            [CompletionResult]::new('--skip-broken', '--skip-broken', [CompletionResultType]::ParameterName, 'Skip config files that fail to parse instead of stopping at one that could be the network')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            break
-        }
         'cnictl;add' {
-            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Interface name inside the container')
-            [CompletionResult]::new('--ifname', '--ifname', [CompletionResultType]::ParameterName, 'Interface name inside the container')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Interface name inside the container (env: CNI_IFNAME)')
+            [CompletionResult]::new('--ifname', '--ifname', [CompletionResultType]::ParameterName, 'Interface name inside the container (env: CNI_IFNAME)')
             [CompletionResult]::new('--container-id', '--container-id', [CompletionResultType]::ParameterName, 'Container ID [default: cnitool''s: "cnitool-" + a hash of the netns path]')
-            [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)')
-            [CompletionResult]::new('--cap', '--cap', [CompletionResultType]::ParameterName, 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable; merged over the CAP_ARGS variable, a JSON object)')
-            [CompletionResult]::new('--cap-args', '--cap-args', [CompletionResultType]::ParameterName, 'Capability arguments as one JSON object')
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
-            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'A CNI_ARGS pair (repeatable), merged over the CNI_ARGS variable (K=V;K2=V2): a key given here replaces the variable''s pair of that key')
+            [CompletionResult]::new('--cap', '--cap', [CompletionResultType]::ParameterName, 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable), merged over the CAP_ARGS variable (a JSON object): a key given here replaces the variable''s value of that key')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files (env: NETCONFPATH)')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -112,14 +76,13 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             break
         }
         'cnictl;check' {
-            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Interface name inside the container')
-            [CompletionResult]::new('--ifname', '--ifname', [CompletionResultType]::ParameterName, 'Interface name inside the container')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Interface name inside the container (env: CNI_IFNAME)')
+            [CompletionResult]::new('--ifname', '--ifname', [CompletionResultType]::ParameterName, 'Interface name inside the container (env: CNI_IFNAME)')
             [CompletionResult]::new('--container-id', '--container-id', [CompletionResultType]::ParameterName, 'Container ID [default: cnitool''s: "cnitool-" + a hash of the netns path]')
-            [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)')
-            [CompletionResult]::new('--cap', '--cap', [CompletionResultType]::ParameterName, 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable; merged over the CAP_ARGS variable, a JSON object)')
-            [CompletionResult]::new('--cap-args', '--cap-args', [CompletionResultType]::ParameterName, 'Capability arguments as one JSON object')
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
-            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'A CNI_ARGS pair (repeatable), merged over the CNI_ARGS variable (K=V;K2=V2): a key given here replaces the variable''s pair of that key')
+            [CompletionResult]::new('--cap', '--cap', [CompletionResultType]::ParameterName, 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable), merged over the CAP_ARGS variable (a JSON object): a key given here replaces the variable''s value of that key')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files (env: NETCONFPATH)')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -136,14 +99,13 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             break
         }
         'cnictl;del' {
-            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Interface name inside the container')
-            [CompletionResult]::new('--ifname', '--ifname', [CompletionResultType]::ParameterName, 'Interface name inside the container')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Interface name inside the container (env: CNI_IFNAME)')
+            [CompletionResult]::new('--ifname', '--ifname', [CompletionResultType]::ParameterName, 'Interface name inside the container (env: CNI_IFNAME)')
             [CompletionResult]::new('--container-id', '--container-id', [CompletionResultType]::ParameterName, 'Container ID [default: cnitool''s: "cnitool-" + a hash of the netns path]')
-            [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)')
-            [CompletionResult]::new('--cap', '--cap', [CompletionResultType]::ParameterName, 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable; merged over the CAP_ARGS variable, a JSON object)')
-            [CompletionResult]::new('--cap-args', '--cap-args', [CompletionResultType]::ParameterName, 'Capability arguments as one JSON object')
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
-            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'A CNI_ARGS pair (repeatable), merged over the CNI_ARGS variable (K=V;K2=V2): a key given here replaces the variable''s pair of that key')
+            [CompletionResult]::new('--cap', '--cap', [CompletionResultType]::ParameterName, 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable), merged over the CAP_ARGS variable (a JSON object): a key given here replaces the variable''s value of that key')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files (env: NETCONFPATH)')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -164,8 +126,8 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
         'cnictl;gc' {
             [CompletionResult]::new('--valid', '--valid', [CompletionResultType]::ParameterName, 'An attachment still in use, CONTAINER_ID:IFNAME (repeatable)')
             [CompletionResult]::new('--valid-from', '--valid-from', [CompletionResultType]::ParameterName, 'Read the attachments still in use from FILE, or stdin with -: a JSON array of {"containerID": .., "ifname": ..} objects, or lines "ID IFNAME"')
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
-            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files (env: NETCONFPATH)')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -188,8 +150,8 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
         'cnictl;status' {
             [CompletionResult]::new('--metrics-file', '--metrics-file', [CompletionResultType]::ParameterName, 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)')
             [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal')
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
-            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files (env: NETCONFPATH)')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -208,8 +170,8 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
         'cnictl;ls' {
             [CompletionResult]::new('--max-conf-num', '--max-conf-num', [CompletionResultType]::ParameterName, 'containerd''s max_conf_num: how many config files it loads (0: all)')
             [CompletionResult]::new('--default-network', '--default-network', [CompletionResultType]::ParameterName, 'CRI-O''s configured default network (cni_default_network) [default: the first file that loads and passes libcni''s plugin check]')
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
-            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files (env: NETCONFPATH)')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -226,8 +188,8 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             break
         }
         'cnictl;plugins' {
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
-            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files (env: NETCONFPATH)')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -247,8 +209,8 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Only the attachments of this network')
             [CompletionResult]::new('--metrics-file', '--metrics-file', [CompletionResultType]::ParameterName, 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)')
             [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal')
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
-            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files (env: NETCONFPATH)')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -267,8 +229,8 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             break
         }
         'cnictl;attachments;show' {
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
-            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files (env: NETCONFPATH)')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -294,30 +256,13 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
         'cnictl;attachments;help;help' {
             break
         }
-        'cnictl;inspect' {
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
-            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
-            [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)')
-            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Print tables without their header line (for scripts)')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
-            [CompletionResult]::new('--skip-broken', '--skip-broken', [CompletionResultType]::ParameterName, 'Skip config files that fail to parse instead of stopping at one that could be the network')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            break
-        }
         'cnictl;ipam' {
             [CompletionResult]::new('--valid', '--valid', [CompletionResultType]::ParameterName, 'A container still in use, CONTAINER_ID or CONTAINER_ID:IFNAME (repeatable)')
             [CompletionResult]::new('--valid-from', '--valid-from', [CompletionResultType]::ParameterName, 'Read the containers still in use from FILE, or stdin with -: a JSON array of {"containerID": .., "ifname": ..} objects, or lines "ID IFNAME"')
             [CompletionResult]::new('--metrics-file', '--metrics-file', [CompletionResultType]::ParameterName, 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)')
             [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal')
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
-            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files (env: NETCONFPATH)')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -335,6 +280,23 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'cnictl;inspect' {
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files (env: NETCONFPATH)')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Print tables without their header line (for scripts)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--skip-broken', '--skip-broken', [CompletionResultType]::ParameterName, 'Skip config files that fail to parse instead of stopping at one that could be the network')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'cnictl;validate' {
             [CompletionResult]::new('--allow', '--allow', [CompletionResultType]::ParameterName, 'Drop the findings of RULE (repeatable)')
             [CompletionResult]::new('--warn', '--warn', [CompletionResultType]::ParameterName, 'Report the findings of RULE as warnings (repeatable)')
@@ -343,8 +305,8 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print the documentation of RULE (what it checks, why, an example and the fix) and exit')
             [CompletionResult]::new('--metrics-file', '--metrics-file', [CompletionResultType]::ParameterName, 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)')
             [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal')
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
-            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files (env: NETCONFPATH)')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -364,9 +326,24 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'cnictl;completions' {
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files (env: NETCONFPATH)')
+            [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Print tables without their header line (for scripts)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
+            [CompletionResult]::new('--skip-broken', '--skip-broken', [CompletionResultType]::ParameterName, 'Skip config files that fail to parse instead of stopping at one that could be the network')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'cnictl;help' {
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
-            [CompletionResult]::new('generate-man', 'generate-man', [CompletionResultType]::ParameterValue, 'Write man pages into a directory')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Attach a container to a network: run the chain''s ADD and cache the result')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check an attachment: run the chain''s CHECK (silent on success)')
             [CompletionResult]::new('del', 'del', [CompletionResultType]::ParameterValue, 'Detach a container from a network: run the chain''s DEL and drop the cache entry')
@@ -375,16 +352,11 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the networks of the config dir, and which one each runtime uses by default and why')
             [CompletionResult]::new('plugins', 'plugins', [CompletionResultType]::ParameterValue, 'List the plugin binaries on the CNI path and the spec versions each supports')
             [CompletionResult]::new('attachments', 'attachments', [CompletionResultType]::ParameterValue, 'List what libcni''s cache holds, and whether each network namespace still exists')
-            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show what a network namespace holds (links, addresses, routes, the host side and NAT rules of its attachments) beside what the cache claims; exit 1 on any difference')
             [CompletionResult]::new('ipam', 'ipam', [CompletionResultType]::ParameterValue, 'Audit host-local''s IP reservations against the cache; free leaked ones with --release')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show what a network namespace holds (links, addresses, routes, the host side and NAT rules of its attachments) beside what the cache claims; exit 1 on any difference')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Lint network configuration files: spec rules, chains, plugin schemas, plugin versions')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'cnictl;help;completions' {
-            break
-        }
-        'cnictl;help;generate-man' {
             break
         }
         'cnictl;help;add' {
@@ -415,13 +387,16 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
         'cnictl;help;attachments;show' {
             break
         }
-        'cnictl;help;inspect' {
-            break
-        }
         'cnictl;help;ipam' {
             break
         }
+        'cnictl;help;inspect' {
+            break
+        }
         'cnictl;help;validate' {
+            break
+        }
+        'cnictl;help;completions' {
             break
         }
         'cnictl;help;help' {

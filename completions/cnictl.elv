@@ -18,8 +18,8 @@ set edit:completion:arg-completer[cnictl] = {|@words|
     }
     var completions = [
         &'cnictl'= {
-            cand --conf-dir 'Directory of network configuration files'
-            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH)'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
             cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
             cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
@@ -34,8 +34,6 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand completions 'Print shell completions'
-            cand generate-man 'Write man pages into a directory'
             cand add 'Attach a container to a network: run the chain''s ADD and cache the result'
             cand check 'Check an attachment: run the chain''s CHECK (silent on success)'
             cand del 'Detach a container from a network: run the chain''s DEL and drop the cache entry'
@@ -44,52 +42,20 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand ls 'List the networks of the config dir, and which one each runtime uses by default and why'
             cand plugins 'List the plugin binaries on the CNI path and the spec versions each supports'
             cand attachments 'List what libcni''s cache holds, and whether each network namespace still exists'
-            cand inspect 'Show what a network namespace holds (links, addresses, routes, the host side and NAT rules of its attachments) beside what the cache claims; exit 1 on any difference'
             cand ipam 'Audit host-local''s IP reservations against the cache; free leaked ones with --release'
+            cand inspect 'Show what a network namespace holds (links, addresses, routes, the host side and NAT rules of its attachments) beside what the cache claims; exit 1 on any difference'
             cand validate 'Lint network configuration files: spec rules, chains, plugin schemas, plugin versions'
+            cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
-        &'cnictl;completions'= {
-            cand --conf-dir 'Directory of network configuration files'
-            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
-            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
-            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
-            cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
-            cand --output 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
-            cand --color 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)'
-            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
-            cand --no-headers 'Print tables without their header line (for scripts)'
-            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
-            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
-            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
-        &'cnictl;generate-man'= {
-            cand --conf-dir 'Directory of network configuration files'
-            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
-            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
-            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
-            cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
-            cand --output 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
-            cand --color 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)'
-            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
-            cand --no-headers 'Print tables without their header line (for scripts)'
-            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
-            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
-            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
         &'cnictl;add'= {
-            cand -i 'Interface name inside the container'
-            cand --ifname 'Interface name inside the container'
+            cand -i 'Interface name inside the container (env: CNI_IFNAME)'
+            cand --ifname 'Interface name inside the container (env: CNI_IFNAME)'
             cand --container-id 'Container ID [default: cnitool''s: "cnitool-" + a hash of the netns path]'
-            cand --arg 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)'
-            cand --cap 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable; merged over the CAP_ARGS variable, a JSON object)'
-            cand --cap-args 'Capability arguments as one JSON object'
-            cand --conf-dir 'Directory of network configuration files'
-            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --arg 'A CNI_ARGS pair (repeatable), merged over the CNI_ARGS variable (K=V;K2=V2): a key given here replaces the variable''s pair of that key'
+            cand --cap 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable), merged over the CAP_ARGS variable (a JSON object): a key given here replaces the variable''s value of that key'
+            cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH)'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
             cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
             cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
@@ -105,14 +71,13 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'cnictl;check'= {
-            cand -i 'Interface name inside the container'
-            cand --ifname 'Interface name inside the container'
+            cand -i 'Interface name inside the container (env: CNI_IFNAME)'
+            cand --ifname 'Interface name inside the container (env: CNI_IFNAME)'
             cand --container-id 'Container ID [default: cnitool''s: "cnitool-" + a hash of the netns path]'
-            cand --arg 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)'
-            cand --cap 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable; merged over the CAP_ARGS variable, a JSON object)'
-            cand --cap-args 'Capability arguments as one JSON object'
-            cand --conf-dir 'Directory of network configuration files'
-            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --arg 'A CNI_ARGS pair (repeatable), merged over the CNI_ARGS variable (K=V;K2=V2): a key given here replaces the variable''s pair of that key'
+            cand --cap 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable), merged over the CAP_ARGS variable (a JSON object): a key given here replaces the variable''s value of that key'
+            cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH)'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
             cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
             cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
@@ -128,14 +93,13 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'cnictl;del'= {
-            cand -i 'Interface name inside the container'
-            cand --ifname 'Interface name inside the container'
+            cand -i 'Interface name inside the container (env: CNI_IFNAME)'
+            cand --ifname 'Interface name inside the container (env: CNI_IFNAME)'
             cand --container-id 'Container ID [default: cnitool''s: "cnitool-" + a hash of the netns path]'
-            cand --arg 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)'
-            cand --cap 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable; merged over the CAP_ARGS variable, a JSON object)'
-            cand --cap-args 'Capability arguments as one JSON object'
-            cand --conf-dir 'Directory of network configuration files'
-            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --arg 'A CNI_ARGS pair (repeatable), merged over the CNI_ARGS variable (K=V;K2=V2): a key given here replaces the variable''s pair of that key'
+            cand --cap 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable), merged over the CAP_ARGS variable (a JSON object): a key given here replaces the variable''s value of that key'
+            cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH)'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
             cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
             cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
@@ -155,8 +119,8 @@ set edit:completion:arg-completer[cnictl] = {|@words|
         &'cnictl;gc'= {
             cand --valid 'An attachment still in use, CONTAINER_ID:IFNAME (repeatable)'
             cand --valid-from 'Read the attachments still in use from FILE, or stdin with -: a JSON array of {"containerID": .., "ifname": ..} objects, or lines "ID IFNAME"'
-            cand --conf-dir 'Directory of network configuration files'
-            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH)'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
             cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
             cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
@@ -178,8 +142,8 @@ set edit:completion:arg-completer[cnictl] = {|@words|
         &'cnictl;status'= {
             cand --metrics-file 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)'
             cand --every 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal'
-            cand --conf-dir 'Directory of network configuration files'
-            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH)'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
             cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
             cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
@@ -197,8 +161,8 @@ set edit:completion:arg-completer[cnictl] = {|@words|
         &'cnictl;ls'= {
             cand --max-conf-num 'containerd''s max_conf_num: how many config files it loads (0: all)'
             cand --default-network 'CRI-O''s configured default network (cni_default_network) [default: the first file that loads and passes libcni''s plugin check]'
-            cand --conf-dir 'Directory of network configuration files'
-            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH)'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
             cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
             cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
@@ -214,8 +178,8 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'cnictl;plugins'= {
-            cand --conf-dir 'Directory of network configuration files'
-            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH)'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
             cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
             cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
@@ -234,8 +198,8 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand --network 'Only the attachments of this network'
             cand --metrics-file 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)'
             cand --every 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal'
-            cand --conf-dir 'Directory of network configuration files'
-            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH)'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
             cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
             cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
@@ -253,8 +217,8 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cnictl;attachments;show'= {
-            cand --conf-dir 'Directory of network configuration files'
-            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH)'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
             cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
             cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
@@ -276,29 +240,13 @@ set edit:completion:arg-completer[cnictl] = {|@words|
         }
         &'cnictl;attachments;help;help'= {
         }
-        &'cnictl;inspect'= {
-            cand --conf-dir 'Directory of network configuration files'
-            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
-            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
-            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
-            cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
-            cand --output 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
-            cand --color 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)'
-            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
-            cand --no-headers 'Print tables without their header line (for scripts)'
-            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
-            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
-            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
         &'cnictl;ipam'= {
             cand --valid 'A container still in use, CONTAINER_ID or CONTAINER_ID:IFNAME (repeatable)'
             cand --valid-from 'Read the containers still in use from FILE, or stdin with -: a JSON array of {"containerID": .., "ifname": ..} objects, or lines "ID IFNAME"'
             cand --metrics-file 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)'
             cand --every 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal'
-            cand --conf-dir 'Directory of network configuration files'
-            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH)'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
             cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
             cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
@@ -315,6 +263,22 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'cnictl;inspect'= {
+            cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH)'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
+            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
+            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
+            cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
+            cand --output 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
+            cand --color 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)'
+            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand --no-headers 'Print tables without their header line (for scripts)'
+            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'cnictl;validate'= {
             cand --allow 'Drop the findings of RULE (repeatable)'
             cand --warn 'Report the findings of RULE as warnings (repeatable)'
@@ -323,8 +287,8 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand --explain 'Print the documentation of RULE (what it checks, why, an example and the fix) and exit'
             cand --metrics-file 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)'
             cand --every 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal'
-            cand --conf-dir 'Directory of network configuration files'
-            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH)'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
             cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
             cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
@@ -343,9 +307,23 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'cnictl;completions'= {
+            cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH)'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
+            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
+            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
+            cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
+            cand --output 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
+            cand --color 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)'
+            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand --no-headers 'Print tables without their header line (for scripts)'
+            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'cnictl;help'= {
-            cand completions 'Print shell completions'
-            cand generate-man 'Write man pages into a directory'
             cand add 'Attach a container to a network: run the chain''s ADD and cache the result'
             cand check 'Check an attachment: run the chain''s CHECK (silent on success)'
             cand del 'Detach a container from a network: run the chain''s DEL and drop the cache entry'
@@ -354,14 +332,11 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand ls 'List the networks of the config dir, and which one each runtime uses by default and why'
             cand plugins 'List the plugin binaries on the CNI path and the spec versions each supports'
             cand attachments 'List what libcni''s cache holds, and whether each network namespace still exists'
-            cand inspect 'Show what a network namespace holds (links, addresses, routes, the host side and NAT rules of its attachments) beside what the cache claims; exit 1 on any difference'
             cand ipam 'Audit host-local''s IP reservations against the cache; free leaked ones with --release'
+            cand inspect 'Show what a network namespace holds (links, addresses, routes, the host side and NAT rules of its attachments) beside what the cache claims; exit 1 on any difference'
             cand validate 'Lint network configuration files: spec rules, chains, plugin schemas, plugin versions'
+            cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'cnictl;help;completions'= {
-        }
-        &'cnictl;help;generate-man'= {
         }
         &'cnictl;help;add'= {
         }
@@ -382,11 +357,13 @@ set edit:completion:arg-completer[cnictl] = {|@words|
         }
         &'cnictl;help;attachments;show'= {
         }
-        &'cnictl;help;inspect'= {
-        }
         &'cnictl;help;ipam'= {
         }
+        &'cnictl;help;inspect'= {
+        }
         &'cnictl;help;validate'= {
+        }
+        &'cnictl;help;completions'= {
         }
         &'cnictl;help;help'= {
         }

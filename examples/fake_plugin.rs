@@ -83,7 +83,7 @@ fn main() {
             let matches = |key: &str, actual: &str| {
                 r.get(key)
                     .and_then(Value::as_str)
-                    .map_or(true, |want| want == actual)
+                    .is_none_or(|want| want == actual)
             };
             matches("plugin", &plugin) && matches("command", &command) && matches("ifname", &ifname)
         })

@@ -1,20 +1,15 @@
 #!/usr/bin/env bash
-# Regenerates the committed shell completions (completions/) and man pages (man/) from the
-# clap definition. tests/generated.rs fails when they are out of date.
+# Regenerates what is made from the clap definition: the static shell completions (elvish,
+# PowerShell) in completions/ and the man pages in man/ (by examples/gen-man.rs: the shipped
+# binary makes no man pages). The bash, zsh and fish scripts in completions/ are written by
+# hand: they ask `cnictl __complete` for live values. tests/generated.rs fails when anything
+# here is out of date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --quiet
+cargo build --quiet --bin cnictl --example gen-man
 bin=target/debug/cnictl
 mkdir -p completions man
-for shell in bash zsh fish elvish powershell; do
-    case $shell in
-        bash) file=cnictl.bash ;;
-        zsh) file=_cnictl ;;
-        fish) file=cnictl.fish ;;
-        elvish) file=cnictl.elv ;;
-        powershell) file=_cnictl.ps1 ;;
-    esac
-    "$bin" completions "$shell" > "completions/$file"
-done
+"$bin" completions elvish > completions/cnictl.elv
+"$bin" completions powershell > completions/_cnictl.ps1
 rm -f man/*.1
-"$bin" generate-man man
+target/debug/examples/gen-man man

@@ -135,7 +135,7 @@ pub enum ReadError {
 }
 
 fn too_large(size: Option<u64>, cap: u64) -> String {
-    let cap = if cap % (1 << 20) == 0 {
+    let cap = if cap.is_multiple_of(1 << 20) {
         format!("{} MiB", cap >> 20)
     } else {
         format!("{cap} bytes")

@@ -97,8 +97,8 @@ fn flags_beat_env_vars() {
         );
         assert_eq!(
             c.env("CNI_ARGS").as_deref(),
-            Some("C=3"),
-            "--arg replaces CNI_ARGS"
+            Some("A=1;C=3"),
+            "--arg is merged over CNI_ARGS"
         );
     }
     // --cap is merged over CAP_ARGS

@@ -116,7 +116,7 @@ fn row<'a>(table: &'a str, first: &str, second: Option<&str>) -> &'a str {
         .lines()
         .find(|l| {
             let mut cols = l.split_whitespace();
-            cols.next() == Some(first) && second.map_or(true, |s| cols.next() == Some(s))
+            cols.next() == Some(first) && second.is_none_or(|s| cols.next() == Some(s))
         })
         .unwrap_or_else(|| panic!("no row {first} {second:?} in:\n{table}"))
 }

@@ -201,7 +201,7 @@ impl Record {
     /// True when the process that wrote the record is still running (same pid, same start).
     pub fn writer_alive(&self) -> bool {
         match process_start(self.pid) {
-            Some(start) => self.pid_start.map_or(true, |s| s == start),
+            Some(start) => self.pid_start.is_none_or(|s| s == start),
             None => false,
         }
     }

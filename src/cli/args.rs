@@ -14,13 +14,14 @@ pub struct AttachmentArgs {
     /// /proc/PID/ns/net
     pub netns: String,
 
-    /// Interface name inside the container
+    /// Interface name inside the container (env: CNI_IFNAME)
     #[arg(
         short,
         long,
         env = "CNI_IFNAME",
         default_value = "eth0",
-        value_name = "IFNAME"
+        value_name = "IFNAME",
+        hide_env = true
     )]
     pub ifname: String,
 
@@ -28,18 +29,24 @@ pub struct AttachmentArgs {
     #[arg(long, value_name = "ID")]
     pub container_id: Option<String>,
 
-    /// A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)
-    #[arg(
-        long = "arg",
-        env = "CNI_ARGS",
-        value_name = "K=V",
-        value_delimiter = ';',
-        hide_env_values = true
-    )]
+    /// A CNI_ARGS pair (repeatable), merged over the CNI_ARGS variable (K=V;K2=V2): a key
+    /// given here replaces the variable's pair of that key
+    #[arg(long = "arg", value_name = "K=V")]
     pub args: Vec<String>,
 
+    /// The CNI_ARGS variable
+    #[arg(
+        long = "cni-args",
+        env = "CNI_ARGS",
+        value_name = "K=V;...",
+        hide = true,
+        hide_env_values = true
+    )]
+    pub cni_args_env: Option<String>,
+
     /// A capability argument, e.g. portMappings='[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'
-    /// (repeatable; merged over the CAP_ARGS variable, a JSON object)
+    /// (repeatable), merged over the CAP_ARGS variable (a JSON object): a key given here
+    /// replaces the variable's value of that key
     #[arg(long = "cap", value_name = "KEY=JSON")]
     pub caps: Vec<String>,
 
@@ -55,16 +62,27 @@ pub struct AttachmentArgs {
 }
 
 impl AttachmentArgs {
-    /// The CNI_ARGS pairs, or None when none were given.
+    /// The CNI_ARGS pairs (the variable's, each --arg merged over them: one of the same key
+    /// replaces the pair in place, others follow), or None when neither was given.
     pub fn cni_args(&self) -> anyhow::Result<Option<Vec<(String, String)>>> {
-        if self.args.is_empty() {
+        if self.args.is_empty() && self.cni_args_env.is_none() {
             return Ok(None);
         }
-        self.args
-            .iter()
-            .map(|p| parse_pair(p))
-            .collect::<anyhow::Result<Vec<_>>>()
-            .map(Some)
+        let mut pairs = match &self.cni_args_env {
+            Some(env) => env
+                .split(';')
+                .map(parse_pair)
+                .collect::<anyhow::Result<Vec<_>>>()?,
+            None => Vec::new(),
+        };
+        for arg in &self.args {
+            let (k, v) = parse_pair(arg)?;
+            match pairs.iter_mut().find(|(key, _)| *key == k) {
+                Some(pair) => pair.1 = v,
+                None => pairs.push((k, v)),
+            }
+        }
+        Ok(Some(pairs))
     }
 
     /// The capability args (CAP_ARGS with each --cap merged over it), or None when none given.
@@ -147,6 +165,47 @@ mod tests {
             .contains("\"A=b=c\""));
         assert!(parse_pair("A").is_err());
         assert!(parse_pair("=1").is_err());
+    }
+
+    fn attachment(args: &[&str], env: Option<&str>) -> AttachmentArgs {
+        AttachmentArgs {
+            network: "n".into(),
+            netns: "x".into(),
+            ifname: "eth0".into(),
+            container_id: None,
+            args: args.iter().map(|a| a.to_string()).collect(),
+            cni_args_env: env.map(str::to_string),
+            caps: Vec::new(),
+            cap_args: None,
+        }
+    }
+
+    #[test]
+    fn arg_flags_merge_over_the_variable_as_cap_flags_do() {
+        let pairs = |a: AttachmentArgs| a.cni_args().unwrap();
+        let p = |k: &str, v: &str| (k.to_string(), v.to_string());
+        assert_eq!(pairs(attachment(&[], None)), None);
+        assert_eq!(
+            pairs(attachment(&[], Some("A=1;B=2"))),
+            Some(vec![p("A", "1"), p("B", "2")])
+        );
+        assert_eq!(
+            pairs(attachment(&["B=3", "C=4"], Some("A=1;B=2"))),
+            Some(vec![p("A", "1"), p("B", "3"), p("C", "4")])
+        );
+        assert_eq!(pairs(attachment(&["C=4"], None)), Some(vec![p("C", "4")]));
+        assert!(attachment(&["C=4"], Some("A=1;"))
+            .cni_args()
+            .unwrap_err()
+            .to_string()
+            .contains("\"\""));
+        let mut a = attachment(&[], None);
+        a.cap_args = Some(r#"{"mac":"m1","bandwidth":{}}"#.into());
+        a.caps = vec![r#"mac="m2""#.into()];
+        assert_eq!(
+            serde_json::to_string(&a.capability_args().unwrap().unwrap()).unwrap(),
+            r#"{"mac":"m2","bandwidth":{}}"#
+        );
     }
 
     #[test]

@@ -61,10 +61,7 @@ cniVersion 1.1.0 or later without disableGC, every plugin gets the GC verb with 
 set (with --live or --all only when --gc-verb asks for it).
 
 containerd and CRI-O do not take cnictl's lock: on a node with a running container runtime,
-give gc that runtime's valid set (--valid-from), never --all.
-
-Exit codes: 0 done, 1 a DEL or GC call failed (the rest was still done), 2 nothing was run
-(no valid set, bad input, config unreadable, --live unsafe here), 130/143 interrupted.";
+give gc that runtime's valid set (--valid-from), never --all.";
 
 const NO_VALID_SET: &str = "gc needs to know which attachments are still in use, and will not guess: give --valid CONTAINER_ID:IFNAME or --valid-from FILE (the attachments a container runtime has), --live (attachments whose netns still exists), or --all --yes (delete every cached attachment of the network). Without one of them libcni's gc (and `cnitool gc`) deletes them all, containerd's and CRI-O's included; nothing was changed";
 

@@ -92,7 +92,7 @@ pub fn run(s: &Settings, a: InspectArgs) -> anyhow::Result<i32> {
         differences.extend(cmp::compare_attachment(&label, &e.if_name, &claims, &snap));
         let (plugin_path, recorded_id) = plugin_ns_of(s, e, own);
         let host = match netns::netns_id(&plugin_path) {
-            Ok(pid) if recorded_id.map_or(true, |r| r == pid) => hosts
+            Ok(pid) if recorded_id.is_none_or(|r| r == pid) => hosts
                 .entry(pid)
                 .or_insert_with(|| HostNs::read(&plugin_path, own).map_err(|e| format!("{e:#}")))
                 .as_ref()
@@ -118,7 +118,7 @@ pub fn run(s: &Settings, a: InspectArgs) -> anyhow::Result<i32> {
             Ok(h) => {
                 if let Some(link) = snap.link_named(&e.if_name) {
                     match link.peer_index.and_then(|i| h.snap.link(i)) {
-                        Some(peer) if peer.peer_index.map_or(true, |p| p == link.index) => {
+                        Some(peer) if peer.peer_index.is_none_or(|p| p == link.index) => {
                             view.host = Some(HostSide {
                                 veth: peer.name.clone(),
                                 index: peer.index,

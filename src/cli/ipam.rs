@@ -56,10 +56,7 @@ through another cache dir (multus, flannel), or leaked.
 --release frees unowned reservations only when told which containers are still in use:
 --valid / --valid-from (the containers a container runtime has) or --live. A reservation is
 kept when its container ID is in that set (whatever the ifname). Only the reservation's file
-is removed, while holding host-local's lock; stale cached attachments are gc's job.
-
-Exit codes: 0 done, 1 a release failed, 2 nothing was done (no valid set, bad input,
-config unreadable)";
+is removed, while holding host-local's lock; stale cached attachments are gc's job.";
 
 const NO_VALID_SET: &str = "ipam --release needs to know which containers are still in use, and will not guess: give --valid CONTAINER_ID[:IFNAME] or --valid-from FILE (the containers a container runtime has), or --live (containers whose cached netns still exists); nothing was changed";
 

@@ -7,11 +7,13 @@ mod args;
 mod attach;
 mod attachments;
 mod check;
+mod complete;
 mod del;
 #[cfg(test)]
 mod deploy_tests;
 mod gc;
 mod gen;
+pub mod help;
 mod inspect;
 mod ipam;
 mod ls;
@@ -36,36 +38,15 @@ pub const DEFAULT_CNI_PATH: &str = "/opt/cni/bin:/usr/lib/cni";
 /// Default of --cache-dir.
 pub const DEFAULT_CACHE_DIR: &str = "/var/lib/cni";
 
-const EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0    success
-  1    the operation ran and failed (a plugin error, a failed check, a network
-       not ready, a partial gc)
-  2    cnictl could not start the operation (usage, config not found, plugin not on
-       the path, bad identifiers, no permission): nothing was run
-  130  interrupted by SIGINT (after rollback)
-  143  interrupted by SIGTERM (after rollback)";
+const INSPECT_HELP: &str =
+    "inspect only reads, so any namespace may be inspected, the node's own included.";
 
-const VALIDATE_EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0  no errors (warnings allowed, unless --deny-warnings)
-  1  errors found (or warnings, with --deny-warnings)
-  2  could not run: bad usage, a path given that does not exist, a directory that
-     cannot be listed (a file inside that cannot be read is an error finding)
-
-Rules, with an example each: docs/rules.md";
-
-const INSPECT_EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0  the namespace holds what the cached results claim
-  1  something differs (each difference is listed)
-  2  could not inspect: usage, a NETNS that is no network namespace, no permission
-
-inspect only reads, so any namespace may be inspected, the node's own included.";
+const VALIDATE_HELP: &str = "\
+Each rule, with an example: cnictl validate --explain RULE (--list-rules lists them).";
 
 /// A command-line CNI runtime: run, check and delete CNI networks by hand, safely.
 #[derive(Debug, Parser)]
-#[command(name = "cnictl", version, about, after_long_help = EXIT_CODES_HELP, max_term_width = 100)]
+#[command(name = "cnictl", version, about, max_term_width = 100)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -73,28 +54,29 @@ pub struct Cli {
     pub command: Commands,
 }
 
-/// Options every subcommand takes.
+/// Options every subcommand takes, shown under their own heading in every command's help.
 #[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// Directory of network configuration files
+    /// Directory of network configuration files (env: NETCONFPATH)
     #[arg(
         long,
         global = true,
         env = "NETCONFPATH",
         value_name = "DIR",
         default_value = DEFAULT_CONF_DIR,
-        hide_env_values = true
+        hide_env = true
     )]
     pub conf_dir: PathBuf,
 
-    /// Directories searched for plugin binaries, separated by ':'
+    /// Directories searched for plugin binaries, separated by ':' (env: CNI_PATH)
     #[arg(
         long,
         global = true,
         env = "CNI_PATH",
         value_name = "DIRS",
         default_value = DEFAULT_CNI_PATH,
-        hide_env_values = true
+        hide_env = true
     )]
     pub cni_path: String,
 
@@ -147,13 +129,10 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Commands {
     /// Attach a container to a network: run the chain's ADD and cache the result
-    #[command(after_long_help = EXIT_CODES_HELP)]
     Add(add::AddArgs),
     /// Check an attachment: run the chain's CHECK (silent on success)
-    #[command(after_long_help = EXIT_CODES_HELP)]
     Check(check::CheckArgs),
     /// Detach a container from a network: run the chain's DEL and drop the cache entry
-    #[command(after_long_help = EXIT_CODES_HELP)]
     Del(del::DelArgs),
     /// Delete cached attachments that are no longer in use, then send the GC verb
     Gc(gc::GcArgs),
@@ -169,16 +148,13 @@ pub enum Commands {
     Ipam(ipam::IpamArgs),
     /// Show what a network namespace holds (links, addresses, routes, the host side and NAT
     /// rules of its attachments) beside what the cache claims; exit 1 on any difference
-    #[command(after_long_help = INSPECT_EXIT_CODES_HELP)]
+    #[command(after_long_help = INSPECT_HELP)]
     Inspect(inspect::InspectArgs),
     /// Lint network configuration files: spec rules, chains, plugin schemas, plugin versions
-    #[command(after_long_help = VALIDATE_EXIT_CODES_HELP)]
+    #[command(after_long_help = VALIDATE_HELP)]
     Validate(validate::ValidateArgs),
     /// Print shell completions
     Completions(gen::CompletionsArgs),
-    /// Write man pages into a directory
-    #[command(hide = true)]
-    GenerateMan(gen::ManArgs),
 }
 
 /// The output formats each command accepts: the one place they are declared (its help and
@@ -246,19 +222,60 @@ fn format_list(fs: &[Output]) -> String {
     fs.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
 }
 
-/// The clap command, each subcommand's help ending with the formats it accepts.
+/// The clap command: each command's help ends with the output formats it accepts, its exit
+/// codes and two examples ([`help::DOCS`]).
 pub fn command() -> clap::Command {
+    with_epilogues(base_command(), "")
+}
+
+/// The clap command as derived, with the version: what the man pages are made from (they
+/// render exit codes and examples as sections of their own).
+pub fn base_command() -> clap::Command {
     use clap::CommandFactory;
-    let mut cmd = Cli::command();
-    for (name, fs) in FORMATS {
-        let line = format!("Output formats (-o): {}", format_list(fs));
-        cmd = cmd.mut_subcommand(*name, |sub| {
-            let long = match sub.get_after_long_help() {
-                Some(h) => format!("{line}\n\n{h}"),
-                None => line.clone(),
-            };
-            sub.after_help(line.clone()).after_long_help(long)
-        });
+    Cli::command().version(version())
+}
+
+/// What `--version` prints after the name: cnictl's version and the spec versions it speaks.
+pub fn version() -> String {
+    format!(
+        "{}\nCNI spec versions: {}",
+        env!("CARGO_PKG_VERSION"),
+        cnictl::KNOWN_VERSIONS.join(", ")
+    )
+}
+
+/// Appends to `cmd`'s help (and its subcommands', recursively) what [`help`] and [`FORMATS`]
+/// say about it; `path` is the command as typed after `cnictl`.
+fn with_epilogues(mut cmd: clap::Command, path: &str) -> clap::Command {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some((_, fs)) = FORMATS.iter().find(|(c, _)| *c == path) {
+        parts.push(format!("Output formats (-o): {}", format_list(fs)));
+    }
+    let long_prose = cmd.get_after_long_help().map(|h| h.to_string());
+    let epilogue = help::doc(path).map(help::epilogue);
+    let short: Vec<String> = parts.iter().cloned().chain(epilogue.clone()).collect();
+    let long: Vec<String> = parts
+        .into_iter()
+        .chain(long_prose)
+        .chain(epilogue)
+        .collect();
+    if !short.is_empty() {
+        cmd = cmd.after_help(short.join("\n\n"));
+    }
+    if !long.is_empty() {
+        cmd = cmd.after_long_help(long.join("\n\n"));
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        let sub_path = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path} {name}")
+        };
+        cmd = cmd.mut_subcommand(&name, |sub| with_epilogues(sub, &sub_path));
     }
     cmd
 }
@@ -279,7 +296,6 @@ impl Commands {
             Commands::Ipam(_) => "ipam",
             Commands::Validate(_) => "validate",
             Commands::Completions(_) => "completions",
-            Commands::GenerateMan(_) => "generate-man",
         }
     }
 }
@@ -287,6 +303,10 @@ impl Commands {
 /// Parses the command line, runs it and returns the process exit code.
 pub fn main() -> i32 {
     use clap::FromArgMatches;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == complete::HELPER) {
+        return complete::run(&args[2..]);
+    }
     let cli = match command()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m))
@@ -334,7 +354,6 @@ pub fn main() -> i32 {
         Commands::Inspect(a) => inspect::run(&settings, a),
         Commands::Validate(a) => validate::run(&settings, a),
         Commands::Completions(a) => gen::completions(a),
-        Commands::GenerateMan(a) => gen::man(a),
     };
     match result {
         Ok(code) => code,

@@ -36,11 +36,7 @@ plugin that does not support the version is shown with the newest version it sup
 
 -o npd prints one line for node-problem-detector's custom plugin monitor and exits 0 (every
 network ready or unable to report), 1 (a network not ready, a config file that does not
-load; with --strict, a network that cannot report) or 2 (the report could not be made).
-
-Exit codes: 0 every network asked about is ready or cannot report, 1 a network is not ready
-(with --strict: or cannot report), 2 nothing was run (config not found or unreadable),
-130/143 interrupted; with --every, 0 when stopped by SIGTERM or SIGINT.";
+load; with --strict, a network that cannot report) or 2 (the report could not be made).";
 
 /// A config file that cannot be loaded: its path and why.
 type Invalid = (String, String);

@@ -51,7 +51,7 @@ pub(crate) fn select(cni_version: &str, versions: &Value) -> Result<String, List
     // which is where Go's small-slice sort leaves it.
     let mut best: Option<(Version, &str)> = None;
     for c in candidates {
-        if best.map_or(true, |b| c.0 > b.0) {
+        if best.is_none_or(|b| c.0 > b.0) {
             best = Some(c);
         }
     }

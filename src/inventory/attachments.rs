@@ -137,7 +137,7 @@ pub fn list_attachments(
         let state = record_of(&e)
             .filter(|r| r.describes(&e) && r.state == RecordState::AddFailed)
             .map(|r| r.state);
-        if network.map_or(true, |n| n == e.network_name) {
+        if network.is_none_or(|n| n == e.network_name) {
             out.warnings.extend(
                 scan.suspects
                     .iter()

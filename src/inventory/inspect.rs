@@ -133,7 +133,7 @@ pub fn claims_of(entry: &CacheEntry) -> Claims {
                 .get(i as usize)
                 .and_then(|iface| iface.get("name"))
                 .and_then(Value::as_str)
-                .map_or(true, |n| n == entry.if_name),
+                .is_none_or(|n| n == entry.if_name),
         };
         for ip in result
             .get("ips")
@@ -352,9 +352,7 @@ pub fn dnat_present(
     rules.iter().any(|r| {
         (chains_for_id.is_empty() || chains_for_id.contains(&r.chain))
             && r.dport == Some(mapping.host_port)
-            && r.protocol
-                .as_deref()
-                .map_or(true, |p| p == mapping.protocol)
+            && r.protocol.as_deref().is_none_or(|p| p == mapping.protocol)
             && ips.iter().any(|ip| {
                 let target = match ip.0 {
                     IpAddr::V4(v4) => format!("{v4}:{}", mapping.container_port),

@@ -521,7 +521,7 @@ pub fn audit(
                 !container_id.is_empty()
                     && a.network == network
                     && a.container_id == container_id
-                    && ifname.as_ref().map_or(true, |i| *i == a.ifname)
+                    && ifname.as_ref().is_none_or(|i| *i == a.ifname)
             })
             .map_or(Owner::Unowned, |a| Owner::Cached {
                 netns: a.netns.clone(),

@@ -405,7 +405,7 @@ impl<'a> Pass<'a> {
     fn find(&self, name: &str) -> Option<Result<PathBuf, (PathBuf, String)>> {
         let hit = self.first_of.get(name);
         match (hit, self.first_broken) {
-            (Some(&(i, e)), broken) if broken.map_or(true, |(j, _)| j > i) => {
+            (Some(&(i, e)), broken) if broken.is_none_or(|(j, _)| j > i) => {
                 Some(Ok(e.path.clone()))
             }
             (_, Some((_, b))) => Some(Err((

@@ -30,7 +30,7 @@ pub enum Output {
     Table,
     /// The table with every cell whole, as wide as it takes
     Wide,
-    /// JSON, in the command's documented shape (docs/schemas/<command>.v1.json)
+    /// JSON, in the command's documented shape (a versioned JSON Schema per command)
     Json,
     /// GitHub Actions workflow commands (validate only)
     Github,

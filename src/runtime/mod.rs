@@ -939,7 +939,7 @@ impl<'a> Runtime<'a> {
             .cache
             .read_record(&req.network, &req.container_id, &req.ifname)
         {
-            Ok(Some(r)) if entry.map_or(true, |e| r.describes(e)) => Ok(Some(r)),
+            Ok(Some(r)) if entry.is_none_or(|e| r.describes(e)) => Ok(Some(r)),
             Ok(Some(_)) => {
                 warnings.push(
                     "cnictl's record of this attachment is for another config than the cache entry (written by another runtime since); using the cache entry".into(),

@@ -371,7 +371,7 @@ fn add_path(p: &Path, jobs: &mut Vec<Job>, sink: &mut Sink) -> Result<(), Valida
         // Runtimes skip directories (not symlinks to them: those fail to read, a finding).
         // An entry whose type is unknown is checked as a file, and reported if unreadable.
         let t = entry.file_type().ok();
-        if t.map_or(true, |t| t.is_dir() || t.is_symlink()) {
+        if t.is_none_or(|t| t.is_dir() || t.is_symlink()) {
             subdirs.insert(entry.file_name());
         }
         if !t.is_some_and(|t| t.is_dir()) {
@@ -536,7 +536,7 @@ fn check_list_file(
     let selected = versions::check(file, root, true, info.near_miss_hint("cniVersion"), sink);
     let mut sub = Vec::new();
     if let (false, Some(dir), Some((name, _))) = (info.only_inlined, dir, &info.name) {
-        let may_exist = subdirs.map_or(true, |s| s.contains(std::ffi::OsStr::new(name)));
+        let may_exist = subdirs.is_none_or(|s| s.contains(std::ffi::OsStr::new(name)));
         if may_exist && validate_network_name(name).is_ok() {
             sub = subdir_plugins(&dir.join(name), sink, files);
         }

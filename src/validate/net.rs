@@ -154,13 +154,13 @@ pub fn is_mac(s: &str) -> bool {
     let hex = |c: u8| c.is_ascii_hexdigit();
     let count_ok = |n: usize| matches!(n, 6 | 8 | 20);
     if b[2] == b':' || b[2] == b'-' {
-        if (b.len() + 1) % 3 != 0 || !count_ok((b.len() + 1) / 3) {
+        if !(b.len() + 1).is_multiple_of(3) || !count_ok((b.len() + 1) / 3) {
             return false;
         }
         b.chunks(3)
             .all(|g| hex(g[0]) && hex(g[1]) && (g.len() == 2 || g[2] == b[2]))
     } else if b[4] == b'.' {
-        if (b.len() + 1) % 5 != 0 || !count_ok(2 * (b.len() + 1) / 5) {
+        if !(b.len() + 1).is_multiple_of(5) || !count_ok(2 * (b.len() + 1) / 5) {
             return false;
         }
         b.chunks(5)

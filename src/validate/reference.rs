@@ -412,9 +412,10 @@ pub(crate) fn check(
             );
         }
     }
-    let ipam_known = info.ipam_type.as_ref().map_or(true, |(t, _)| {
-        matches!(t.as_str(), "host-local" | "static" | "dhcp")
-    });
+    let ipam_known = info
+        .ipam_type
+        .as_ref()
+        .is_none_or(|(t, _)| matches!(t.as_str(), "host-local" | "static" | "dhcp"));
     for (cap, at) in &info.capabilities {
         if !consumed.contains(&cap.as_str()) && ipam_known {
             let uses = if consumed.is_empty() {

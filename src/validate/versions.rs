@@ -115,9 +115,7 @@ pub(crate) fn check(
                     );
                     broken = true;
                 }
-                Ok(v) if v <= current() && best.map_or(true, |b| v > b.0) => {
-                    best = Some((v, entry))
-                }
+                Ok(v) if v <= current() && best.is_none_or(|b| v > b.0) => best = Some((v, entry)),
                 Ok(_) => {}
             }
         }
@@ -132,7 +130,7 @@ pub(crate) fn check(
                     );
                     broken = true;
                 }
-                Ok(v) if v <= current() && best.map_or(true, |b| v > b.0) => {
+                Ok(v) if v <= current() && best.is_none_or(|b| v > b.0) => {
                     best = None;
                     selected.parsed = Some(v);
                 }

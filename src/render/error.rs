@@ -38,6 +38,8 @@ pub fn classify(e: &anyhow::Error) -> (i32, Value) {
     let Some(rt) = runtime(e) else {
         let code = if e.chain().any(|c| c.is::<Failed>()) {
             exit::FAILED
+        } else if e.chain().any(|c| c.is::<cnictl::privilege::NeedsRoot>()) {
+            exit::NEEDS_ROOT
         } else {
             exit::USAGE
         };

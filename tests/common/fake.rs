@@ -501,7 +501,16 @@ impl<'a> Cnictl<'a> {
 
     /// The command: cleared env plus PATH and the fake plugin's script, the sandbox's dirs.
     pub fn command(&self, out_dir: &Path) -> Command {
-        let mut cmd = match self.wrapper.split_first() {
+        // add, check, del and gc refuse to run without CAP_SYS_ADMIN and CAP_NET_ADMIN. As
+        // root they have them; otherwise cnictl runs as root of a user namespace of its own
+        // (unshare execs it: same pid), which holds them there, as the fake plugins need no
+        // more. The namespaces it checks are looked at by path, as from any process.
+        let mut wrapper = self.wrapper.clone();
+        if !nix::unistd::geteuid().is_root() {
+            let unshare = ["unshare", "--user", "--map-root-user", "--"];
+            wrapper.splice(0..0, unshare.iter().map(|s| s.to_string()));
+        }
+        let mut cmd = match wrapper.split_first() {
             Some((prog, args)) => {
                 let mut c = Command::new(prog);
                 c.args(args).arg(super::cnictl_bin());

@@ -21,9 +21,10 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'cnictl' {
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local''s dataDir are read under DIR, symlinks resolved within it; /proc is not')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -54,9 +55,10 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             break
         }
         'cnictl;completions' {
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local''s dataDir are read under DIR, symlinks resolved within it; /proc is not')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -71,9 +73,10 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             break
         }
         'cnictl;generate-man' {
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local''s dataDir are read under DIR, symlinks resolved within it; /proc is not')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -94,9 +97,10 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)')
             [CompletionResult]::new('--cap', '--cap', [CompletionResultType]::ParameterName, 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable; merged over the CAP_ARGS variable, a JSON object)')
             [CompletionResult]::new('--cap-args', '--cap-args', [CompletionResultType]::ParameterName, 'Capability arguments as one JSON object')
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local''s dataDir are read under DIR, symlinks resolved within it; /proc is not')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -118,9 +122,10 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)')
             [CompletionResult]::new('--cap', '--cap', [CompletionResultType]::ParameterName, 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable; merged over the CAP_ARGS variable, a JSON object)')
             [CompletionResult]::new('--cap-args', '--cap-args', [CompletionResultType]::ParameterName, 'Capability arguments as one JSON object')
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local''s dataDir are read under DIR, symlinks resolved within it; /proc is not')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -142,9 +147,10 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)')
             [CompletionResult]::new('--cap', '--cap', [CompletionResultType]::ParameterName, 'A capability argument, e.g. portMappings=''[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]'' (repeatable; merged over the CAP_ARGS variable, a JSON object)')
             [CompletionResult]::new('--cap-args', '--cap-args', [CompletionResultType]::ParameterName, 'Capability arguments as one JSON object')
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local''s dataDir are read under DIR, symlinks resolved within it; /proc is not')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -164,9 +170,10 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
         'cnictl;gc' {
             [CompletionResult]::new('--valid', '--valid', [CompletionResultType]::ParameterName, 'An attachment still in use, CONTAINER_ID:IFNAME (repeatable)')
             [CompletionResult]::new('--valid-from', '--valid-from', [CompletionResultType]::ParameterName, 'Read the attachments still in use from FILE, or stdin with -: a JSON array of {"containerID": .., "ifname": ..} objects, or lines "ID IFNAME"')
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local''s dataDir are read under DIR, symlinks resolved within it; /proc is not')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -186,9 +193,10 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             break
         }
         'cnictl;status' {
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local''s dataDir are read under DIR, symlinks resolved within it; /proc is not')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -206,9 +214,10 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
         'cnictl;ls' {
             [CompletionResult]::new('--max-conf-num', '--max-conf-num', [CompletionResultType]::ParameterName, 'containerd''s max_conf_num: how many config files it loads (0: all)')
             [CompletionResult]::new('--default-network', '--default-network', [CompletionResultType]::ParameterName, 'CRI-O''s configured default network (cni_default_network) [default: the first file that loads and passes libcni''s plugin check]')
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local''s dataDir are read under DIR, symlinks resolved within it; /proc is not')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -224,9 +233,10 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             break
         }
         'cnictl;plugins' {
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local''s dataDir are read under DIR, symlinks resolved within it; /proc is not')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -243,9 +253,10 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
         }
         'cnictl;attachments' {
             [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Only the attachments of this network')
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local''s dataDir are read under DIR, symlinks resolved within it; /proc is not')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -263,9 +274,10 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             break
         }
         'cnictl;attachments;show' {
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local''s dataDir are read under DIR, symlinks resolved within it; /proc is not')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -291,9 +303,10 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             break
         }
         'cnictl;inspect' {
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local''s dataDir are read under DIR, symlinks resolved within it; /proc is not')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -310,9 +323,10 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
         'cnictl;ipam' {
             [CompletionResult]::new('--valid', '--valid', [CompletionResultType]::ParameterName, 'A container still in use, CONTAINER_ID or CONTAINER_ID:IFNAME (repeatable)')
             [CompletionResult]::new('--valid-from', '--valid-from', [CompletionResultType]::ParameterName, 'Read the containers still in use from FILE, or stdin with -: a JSON array of {"containerID": .., "ifname": ..} objects, or lines "ID IFNAME"')
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local''s dataDir are read under DIR, symlinks resolved within it; /proc is not')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
@@ -335,9 +349,10 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             [CompletionResult]::new('--deny', '--deny', [CompletionResultType]::ParameterName, 'Report the findings of RULE as errors (repeatable)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file for every file checked, instead of looking for cnictl.toml or .cnictl.toml from each file''s directory up to the repository root')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print the documentation of RULE (what it checks, why, an example and the fix) and exit')
-            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
+            [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local''s dataDir are read under DIR, symlinks resolved within it; /proc is not')
             [CompletionResult]::new('--host-netns', '--host-netns', [CompletionResultType]::ParameterName, 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]')

@@ -122,7 +122,7 @@ _cnictl() {
 
     case "${cmd}" in
         cnictl)
-            opts="-o -v -h -V --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help --version completions generate-man add check del gc status ls plugins attachments inspect ipam validate help"
+            opts="-o -v -h -V --conf-dir --cni-path --cache-dir --root --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help --version completions generate-man add check del gc status ls plugins attachments inspect ipam validate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -137,6 +137,10 @@ _cnictl() {
                     return 0
                     ;;
                 --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -168,7 +172,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__add)
-            opts="-i -o -v -h --ifname --container-id --arg --cap --cap-args --no-rollback --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-i -o -v -h --ifname --container-id --arg --cap --cap-args --no-rollback --conf-dir --cni-path --cache-dir --root --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -210,6 +214,10 @@ _cnictl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --host-netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -238,7 +246,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__attachments)
-            opts="-o -v -h --network --stale --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help show help"
+            opts="-o -v -h --network --stale --conf-dir --cni-path --cache-dir --root --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -257,6 +265,10 @@ _cnictl() {
                     return 0
                     ;;
                 --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -330,7 +342,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__attachments__subcmd__show)
-            opts="-o -v -h --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --conf-dir --cni-path --cache-dir --root --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -345,6 +357,10 @@ _cnictl() {
                     return 0
                     ;;
                 --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -376,7 +392,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__check)
-            opts="-i -o -v -h --ifname --container-id --arg --cap --cap-args --force --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-i -o -v -h --ifname --container-id --arg --cap --cap-args --force --conf-dir --cni-path --cache-dir --root --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -415,6 +431,10 @@ _cnictl() {
                     return 0
                     ;;
                 --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -446,7 +466,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__completions)
-            opts="-o -v -h --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help bash elvish fish powershell zsh"
+            opts="-o -v -h --conf-dir --cni-path --cache-dir --root --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -461,6 +481,10 @@ _cnictl() {
                     return 0
                     ;;
                 --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -492,7 +516,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__del)
-            opts="-i -o -v -h --ifname --container-id --arg --cap --cap-args --cached-config --rm-netns --force --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-i -o -v -h --ifname --container-id --arg --cap --cap-args --cached-config --rm-netns --force --conf-dir --cni-path --cache-dir --root --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -534,6 +558,10 @@ _cnictl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --host-netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -562,7 +590,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__gc)
-            opts="-o -v -h --valid --valid-from --live --all --yes --gc-verb --dry-run --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --valid --valid-from --live --all --yes --gc-verb --dry-run --conf-dir --cni-path --cache-dir --root --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -585,6 +613,10 @@ _cnictl() {
                     return 0
                     ;;
                 --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -616,7 +648,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__generate__subcmd__man)
-            opts="-o -v -h --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --conf-dir --cni-path --cache-dir --root --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -631,6 +663,10 @@ _cnictl() {
                     return 0
                     ;;
                 --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -886,7 +922,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__inspect)
-            opts="-o -v -h --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --conf-dir --cni-path --cache-dir --root --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -901,6 +937,10 @@ _cnictl() {
                     return 0
                     ;;
                 --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -932,7 +972,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__ipam)
-            opts="-o -v -h --release --valid --valid-from --live --dry-run --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --release --valid --valid-from --live --dry-run --conf-dir --cni-path --cache-dir --root --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -955,6 +995,10 @@ _cnictl() {
                     return 0
                     ;;
                 --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -986,7 +1030,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__ls)
-            opts="-o -v -h --no-probe --max-conf-num --default-network --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --no-probe --max-conf-num --default-network --conf-dir --cni-path --cache-dir --root --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1009,6 +1053,10 @@ _cnictl() {
                     return 0
                     ;;
                 --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1040,7 +1088,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__plugins)
-            opts="-o -v -h --no-probe --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --no-probe --conf-dir --cni-path --cache-dir --root --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1055,6 +1103,10 @@ _cnictl() {
                     return 0
                     ;;
                 --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1086,7 +1138,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__status)
-            opts="-o -v -h --strict --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --strict --conf-dir --cni-path --cache-dir --root --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1101,6 +1153,10 @@ _cnictl() {
                     return 0
                     ;;
                 --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1132,7 +1188,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__validate)
-            opts="-o -v -h --static --deny-warnings --per-file --allow --warn --deny --config --no-config --explain --list-rules --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --static --deny-warnings --per-file --allow --warn --deny --config --no-config --explain --list-rules --conf-dir --cni-path --cache-dir --root --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1167,6 +1223,10 @@ _cnictl() {
                     return 0
                     ;;
                 --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_cnictl_global_optspecs
-    string join \n conf-dir= cni-path= cache-dir= host-netns= o/output= no-headers color= timeout= v/verbose skip-broken h/help V/version
+    string join \n conf-dir= cni-path= cache-dir= root= host-netns= o/output= no-headers color= timeout= v/verbose skip-broken h/help V/version
 end
 
 function __fish_cnictl_needs_command
@@ -24,9 +24,10 @@ function __fish_cnictl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c cnictl -n "__fish_cnictl_needs_command" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_needs_command" -l conf-dir -d 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]' -r -F
 complete -c cnictl -n "__fish_cnictl_needs_command" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
-complete -c cnictl -n "__fish_cnictl_needs_command" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_needs_command" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]' -r -F
+complete -c cnictl -n "__fish_cnictl_needs_command" -l root -d 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local\'s dataDir are read under DIR, symlinks resolved within it; /proc is not' -r -F
 complete -c cnictl -n "__fish_cnictl_needs_command" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_needs_command" -s o -l output -d 'Output format: table, wide, json, or one the command adds (each command\'s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]' -r -f -a "table\t'Borderless columns fitting the terminal (80 columns in a pipe); long cells cut with `…`'
 wide\t'The table with every cell whole, as wide as it takes'
@@ -58,9 +59,10 @@ complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "inspect" -d 'Show wha
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "ipam" -d 'Audit host-local\'s IP reservations against the cache; free leaked ones with --release'
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "validate" -d 'Lint network configuration files: spec rules, chains, plugin schemas, plugin versions'
 complete -c cnictl -n "__fish_cnictl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l conf-dir -d 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l root -d 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local\'s dataDir are read under DIR, symlinks resolved within it; /proc is not' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -s o -l output -d 'Output format: table, wide, json, or one the command adds (each command\'s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]' -r -f -a "table\t'Borderless columns fitting the terminal (80 columns in a pipe); long cells cut with `…`'
 wide\t'The table with every cell whole, as wide as it takes'
@@ -77,9 +79,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l no-headers
 complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
 complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
 complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l conf-dir -d 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l root -d 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local\'s dataDir are read under DIR, symlinks resolved within it; /proc is not' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -s o -l output -d 'Output format: table, wide, json, or one the command adds (each command\'s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]' -r -f -a "table\t'Borderless columns fitting the terminal (80 columns in a pipe); long cells cut with `…`'
 wide\t'The table with every cell whole, as wide as it takes'
@@ -101,9 +104,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l container-id -d 'C
 complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l arg -d 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l cap -d 'A capability argument, e.g. portMappings=\'[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]\' (repeatable; merged over the CAP_ARGS variable, a JSON object)' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l cap-args -d 'Capability arguments as one JSON object' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l conf-dir -d 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l root -d 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local\'s dataDir are read under DIR, symlinks resolved within it; /proc is not' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand add" -s o -l output -d 'Output format: table, wide, json, or one the command adds (each command\'s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]' -r -f -a "table\t'Borderless columns fitting the terminal (80 columns in a pipe); long cells cut with `…`'
 wide\t'The table with every cell whole, as wide as it takes'
@@ -126,9 +130,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l container-id -d 
 complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l arg -d 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l cap -d 'A capability argument, e.g. portMappings=\'[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]\' (repeatable; merged over the CAP_ARGS variable, a JSON object)' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l cap-args -d 'Capability arguments as one JSON object' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l conf-dir -d 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l root -d 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local\'s dataDir are read under DIR, symlinks resolved within it; /proc is not' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand check" -s o -l output -d 'Output format: table, wide, json, or one the command adds (each command\'s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]' -r -f -a "table\t'Borderless columns fitting the terminal (80 columns in a pipe); long cells cut with `…`'
 wide\t'The table with every cell whole, as wide as it takes'
@@ -151,9 +156,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l container-id -d 'C
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l arg -d 'A CNI_ARGS pair (repeatable; replaces the CNI_ARGS variable, whose syntax is K=V;K2=V2)' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l cap -d 'A capability argument, e.g. portMappings=\'[{"hostPort":8080,"containerPort":80,"protocol":"tcp"}]\' (repeatable; merged over the CAP_ARGS variable, a JSON object)' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l cap-args -d 'Capability arguments as one JSON object' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l conf-dir -d 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l root -d 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local\'s dataDir are read under DIR, symlinks resolved within it; /proc is not' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -s o -l output -d 'Output format: table, wide, json, or one the command adds (each command\'s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]' -r -f -a "table\t'Borderless columns fitting the terminal (80 columns in a pipe); long cells cut with `…`'
 wide\t'The table with every cell whole, as wide as it takes'
@@ -175,9 +181,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l skip-broken -d 'Sk
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l valid -d 'An attachment still in use, CONTAINER_ID:IFNAME (repeatable)' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l valid-from -d 'Read the attachments still in use from FILE, or stdin with -: a JSON array of {"containerID": .., "ifname": ..} objects, or lines "ID IFNAME"' -r -F
-complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l conf-dir -d 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l root -d 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local\'s dataDir are read under DIR, symlinks resolved within it; /proc is not' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -s o -l output -d 'Output format: table, wide, json, or one the command adds (each command\'s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]' -r -f -a "table\t'Borderless columns fitting the terminal (80 columns in a pipe); long cells cut with `…`'
 wide\t'The table with every cell whole, as wide as it takes'
@@ -199,9 +206,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l no-headers -d 'Prin
 complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
 complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
 complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l conf-dir -d 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l root -d 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local\'s dataDir are read under DIR, symlinks resolved within it; /proc is not' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand status" -s o -l output -d 'Output format: table, wide, json, or one the command adds (each command\'s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]' -r -f -a "table\t'Borderless columns fitting the terminal (80 columns in a pipe); long cells cut with `…`'
 wide\t'The table with every cell whole, as wide as it takes'
@@ -221,9 +229,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l skip-broken -d 
 complete -c cnictl -n "__fish_cnictl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l max-conf-num -d 'containerd\'s max_conf_num: how many config files it loads (0: all)' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l default-network -d 'CRI-O\'s configured default network (cni_default_network) [default: the first file that loads and passes libcni\'s plugin check]' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l conf-dir -d 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l root -d 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local\'s dataDir are read under DIR, symlinks resolved within it; /proc is not' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -s o -l output -d 'Output format: table, wide, json, or one the command adds (each command\'s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]' -r -f -a "table\t'Borderless columns fitting the terminal (80 columns in a pipe); long cells cut with `…`'
 wide\t'The table with every cell whole, as wide as it takes'
@@ -241,9 +250,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l no-headers -d 'Prin
 complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
 complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
 complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l conf-dir -d 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l root -d 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local\'s dataDir are read under DIR, symlinks resolved within it; /proc is not' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -s o -l output -d 'Output format: table, wide, json, or one the command adds (each command\'s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]' -r -f -a "table\t'Borderless columns fitting the terminal (80 columns in a pipe); long cells cut with `…`'
 wide\t'The table with every cell whole, as wide as it takes'
@@ -262,9 +272,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -s v -l verbose -
 complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
 complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -l network -d 'Only the attachments of this network' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -l conf-dir -d 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -l root -d 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local\'s dataDir are read under DIR, symlinks resolved within it; /proc is not' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -s o -l output -d 'Output format: table, wide, json, or one the command adds (each command\'s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]' -r -f -a "table\t'Borderless columns fitting the terminal (80 columns in a pipe); long cells cut with `…`'
 wide\t'The table with every cell whole, as wide as it takes'
@@ -284,9 +295,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fis
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Print one whole cache entry: runtime args, capability args, the decoded config, the result'
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and __fish_seen_subcommand_from show" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and __fish_seen_subcommand_from show" -l conf-dir -d 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and __fish_seen_subcommand_from show" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and __fish_seen_subcommand_from show" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and __fish_seen_subcommand_from show" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and __fish_seen_subcommand_from show" -l root -d 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local\'s dataDir are read under DIR, symlinks resolved within it; /proc is not' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and __fish_seen_subcommand_from show" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: table, wide, json, or one the command adds (each command\'s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]' -r -f -a "table\t'Borderless columns fitting the terminal (80 columns in a pipe); long cells cut with `…`'
 wide\t'The table with every cell whole, as wide as it takes'
@@ -305,9 +317,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and __fish_se
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print one whole cache entry: runtime args, capability args, the decoded config, the result'
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l conf-dir -d 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l root -d 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local\'s dataDir are read under DIR, symlinks resolved within it; /proc is not' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -s o -l output -d 'Output format: table, wide, json, or one the command adds (each command\'s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]' -r -f -a "table\t'Borderless columns fitting the terminal (80 columns in a pipe); long cells cut with `…`'
 wide\t'The table with every cell whole, as wide as it takes'
@@ -326,9 +339,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l skip-broken -d
 complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l valid -d 'A container still in use, CONTAINER_ID or CONTAINER_ID:IFNAME (repeatable)' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l valid-from -d 'Read the containers still in use from FILE, or stdin with -: a JSON array of {"containerID": .., "ifname": ..} objects, or lines "ID IFNAME"' -r -F
-complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l conf-dir -d 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l root -d 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local\'s dataDir are read under DIR, symlinks resolved within it; /proc is not' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -s o -l output -d 'Output format: table, wide, json, or one the command adds (each command\'s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]' -r -f -a "table\t'Borderless columns fitting the terminal (80 columns in a pipe); long cells cut with `…`'
 wide\t'The table with every cell whole, as wide as it takes'
@@ -353,9 +367,10 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l warn -d 'Repo
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l deny -d 'Report the findings of RULE as errors (repeatable)' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l config -d 'Use this config file for every file checked, instead of looking for cnictl.toml or .cnictl.toml from each file\'s directory up to the repository root' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l explain -d 'Print the documentation of RULE (what it checks, why, an example and the fix) and exit' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l conf-dir -d 'Directory of network configuration files' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l conf-dir -d 'Directory of network configuration files [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
-complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l root -d 'Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config dir, the CNI path, the cache, recorded netns paths and host-local\'s dataDir are read under DIR, symlinks resolved within it; /proc is not' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l host-netns -d 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl\'s own' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -s o -l output -d 'Output format: table, wide, json, or one the command adds (each command\'s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]' -r -f -a "table\t'Borderless columns fitting the terminal (80 columns in a pipe); long cells cut with `…`'
 wide\t'The table with every cell whole, as wide as it takes'

@@ -64,7 +64,8 @@ containerd and CRI-O do not take cnictl's lock: on a node with a running contain
 give gc that runtime's valid set (--valid-from), never --all.
 
 Exit codes: 0 done, 1 a DEL or GC call failed (the rest was still done), 2 nothing was run
-(no valid set, bad input, config unreadable, --live unsafe here), 130/143 interrupted.";
+(no valid set, bad input, config unreadable, --live unsafe here), 77 needs root (no
+CAP_SYS_ADMIN or CAP_NET_ADMIN: nothing was run), 130/143 interrupted.";
 
 const NO_VALID_SET: &str = "gc needs to know which attachments are still in use, and will not guess: give --valid CONTAINER_ID:IFNAME or --valid-from FILE (the attachments a container runtime has), --live (attachments whose netns still exists), or --all --yes (delete every cached attachment of the network). Without one of them libcni's gc (and `cnitool gc`) deletes them all, containerd's and CRI-O's included; nothing was changed";
 

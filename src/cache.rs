@@ -11,14 +11,14 @@
 //! lock plus an exclusive per-container lock, and gc takes the exclusive side of the
 //! cache-wide lock. Lock files are never removed (removing them would race with lockers).
 
+use crate::netns::NetnsState;
+use crate::noderoot::NodeRoot;
 use crate::safe_read::{self, ReadError};
 use crate::types::error::CniError;
 use crate::types::ident::{validate_container_id, validate_ifname, validate_network_name};
 use crate::types::result::CniResult;
 use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg};
-use crate::netns::NetnsState;
-use crate::noderoot::NodeRoot;
 use serde_json::{Map, Value};
 use std::ffi::OsString;
 use std::fs::{self, DirBuilder, File, OpenOptions};

@@ -176,8 +176,17 @@ mod tests {
         let outside = tempfile::tempdir().expect("tempdir");
         symlink(outside.path(), r.join("out")).expect("symlink");
         let got = root.resolve(&Path::new("/out").join("f"));
-        assert!(got.starts_with(r), "{} escaped {}", got.display(), r.display());
-        assert_eq!(got, r.join(outside.path().strip_prefix("/").expect("abs")).join("f"));
+        assert!(
+            got.starts_with(r),
+            "{} escaped {}",
+            got.display(),
+            r.display()
+        );
+        assert_eq!(
+            got,
+            r.join(outside.path().strip_prefix("/").expect("abs"))
+                .join("f")
+        );
         // A loop is not followed forever, and stays inside.
         symlink("/loop-b", r.join("loop-a")).expect("symlink");
         symlink("/loop-a", r.join("loop-b")).expect("symlink");

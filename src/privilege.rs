@@ -167,10 +167,7 @@ mod tests {
             assert_eq!(parse_cap_eff(bad), None, "{bad:?}");
         }
         // The line is found wherever it is; CapPrm is not mistaken for it.
-        assert_eq!(
-            parse_cap_eff("CapPrm:\tffff\nCapEff:\t0\n"),
-            Some(Caps(0))
-        );
+        assert_eq!(parse_cap_eff("CapPrm:\tffff\nCapEff:\t0\n"), Some(Caps(0)));
     }
 
     #[test]
@@ -182,7 +179,9 @@ mod tests {
              CAP_SYS_ADMIN and CAP_NET_ADMIN (nothing was run)"
         );
         let e = require_chain_caps("gc", Some(Caps(1 << CAP_SYS_ADMIN))).expect_err("refused");
-        assert!(e.to_string().ends_with("cnictl gc runs without CAP_NET_ADMIN (nothing was run)"));
+        assert!(e
+            .to_string()
+            .ends_with("cnictl gc runs without CAP_NET_ADMIN (nothing was run)"));
         let both = Caps((1 << CAP_SYS_ADMIN) | (1 << CAP_NET_ADMIN));
         assert_eq!(require_chain_caps("del", Some(both)), Ok(()));
         assert_eq!(require_chain_caps("del", None), Ok(()));
@@ -201,7 +200,10 @@ mod tests {
             p.conf_dir.as_deref(),
             Some(Path::new("/home/u/.config/cni/net.d"))
         );
-        assert_eq!(p.cache_dir.as_deref(), Some(Path::new("/home/u/.cache/cni")));
+        assert_eq!(
+            p.cache_dir.as_deref(),
+            Some(Path::new("/home/u/.cache/cni"))
+        );
         let p = user_paths(os("/home/u"), os("/x/conf"), os("/x/cache"));
         assert_eq!(p.conf_dir.as_deref(), Some(Path::new("/x/conf/cni/net.d")));
         assert_eq!(p.cache_dir.as_deref(), Some(Path::new("/x/cache/cni")));
@@ -211,7 +213,10 @@ mod tests {
             p.conf_dir.as_deref(),
             Some(Path::new("/home/u/.config/cni/net.d"))
         );
-        assert_eq!(p.cache_dir.as_deref(), Some(Path::new("/home/u/.cache/cni")));
+        assert_eq!(
+            p.cache_dir.as_deref(),
+            Some(Path::new("/home/u/.cache/cni"))
+        );
         // No usable HOME and no XDG: nothing.
         assert_eq!(user_paths(None, None, None), UserPaths::default());
         assert_eq!(user_paths(os("relative"), None, None), UserPaths::default());

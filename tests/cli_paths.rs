@@ -219,7 +219,13 @@ fn rootless_commands_read_the_users_xdg_config_dir() {
 
     // The user's cache (~/.cache/cni, when it exists) holds the user's attachments.
     let gone = format!("/var/run/netns/cnictl-paths-gone-{}", token());
-    cache_entry(&home.join(".cache/cni"), "usernet", "ctr1", &gone, "10.77.0.2/24");
+    cache_entry(
+        &home.join(".cache/cni"),
+        "usernet",
+        "ctr1",
+        &gone,
+        "10.77.0.2/24",
+    );
     let att = u
         .cnictl(&[&cp[..], &["attachments", "-o", "json"]].concat(), &[])
         .expect(0, "attachments as a user");
@@ -249,11 +255,21 @@ fn rootless_commands_read_the_users_xdg_config_dir() {
 
     // An explicit --conf-dir or NETCONFPATH wins over the user's dir.
     let other = home.join("other");
-    write(&other.join("30-o.conflist"), &conflist("othernet", "10.79.0.0/24"));
+    write(
+        &other.join("30-o.conflist"),
+        &conflist("othernet", "10.79.0.0/24"),
+    );
     let other_s = other.to_string_lossy().into_owned();
     for (args, env) in [
         (
-            vec!["--conf-dir", other_s.as_str(), "ls", "--no-probe", "-o", "json"],
+            vec![
+                "--conf-dir",
+                other_s.as_str(),
+                "ls",
+                "--no-probe",
+                "-o",
+                "json",
+            ],
             vec![],
         ),
         (
@@ -261,8 +277,14 @@ fn rootless_commands_read_the_users_xdg_config_dir() {
             vec![("NETCONFPATH", other_s.as_str())],
         ),
     ] {
-        let v = u.cnictl(&args, &env).expect(0, "ls with an explicit dir").json();
-        assert_eq!(v["networks"][0]["network"], "othernet", "{args:?} {env:?}: {v}");
+        let v = u
+            .cnictl(&args, &env)
+            .expect(0, "ls with an explicit dir")
+            .json();
+        assert_eq!(
+            v["networks"][0]["network"], "othernet",
+            "{args:?} {env:?}: {v}"
+        );
     }
 
     // Without the user's dir, the system default is used: listed, or said to be missing or
@@ -274,7 +296,8 @@ fn rootless_commands_read_the_users_xdg_config_dir() {
     } else {
         assert_eq!(r.code, 2, "{}", r.stderr);
         assert!(
-            r.stderr.starts_with("error: config directory /etc/cni/net.d does not exist")
+            r.stderr
+                .starts_with("error: config directory /etc/cni/net.d does not exist")
                 || r.stderr
                     .starts_with("error: cannot read config directory /etc/cni/net.d: "),
             "{}",
@@ -305,7 +328,12 @@ fn rootless_chain_verbs_refuse_up_front_and_create_nothing() {
     let missing = NetnsName::new("cnictl-paths-new");
     let cni_path = bin.to_string_lossy().into_owned();
     let host = lab.host.clone();
-    let base = ["--cni-path", cni_path.as_str(), "--host-netns", host.as_str()];
+    let base = [
+        "--cni-path",
+        cni_path.as_str(),
+        "--host-netns",
+        host.as_str(),
+    ];
     let commands: Vec<Vec<&str>> = vec![
         vec!["add", "usernet", &existing],
         vec!["add", "usernet", &missing.0],
@@ -338,7 +366,11 @@ fn rootless_chain_verbs_refuse_up_front_and_create_nothing() {
         let msg = r.json()["msg"].as_str().unwrap_or_default().to_string();
         assert!(msg.starts_with(NEEDS_ROOT), "{c:?}: {msg}");
     }
-    assert!(!log.exists(), "a plugin ran: {:?}", fs::read_to_string(&log));
+    assert!(
+        !log.exists(),
+        "a plugin ran: {:?}",
+        fs::read_to_string(&log)
+    );
     let in_cache: Vec<_> = fs::read_dir(&cache).expect("cache").collect();
     assert!(in_cache.is_empty(), "the cache was written: {in_cache:?}");
     assert!(!missing.exists(), "add created netns {}", missing.0);
@@ -396,13 +428,7 @@ impl Node {
         std::os::unix::fs::symlink("/run", r.join("var/run")).expect("symlink /var/run");
         // Two attachments whose namespaces are gone on the node and on this machine alike.
         for (id, ip) in [("ctr-a", "10.77.0.2/24"), ("ctr-b", "10.77.0.3/24")] {
-            cache_entry(
-                &r.join("var/lib/cni"),
-                "nodenet",
-                id,
-                &node.netns(id),
-                ip,
-            );
+            cache_entry(&r.join("var/lib/cni"), "nodenet", id, &node.netns(id), ip);
         }
         node
     }
@@ -611,11 +637,19 @@ fn root_is_refused_by_the_commands_that_change_a_node() {
             r.stderr
         );
     }
-    assert_eq!(tree_listing(node.root()), before, "a refused command changed the tree");
+    assert_eq!(
+        tree_listing(node.root()),
+        before,
+        "a refused command changed the tree"
+    );
     // A relative node path, and a root that is not a directory, are usage errors.
     let r = node.cnictl(&["--root", &root, "--conf-dir", "etc/cni", "ls"], &[]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("give the absolute path on the node"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("give the absolute path on the node"),
+        "{}",
+        r.stderr
+    );
     let nowhere = node.root().join("nowhere");
     let r = node.cnictl(&["--root", &nowhere.to_string_lossy(), "ls"], &[]);
     assert_eq!(r.code, 2, "{}", r.stderr);

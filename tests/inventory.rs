@@ -438,7 +438,11 @@ fn ls_empty_and_unusable_dirs() {
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
     // A directory that does not exist: said, as status and validate say it, not an empty list.
     let gone = s.dir.path().join("no-such-net.d");
-    for cmd in [&["ls", "--no-probe"][..], &["status"], &["ls", "-o", "json"]] {
+    for cmd in [
+        &["ls", "--no-probe"][..],
+        &["status"],
+        &["ls", "-o", "json"],
+    ] {
         let o = Command::new(cnictl_bin())
             .env_clear()
             .arg("--conf-dir")

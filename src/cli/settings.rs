@@ -225,7 +225,12 @@ impl NodePaths {
                 },
             }
         };
-        let conf_dir = pick(&g.conf_dir, "--conf-dir", user.conf_dir, super::DEFAULT_CONF_DIR)?;
+        let conf_dir = pick(
+            &g.conf_dir,
+            "--conf-dir",
+            user.conf_dir,
+            super::DEFAULT_CONF_DIR,
+        )?;
         let cache_dir = pick(
             &g.cache_dir,
             "--cache-dir",
@@ -250,13 +255,21 @@ impl NodePaths {
 /// The global options of `g` that differ from their defaults.
 fn replay_flags(g: &GlobalArgs) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(d) = g.conf_dir.as_ref().filter(|d| *d != Path::new(super::DEFAULT_CONF_DIR)) {
+    if let Some(d) = g
+        .conf_dir
+        .as_ref()
+        .filter(|d| *d != Path::new(super::DEFAULT_CONF_DIR))
+    {
         out.extend(["--conf-dir".to_string(), d.display().to_string()]);
     }
     if g.cni_path != super::DEFAULT_CNI_PATH {
         out.extend(["--cni-path".to_string(), g.cni_path.clone()]);
     }
-    if let Some(d) = g.cache_dir.as_ref().filter(|d| *d != Path::new(super::DEFAULT_CACHE_DIR)) {
+    if let Some(d) = g
+        .cache_dir
+        .as_ref()
+        .filter(|d| *d != Path::new(super::DEFAULT_CACHE_DIR))
+    {
         out.extend(["--cache-dir".to_string(), d.display().to_string()]);
     }
     if let Some(h) = &g.host_netns {

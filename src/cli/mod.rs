@@ -327,9 +327,6 @@ pub fn main() -> i32 {
             return exit::USAGE;
         }
     };
-    if let Err(e) = gate(&cli) {
-        return settings.printer.report(&e);
-    }
     if let Some(out) = cli.global.output {
         let name = cli.command.name();
         let accepted = formats(name);
@@ -341,6 +338,9 @@ pub fn main() -> i32 {
             ));
             return exit::USAGE;
         }
+    }
+    if let Err(e) = gate(&cli) {
+        return settings.printer.report(&e);
     }
     let result = match cli.command {
         Commands::Add(a) => add::run(&settings, a),

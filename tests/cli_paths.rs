@@ -374,6 +374,17 @@ fn rootless_chain_verbs_refuse_up_front_and_create_nothing() {
     let in_cache: Vec<_> = fs::read_dir(&cache).expect("cache").collect();
     assert!(in_cache.is_empty(), "the cache was written: {in_cache:?}");
     assert!(!missing.exists(), "add created netns {}", missing.0);
+    // inspect, which only reads, is not refused up front; entering a namespace is what needs
+    // CAP_SYS_ADMIN, and the hint says so.
+    let r = u.cnictl(&["inspect", &existing], &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot enter (setns) network namespace")
+            && r.stderr
+                .contains("hint: entering another network namespace needs CAP_SYS_ADMIN"),
+        "{}",
+        r.stderr
+    );
     // The read-only commands still work for the same user.
     u.cnictl(&["--cni-path", &cni_path, "ls", "--no-probe"], &[])
         .expect(0, "ls as the same user");
@@ -689,4 +700,93 @@ fn root_keeps_a_tree_link_that_points_outside_inside_the_tree() {
         .collect();
     assert_eq!(nets, ["inside"], "{v}");
     assert_eq!(v["confDir"], json!(in_tree.to_string_lossy()), "{v}");
+}
+
+/// Unmounts a bind mount on drop (before the tree holding it is removed).
+struct Unmount(std::path::PathBuf);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).output();
+    }
+}
+
+#[test]
+#[ignore = "needs root: makes a network namespace and bind-mounts it into a fake node tree"]
+fn root_inspect_enters_the_nodes_namespace_and_finds_its_cached_attachment() {
+    assert!(
+        nix::unistd::geteuid().is_root(),
+        "this test needs root (it makes a network namespace and a bind mount); run the suite \
+         as root with --include-ignored"
+    );
+    let node = Node::new();
+    let name = NetnsName::new("cnictl-paths-i");
+    common::run("ip", &["netns", "add", &name.0]).expect(0, "ip netns add");
+    // The node's /run/netns/NAME as a pod sees it through its /host mount: a bind mount of the
+    // namespace. NAME means /var/run/netns/NAME, found through the tree's /var/run link.
+    let in_tree = node.root().join("run/netns").join(&name.0);
+    fs::write(&in_tree, "").expect("mount point");
+    let src = format!("/run/netns/{}", name.0);
+    common::run("mount", &["--bind", &src, &in_tree.to_string_lossy()]).expect(0, "mount");
+    let _unmount = Unmount(in_tree.clone());
+    let recorded = format!("/var/run/netns/{}", name.0);
+    cache_entry(
+        &node.root().join("var/lib/cni"),
+        "nodenet",
+        "ctr-i",
+        &recorded,
+        "10.77.0.20/24",
+    );
+    // The plugins' namespace is named in the tree only, where it does not exist: the host side
+    // is reported unreadable, and nothing is read in this machine's own namespace.
+    let nohost = format!("cnictl-paths-nohost-{}", token());
+    let r = node.cnictl(
+        &[
+            "--root",
+            &node.root_s(),
+            "--host-netns",
+            &nohost,
+            "inspect",
+            &name.0,
+            "-o",
+            "json",
+        ],
+        &[],
+    );
+    // The cached eth0 is not there: a difference, exit 1.
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let v = r.json();
+    assert_eq!(v["netns"], json!(recorded), "{v}");
+    let att = &v["attachments"][0];
+    assert_eq!(att["containerId"], "ctr-i", "{v}");
+    assert!(
+        att["hostProblem"]
+            .as_str()
+            .is_some_and(|p| p.contains(&nohost)),
+        "{v}"
+    );
+    let links: Vec<&str> = v["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .filter_map(|l| l["name"].as_str())
+        .collect();
+    assert_eq!(links, ["lo"], "{v}");
+    // Without --root, the same name is this machine's namespace, but the tree's cache is not
+    // read: no attachment.
+    let r = node.cnictl(
+        &[
+            "--cache-dir",
+            &node.root().join("nowhere").to_string_lossy(),
+            "--host-netns",
+            &nohost,
+            "inspect",
+            &name.0,
+            "-o",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.json()["attachments"], json!([]));
 }

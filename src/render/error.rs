@@ -202,6 +202,19 @@ pub fn hints(e: &anyhow::Error) -> Vec<String> {
         }
         _ => {}
     }
+    // inspect (and --host-netns of a read-only command) entering a namespace without the
+    // capability: say which one it needs.
+    let setns_denied = e.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<cnictl::netns::NetnsError>(),
+            Some(cnictl::netns::NetnsError::Io { action, source, .. })
+                if action.contains("setns")
+                    && source.kind() == std::io::ErrorKind::PermissionDenied
+        )
+    });
+    if setns_denied {
+        out.push("entering another network namespace needs CAP_SYS_ADMIN: run as root".into());
+    }
     out
 }
 

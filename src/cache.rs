@@ -11,6 +11,8 @@
 //! lock plus an exclusive per-container lock, and gc takes the exclusive side of the
 //! cache-wide lock. Lock files are never removed (removing them would race with lockers).
 
+use crate::netns::NetnsState;
+use crate::noderoot::NodeRoot;
 use crate::safe_read::{self, ReadError};
 use crate::types::error::CniError;
 use crate::types::ident::{validate_container_id, validate_ifname, validate_network_name};
@@ -361,6 +363,9 @@ pub struct AttachmentScan {
 pub struct Cache {
     /// The cache root.
     pub dir: PathBuf,
+    /// The node the cache's recorded paths (each entry's netns) belong to: with `--root`, a
+    /// recorded `/var/run/netns/x` is looked for under that root.
+    pub node_root: NodeRoot,
 }
 
 /// A held lock; released on drop.
@@ -387,7 +392,23 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 impl Cache {
     /// A cache rooted at `dir`.
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Cache { dir: dir.into() }
+        Cache {
+            dir: dir.into(),
+            node_root: NodeRoot::host(),
+        }
+    }
+
+    /// The cache of the node whose `/` is `root`; `dir` is where the cache is seen from here.
+    pub fn of_node(dir: impl Into<PathBuf>, root: NodeRoot) -> Self {
+        Cache {
+            dir: dir.into(),
+            node_root: root,
+        }
+    }
+
+    /// The state of an entry's recorded netns path, looked for on the cache's node.
+    pub fn netns_state(&self, recorded: &str) -> NetnsState {
+        NetnsState::of_on(recorded, None, &self.node_root)
     }
 
     /// `<dir>/results`

@@ -7,6 +7,9 @@ pub const OK: i32 = 0;
 pub const FAILED: i32 = 1;
 /// cnictl could not start the operation; nothing was run.
 pub const USAGE: i32 = 2;
+/// A command that runs plugins lacks CAP_SYS_ADMIN or CAP_NET_ADMIN; nothing was run
+/// (sysexits' EX_NOPERM).
+pub const NEEDS_ROOT: i32 = 77;
 /// Interrupted by SIGINT (after rollback).
 pub const SIGINT: i32 = 130;
 /// Interrupted by SIGTERM (after rollback).

@@ -27,6 +27,8 @@ pub mod inventory;
 pub mod invoke;
 pub mod netlink;
 pub mod netns;
+pub mod noderoot;
+pub mod privilege;
 pub mod runtime;
 pub mod safe_read;
 pub mod types;

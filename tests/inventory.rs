@@ -436,6 +436,31 @@ fn ls_empty_and_unusable_dirs() {
         r.stderr
     );
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    // A directory that does not exist: said, as status and validate say it, not an empty list.
+    let gone = s.dir.path().join("no-such-net.d");
+    for cmd in [
+        &["ls", "--no-probe"][..],
+        &["status"],
+        &["ls", "-o", "json"],
+    ] {
+        let o = Command::new(cnictl_bin())
+            .env_clear()
+            .arg("--conf-dir")
+            .arg(&gone)
+            .args(cmd)
+            .output()
+            .unwrap();
+        let r = Run::from(o).expect(2, &format!("{cmd:?} on a missing dir"));
+        assert!(
+            r.stderr.contains(&format!(
+                "error: config directory {} does not exist",
+                gone.display()
+            )),
+            "{cmd:?}: {}",
+            r.stderr
+        );
+        assert!(!r.stdout.contains("RUNTIME"), "{cmd:?}: {}", r.stdout);
+    }
 }
 
 #[test]

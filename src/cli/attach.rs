@@ -97,13 +97,15 @@ impl Target {
 
 /// Fails with a clear message when the config directory does not exist.
 pub fn require_conf_dir(s: &Settings) -> anyhow::Result<()> {
-    if !s.conf_dir.exists() {
-        bail!(
+    match std::fs::metadata(&s.conf_dir) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
             "config directory {} does not exist (set it with --conf-dir or NETCONFPATH)",
             s.conf_dir.display()
-        );
+        ),
+        // Not "does not exist" when it is there but out of reach (a user and /etc/cni 0700).
+        Err(e) => bail!("cannot read config directory {}: {e}", s.conf_dir.display()),
     }
-    Ok(())
 }
 
 /// Loads the network from the config directory, printing load warnings.

@@ -185,7 +185,7 @@ fn show(s: &Settings, a: ShowArgs) -> anyhow::Result<i32> {
         );
     };
     let netns_state = match &cached {
-        Cached::V1(e) => NetnsState::of(&e.netns, None),
+        Cached::V1(e) => s.cache.netns_state(&e.netns),
         _ => NetnsState::NotRecorded,
     };
     let configured = configured(s)?.contains(&a.network);

@@ -144,14 +144,6 @@ fn command_lines() -> Vec<Line> {
     out
 }
 
-/// Whether this command line has `--root` (added on another branch; until it is here, the
-/// manifests' `--root /host` is set aside and everything else is still checked).
-fn has_root_option() -> bool {
-    command()
-        .get_arguments()
-        .any(|a| a.get_long() == Some("root"))
-}
-
 #[test]
 fn manifests_parse_and_every_cnictl_command_line_is_accepted() {
     let names: Vec<String> = manifests()
@@ -169,12 +161,8 @@ fn manifests_parse_and_every_cnictl_command_line_is_accepted() {
         "too few cnictl command lines found: {:?}",
         lines.iter().map(|l| &l.place).collect::<Vec<_>>()
     );
-    let root = has_root_option();
-    if !root {
-        eprintln!("note: this cnictl has no --root yet: the manifests' --root /host is set aside");
-    }
     for line in &lines {
-        let mut argv = line.argv.clone();
+        let argv = line.argv.clone();
         // The node's tree: every command line of deploy/ reads the node through /host.
         let pos = argv.iter().position(|w| w == "--root");
         if line.place.starts_with("deploy/README.md") {
@@ -182,11 +170,6 @@ fn manifests_parse_and_every_cnictl_command_line_is_accepted() {
         } else {
             let pos = pos.unwrap_or_else(|| panic!("{}: no --root: {argv:?}", line.place));
             assert_eq!(argv.get(pos + 1).map(String::as_str), Some("/host"));
-        }
-        if !root {
-            if let Some(pos) = argv.iter().position(|w| w == "--root") {
-                argv.drain(pos..pos + 2);
-            }
         }
         let m = command()
             .try_get_matches_from(&argv)

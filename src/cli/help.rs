@@ -19,6 +19,10 @@ const SIGINT: (i32, &str) = (
     "interrupted by SIGINT (after rollback; a second signal stops the rollback itself)",
 );
 const SIGTERM: (i32, &str) = (exit::SIGTERM, "interrupted by SIGTERM (after rollback)");
+const NEEDS_ROOT: (i32, &str) = (
+    exit::NEEDS_ROOT,
+    "needs root: running plugins needs CAP_SYS_ADMIN and CAP_NET_ADMIN; nothing was run",
+);
 
 /// The codes every command that runs plugins shares.
 const RUNNING: &[(i32, &str)] = &[
@@ -28,6 +32,7 @@ const RUNNING: &[(i32, &str)] = &[
         "the operation ran and failed (a plugin error, a failed check, a network not ready, a partial gc)",
     ),
     (exit::USAGE, NOT_RUN),
+    NEEDS_ROOT,
     SIGINT,
     SIGTERM,
 ];
@@ -72,6 +77,7 @@ pub const DOCS: &[Doc] = &[
             (exit::OK, "attached; the result is cached"),
             (exit::FAILED, "a plugin failed: the ADD was rolled back (kept with --no-rollback), or the cache could not be written after the plugins ran"),
             (exit::USAGE, NOT_RUN),
+            NEEDS_ROOT,
             SIGINT,
             SIGTERM,
         ],
@@ -89,6 +95,7 @@ pub const DOCS: &[Doc] = &[
             (exit::OK, "the attachment is as the plugins expect"),
             (exit::FAILED, "a plugin's CHECK failed (its error is printed)"),
             (exit::USAGE, NOT_RUN),
+            NEEDS_ROOT,
             SIGINT,
             SIGTERM,
         ],
@@ -103,6 +110,7 @@ pub const DOCS: &[Doc] = &[
             (exit::OK, "detached; the cache entry is dropped"),
             (exit::FAILED, "a plugin's DEL failed (the cache entry is kept)"),
             (exit::USAGE, NOT_RUN),
+            NEEDS_ROOT,
             SIGINT,
             SIGTERM,
         ],
@@ -117,6 +125,7 @@ pub const DOCS: &[Doc] = &[
             (exit::OK, "done"),
             (exit::FAILED, "a DEL or GC call failed (the rest was still done)"),
             (exit::USAGE, "nothing was run: no valid set, bad input, config unreadable, --live unsafe here"),
+            NEEDS_ROOT,
             SIGINT,
             SIGTERM,
         ],

@@ -61,15 +61,20 @@ pub fn run(s: &Settings, a: InspectArgs) -> anyhow::Result<i32> {
     if a.netns.is_empty() {
         return Err(netns::NetnsError::Empty.into());
     }
+    // NETNS names a namespace of the node: under --root, looked for there (shown as given).
     let path = netns::resolve_netns_arg(&a.netns, &s.cwd);
+    let here = s.node_root.resolve(&path);
     let own =
         netns::current_netns_id().context("cannot identify cnictl's own network namespace")?;
-    let (place, id) = Place::open(&path, own)?;
+    let (place, id) = Place::open(&here, own)?;
     let snap = place
         .run(netlink::read_snapshot)?
         .with_context(|| format!("cannot read network namespace {}", path.display()))?;
     let names: BTreeMap<i32, String> = place
-        .run(netns::named_nsids)?
+        .run({
+            let dir = s.node_root.resolve(Path::new(netns::NETNS_RUN_DIR));
+            move || netns::named_nsids_in(&dir)
+        })?
         .into_iter()
         .map(|(name, _, nsid)| (nsid, name))
         .collect();
@@ -80,7 +85,10 @@ pub fn run(s: &Settings, a: InspectArgs) -> anyhow::Result<i32> {
         .attachments(None)
         .with_context(|| format!("cannot list the cache {}", s.cache.dir.display()))?
         .into_iter()
-        .filter(|e| !e.netns.is_empty() && netns::netns_id(Path::new(&e.netns)).ok() == Some(id))
+        .filter(|e| {
+            !e.netns.is_empty()
+                && netns::netns_id(&s.node_root.resolve(Path::new(&e.netns))).ok() == Some(id)
+        })
         .collect();
 
     let mut differences = Vec::new();
@@ -217,7 +225,7 @@ fn plugin_ns_of(s: &Settings, e: &CacheEntry, own: NsId) -> (PathBuf, Option<NsI
     match record {
         Some(r) => {
             let path = match &r.path {
-                Some(p) => PathBuf::from(p),
+                Some(p) => s.node_root.resolve(Path::new(p)),
                 None => PathBuf::from("/proc/self/ns/net"),
             };
             // cnictl's own namespace is recorded without a path; it is only this process's

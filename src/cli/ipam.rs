@@ -121,7 +121,11 @@ fn audits(s: &Settings, a: &IpamArgs) -> anyhow::Result<Vec<ipam::NetworkIpam>> 
         .with_context(|| format!("cannot list the cache {}", s.cache.dir.display()))?;
     let mut audits = Vec::new();
     for l in &lists {
-        let hls = ipam::host_locals(l);
+        // dataDir names a directory of the node: under --root, looked for there.
+        let mut hls = ipam::host_locals(l);
+        for h in &mut hls {
+            h.data_dir = s.node_root.resolve(&h.data_dir);
+        }
         if hls.is_empty() && !a.networks.is_empty() {
             bail!(
                 "network {:?} ({}) does not use host-local",

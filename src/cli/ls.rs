@@ -42,6 +42,9 @@ pub fn note_missing_cni_path(s: &Settings) {
 
 /// Runs `ls`.
 pub fn run(s: &Settings, a: LsArgs) -> anyhow::Result<i32> {
+    // A directory that is not there is a wrong path, not a node without networks: said as
+    // status and validate say it (exit 2), rather than listed as empty.
+    super::attach::require_conf_dir(s)?;
     note_missing_cni_path(s);
     let (entries, interrupted) =
         with_prober(s, !a.no_probe, "the listing is incomplete", |cache| {

@@ -58,16 +58,16 @@ pub struct Cli {
 #[derive(Debug, clap::Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// Directory of network configuration files (env: NETCONFPATH)
+    /// Directory of network configuration files (env: NETCONFPATH) [default: /etc/cni/net.d;
+    /// without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]
     #[arg(
         long,
         global = true,
         env = "NETCONFPATH",
         value_name = "DIR",
-        default_value = DEFAULT_CONF_DIR,
         hide_env = true
     )]
-    pub conf_dir: PathBuf,
+    pub conf_dir: Option<PathBuf>,
 
     /// Directories searched for plugin binaries, separated by ':' (env: CNI_PATH)
     #[arg(
@@ -81,13 +81,25 @@ pub struct GlobalArgs {
     pub cni_path: String,
 
     /// Directory of libcni's results cache (shared with containerd, CRI-O and cnitool)
+    /// [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni
+    /// when it exists]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config
+    /// dir, the CNI path, the cache, recorded netns paths and host-local's dataDir are read
+    /// under DIR, symlinks resolved within it; /proc is not
+    ///
+    /// For the commands that only read: ls, plugins, attachments, status, validate, ipam
+    /// (without --release) and inspect. add, check, del, gc and ipam --release refuse it.
     #[arg(
         long,
         global = true,
+        env = "CNICTL_ROOT",
         value_name = "DIR",
-        default_value = DEFAULT_CACHE_DIR
+        hide_env_values = true
     )]
-    pub cache_dir: PathBuf,
+    pub root: Option<PathBuf>,
 
     /// Run the plugins inside this network namespace (a name under /var/run/netns or a path)
     /// instead of cnictl's own.
@@ -300,6 +312,39 @@ impl Commands {
     }
 }
 
+/// The commands that run plugin chains (and so need CAP_SYS_ADMIN and CAP_NET_ADMIN), or change
+/// a node's state (and so refuse `--root`): the command's name when `cli` runs one.
+fn changes_the_node(cli: &Cli) -> Option<&'static str> {
+    match &cli.command {
+        Commands::Add(_) | Commands::Check(_) | Commands::Del(_) | Commands::Gc(_) => {
+            Some(cli.command.name())
+        }
+        Commands::Ipam(a) if a.release => Some("ipam --release"),
+        _ => None,
+    }
+}
+
+/// Refuses up front, before anything is read or run: `--root` with a command that changes the
+/// node (usage, exit 2), and a command running plugins without the capabilities they need
+/// (exit [`exit::NEEDS_ROOT`]). `ipam --release` only removes host-local's files, which file
+/// permissions decide, so it is not asked for capabilities.
+fn gate(cli: &Cli) -> anyhow::Result<()> {
+    let Some(verb) = changes_the_node(cli) else {
+        return Ok(());
+    };
+    if let Some(root) = &cli.global.root {
+        anyhow::bail!(
+            "{verb} changes the node, and --root ({}) is only for looking at one: run it on the \
+             node itself (or in a pod with the node's namespaces and /run/netns, without --root)",
+            root.display()
+        );
+    }
+    if verb != "ipam --release" {
+        cnictl::privilege::require_chain_caps(verb, cnictl::privilege::Caps::current())?;
+    }
+    Ok(())
+}
+
 /// Parses the command line, runs it and returns the process exit code.
 pub fn main() -> i32 {
     use clap::FromArgMatches;
@@ -340,6 +385,9 @@ pub fn main() -> i32 {
             ));
             return exit::USAGE;
         }
+    }
+    if let Err(e) = gate(&cli) {
+        return settings.printer.report(&e);
     }
     let result = match cli.command {
         Commands::Add(a) => add::run(&settings, a),

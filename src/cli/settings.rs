@@ -7,8 +7,10 @@ use anyhow::{bail, Context};
 use cnictl::cache::Cache;
 use cnictl::invoke::ExecLimits;
 use cnictl::netns;
+use cnictl::noderoot::NodeRoot;
+use cnictl::privilege::{self, Caps, UserPaths};
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -19,6 +21,7 @@ const ENV_VARS: &[&str] = &[
     "CNI_IFNAME",
     "CNI_ARGS",
     "CAP_ARGS",
+    "CNICTL_ROOT",
 ];
 
 /// Removes the variables cnictl reads when they are set but empty, so that they behave as
@@ -67,6 +70,8 @@ fn working_dir() -> anyhow::Result<PathBuf> {
 
 /// Everything a command needs besides its own arguments.
 pub struct Settings {
+    /// Where the node's `/` is (`--root`); every node path below is already resolved under it.
+    pub node_root: NodeRoot,
     /// The config directory.
     pub conf_dir: PathBuf,
     /// The CNI path, empty entries dropped.
@@ -102,23 +107,20 @@ impl Settings {
     /// Resolves the global options.
     pub fn resolve(g: &GlobalArgs) -> anyhow::Result<Settings> {
         let printer = Printer::new(g.color, g.output, g.verbose, &term_env(), !g.no_headers);
-        let cni_path: Vec<PathBuf> = g
-            .cni_path
-            .split(':')
-            .filter(|s| !s.is_empty())
-            .map(PathBuf::from)
-            .collect();
+        let paths = NodePaths::resolve(g)?;
         let cwd = working_dir()?;
         let host_netns = match g.host_netns.as_deref() {
             None => None,
             Some("") => bail!("--host-netns needs a namespace name or path"),
-            Some(arg) => Some(netns::resolve_netns_arg(arg, &cwd)),
+            // A namespace of the node: under --root, looked for there.
+            Some(arg) => Some(paths.root.resolve(&netns::resolve_netns_arg(arg, &cwd))),
         };
         let interrupt = Arc::new(AtomicUsize::new(0));
         Ok(Settings {
-            conf_dir: g.conf_dir.clone(),
-            cni_path,
-            cache: Cache::new(g.cache_dir.clone()),
+            cache: Cache::of_node(paths.cache_dir, paths.root.clone()),
+            node_root: paths.root,
+            conf_dir: paths.conf_dir,
+            cni_path: paths.cni_path,
             replay: replay_flags(g),
             host_netns,
             printer,
@@ -168,17 +170,107 @@ impl Settings {
     }
 }
 
+/// The node paths every command reads, resolved once: the flag or variable when given, else
+/// the user's directory when cnictl runs without CAP_SYS_ADMIN (and not with `--root`) and
+/// that directory exists, else the system default; all of them under `--root` when given.
+struct NodePaths {
+    root: NodeRoot,
+    conf_dir: PathBuf,
+    cni_path: Vec<PathBuf>,
+    cache_dir: PathBuf,
+}
+
+impl NodePaths {
+    fn resolve(g: &GlobalArgs) -> anyhow::Result<NodePaths> {
+        let root = match &g.root {
+            None => NodeRoot::host(),
+            Some(d) if d.as_os_str().is_empty() => bail!("--root needs a directory"),
+            Some(d) if !d.is_dir() => {
+                bail!("--root {}: no such directory", d.display())
+            }
+            Some(d) => NodeRoot::at(d),
+        };
+        // With --root, a path names a file of the node: it must say where from its `/`.
+        let node_path = |flag: &str, p: &Path| -> anyhow::Result<PathBuf> {
+            if root.dir().is_some() && !p.is_absolute() {
+                bail!(
+                    "{flag} {}: with --root, give the absolute path on the node",
+                    p.display()
+                );
+            }
+            Ok(root.resolve(p))
+        };
+        let unprivileged = root.dir().is_none()
+            && Caps::current().is_some_and(|c| !c.has(privilege::CAP_SYS_ADMIN));
+        let user = if unprivileged {
+            let var = |k: &str| std::env::var_os(k);
+            privilege::user_paths(
+                var("HOME").as_deref(),
+                var("XDG_CONFIG_HOME").as_deref(),
+                var("XDG_CACHE_HOME").as_deref(),
+            )
+        } else {
+            UserPaths::default()
+        };
+        let pick = |given: &Option<PathBuf>,
+                    flag: &str,
+                    user: Option<PathBuf>,
+                    default: &str|
+         -> anyhow::Result<PathBuf> {
+            match given {
+                Some(d) => node_path(flag, d),
+                None => match user.filter(|d| d.is_dir()) {
+                    Some(d) => Ok(d),
+                    None => node_path(flag, Path::new(default)),
+                },
+            }
+        };
+        let conf_dir = pick(
+            &g.conf_dir,
+            "--conf-dir",
+            user.conf_dir,
+            super::DEFAULT_CONF_DIR,
+        )?;
+        let cache_dir = pick(
+            &g.cache_dir,
+            "--cache-dir",
+            user.cache_dir,
+            super::DEFAULT_CACHE_DIR,
+        )?;
+        let cni_path = g
+            .cni_path
+            .split(':')
+            .filter(|s| !s.is_empty())
+            .map(|d| node_path("--cni-path", Path::new(d)))
+            .collect::<anyhow::Result<Vec<PathBuf>>>()?;
+        Ok(NodePaths {
+            root,
+            conf_dir,
+            cni_path,
+            cache_dir,
+        })
+    }
+}
+
 /// The global options of `g` that differ from their defaults.
 fn replay_flags(g: &GlobalArgs) -> Vec<String> {
     let mut out = Vec::new();
-    if g.conf_dir != std::path::Path::new(super::DEFAULT_CONF_DIR) {
-        out.extend(["--conf-dir".to_string(), g.conf_dir.display().to_string()]);
+    if let Some(d) = g
+        .conf_dir
+        .as_ref()
+        .filter(|d| *d != Path::new(super::DEFAULT_CONF_DIR))
+    {
+        out.extend(["--conf-dir".to_string(), d.display().to_string()]);
     }
     if g.cni_path != super::DEFAULT_CNI_PATH {
         out.extend(["--cni-path".to_string(), g.cni_path.clone()]);
     }
-    if g.cache_dir != std::path::Path::new(super::DEFAULT_CACHE_DIR) {
-        out.extend(["--cache-dir".to_string(), g.cache_dir.display().to_string()]);
+    if let Some(d) = g
+        .cache_dir
+        .as_ref()
+        .filter(|d| *d != Path::new(super::DEFAULT_CACHE_DIR))
+    {
+        out.extend(["--cache-dir".to_string(), d.display().to_string()]);
     }
     if let Some(h) = &g.host_netns {
         out.extend(["--host-netns".to_string(), h.clone()]);

@@ -179,7 +179,7 @@ pub fn list_attachments(
             None => (Vec::new(), None),
         };
         out.attachments.push(AttachmentInfo {
-            netns_state: netns_state(&e.netns),
+            netns_state: cache.netns_state(&e.netns),
             network: e.network_name,
             container_id: e.container_id,
             ifname: e.if_name,

@@ -15,7 +15,8 @@ pub fn named_nsids() -> Vec<(String, PathBuf, i32)> {
     named_nsids_in(Path::new(NETNS_RUN_DIR))
 }
 
-fn named_nsids_in(dir: &Path) -> Vec<(String, PathBuf, i32)> {
+/// [`named_nsids`] for the named namespaces of another directory (the node's under `--root`).
+pub fn named_nsids_in(dir: &Path) -> Vec<(String, PathBuf, i32)> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };

@@ -6,6 +6,7 @@ use std::path::Path;
 use super::guard::{reader_dependent, Forbidden, Guard};
 use super::named::netns_id;
 use super::NetnsError;
+use crate::noderoot::NodeRoot;
 
 /// The state of a recorded netns path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +35,12 @@ impl NetnsState {
     /// Checks a recorded path. With a guard, a forbidden namespace is [`NetnsState::Forbidden`];
     /// without one (when only showing the cache), it [`NetnsState::Exists`].
     pub fn of(recorded: &str, guard: Option<&Guard>) -> NetnsState {
+        NetnsState::of_on(recorded, guard, &NodeRoot::host())
+    }
+
+    /// [`NetnsState::of`] for a path recorded on the node whose `/` is `root` (`--root`): the
+    /// path is looked for under it (`/proc` excepted, see [`NodeRoot`]).
+    pub fn of_on(recorded: &str, guard: Option<&Guard>, root: &NodeRoot) -> NetnsState {
         if recorded.is_empty() {
             return NetnsState::NotRecorded;
         }
@@ -46,7 +53,7 @@ impl NetnsState {
         if let Some(why) = reader_dependent(path) {
             return NetnsState::ReaderDependent(why);
         }
-        match netns_id(path) {
+        match netns_id(&root.resolve(path)) {
             Ok(id) => match guard.map(|g| g.forbidden(id)) {
                 Some(reasons) if !reasons.is_empty() => NetnsState::Forbidden(reasons),
                 _ => NetnsState::Exists,

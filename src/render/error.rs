@@ -38,6 +38,8 @@ pub fn classify(e: &anyhow::Error) -> (i32, Value) {
     let Some(rt) = runtime(e) else {
         let code = if e.chain().any(|c| c.is::<Failed>()) {
             exit::FAILED
+        } else if e.chain().any(|c| c.is::<cnictl::privilege::NeedsRoot>()) {
+            exit::NEEDS_ROOT
         } else {
             exit::USAGE
         };
@@ -199,6 +201,19 @@ pub fn hints(e: &anyhow::Error) -> Vec<String> {
             out.push("--no-rollback kept the partial attachment; `cnictl del` with the same arguments cleans it up".into())
         }
         _ => {}
+    }
+    // inspect (and --host-netns of a read-only command) entering a namespace without the
+    // capability: say which one it needs.
+    let setns_denied = e.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<cnictl::netns::NetnsError>(),
+            Some(cnictl::netns::NetnsError::Io { action, source, .. })
+                if action.contains("setns")
+                    && source.kind() == std::io::ErrorKind::PermissionDenied
+        )
+    });
+    if setns_denied {
+        out.push("entering another network namespace needs CAP_SYS_ADMIN: run as root".into());
     }
     out
 }

@@ -59,7 +59,7 @@ pub fn fake_plugin() -> &'static Path {
 }
 
 /// A network namespace for the container side that is not cnictl's own: `/proc/<pid>/ns/net`
-/// of a `sleep` started in a new network namespace (with a new user namespace when not root),
+/// of a `sleep` started in a new network namespace (inside [`shared_user_ns`] when not root),
 /// or, as root when that fails, a named namespace made by `ip netns add` with a per-run token.
 /// Plugins never enter it (the fake plugin does nothing in it); cnictl only checks that it is a
 /// network namespace other than the one plugins run in. Removed on drop. Panics (fails the
@@ -74,14 +74,19 @@ impl TestNetns {
     pub fn new() -> TestNetns {
         let root = nix::unistd::geteuid().is_root();
         let mut failures = Vec::new();
-        let unshare: &[&str] = if root {
-            &["--net"]
+        // Without root, every namespace is made inside the one user namespace of the test
+        // process (see `shared_user_ns`), in which cnictl runs too.
+        let wrapper: Vec<String> = if root {
+            Vec::new()
         } else {
-            &["--user", "--map-root-user", "--net"]
+            match shared_user_ns() {
+                Ok(userns) => user_ns_wrapper(userns),
+                Err(e) => panic!("cannot make a user namespace for the CLI tests: {e}"),
+            }
         };
-        match Self::unshared(unshare) {
+        match Self::unshared(&wrapper, &["--net"]) {
             Ok(ns) => return ns,
-            Err(e) => failures.push(format!("unshare {}: {e}", unshare.join(" "))),
+            Err(e) => failures.push(format!("unshare --net: {e}")),
         }
         if root {
             let name = format!("cnictl-cli-{}", super::token());
@@ -107,9 +112,17 @@ impl TestNetns {
         );
     }
 
-    fn unshared(flags: &[&str]) -> Result<TestNetns, String> {
+    fn unshared(wrapper: &[String], flags: &[&str]) -> Result<TestNetns, String> {
         let own = std::fs::read_link("/proc/self/ns/net").map_err(|e| e.to_string())?;
-        let mut child = Command::new("unshare")
+        let mut cmd = match wrapper.split_first() {
+            Some((prog, args)) => {
+                let mut c = Command::new(prog);
+                c.args(args).arg("unshare");
+                c
+            }
+            None => Command::new("unshare"),
+        };
+        let mut child = cmd
             .args(flags)
             .args(["sleep", "600"])
             .stdin(Stdio::null())
@@ -151,6 +164,60 @@ impl TestNetns {
     pub fn path(&self) -> &str {
         &self.path
     }
+}
+
+/// A user namespace owned by the test's user, made once per test process and kept alive by an
+/// open descriptor (its maker, a `sleep`, is gone at once): its path, through /proc. Without
+/// root, the CLI tests' namespaces are made in it and cnictl runs in it, where both hold
+/// CAP_SYS_ADMIN and CAP_NET_ADMIN (add, check, del and gc refuse to run without) and cnictl
+/// may look at every namespace the test made (from a sibling user namespace it could not).
+pub fn shared_user_ns() -> Result<&'static str, String> {
+    static USERNS: OnceLock<Result<(std::fs::File, String), String>> = OnceLock::new();
+    let made = USERNS.get_or_init(|| {
+        let own = std::fs::read_link("/proc/self/ns/user").map_err(|e| e.to_string())?;
+        let mut child = Command::new("unshare")
+            .args(["--user", "--map-root-user", "sleep", "60"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("unshare: {e}"))?;
+        let path = format!("/proc/{}/ns/user", child.id());
+        let until = Instant::now() + Duration::from_secs(10);
+        let file = loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                break Err(format!("unshare --user --map-root-user: {status}"));
+            }
+            match std::fs::read_link(&path) {
+                Ok(ns) if ns != own => {
+                    break std::fs::File::open(&path).map_err(|e| format!("{path}: {e}"))
+                }
+                _ if Instant::now() > until => {
+                    break Err("its user namespace did not appear within 10s".into())
+                }
+                _ => std::thread::sleep(Duration::from_millis(10)),
+            }
+        };
+        // Child::kill signals exactly this child, by its pid.
+        let _ = child.kill();
+        let _ = child.wait();
+        let file = file?;
+        use std::os::fd::AsRawFd;
+        let fd_path = format!("/proc/{}/fd/{}", std::process::id(), file.as_raw_fd());
+        Ok((file, fd_path))
+    });
+    made.as_ref().map(|(_, p)| p.as_str()).map_err(Clone::clone)
+}
+
+/// The words that run a program inside the user namespace at `userns` (nsenter execs it: the
+/// pid stays the program's).
+pub fn user_ns_wrapper(userns: &str) -> Vec<String> {
+    vec![
+        "nsenter".to_string(),
+        "--preserve-credentials".to_string(),
+        format!("--user={userns}"),
+        "--".to_string(),
+    ]
 }
 
 impl Drop for TestNetns {
@@ -501,7 +568,15 @@ impl<'a> Cnictl<'a> {
 
     /// The command: cleared env plus PATH and the fake plugin's script, the sandbox's dirs.
     pub fn command(&self, out_dir: &Path) -> Command {
-        let mut cmd = match self.wrapper.split_first() {
+        // add, check, del and gc refuse to run without CAP_SYS_ADMIN and CAP_NET_ADMIN. As
+        // root they have them; otherwise cnictl runs in the test's user namespace (see
+        // `shared_user_ns`), where it holds them, as the fake plugins need no more.
+        let mut wrapper = self.wrapper.clone();
+        if !nix::unistd::geteuid().is_root() {
+            let userns = shared_user_ns().expect("the CLI tests' user namespace");
+            wrapper.splice(0..0, user_ns_wrapper(userns));
+        }
+        let mut cmd = match wrapper.split_first() {
             Some((prog, args)) => {
                 let mut c = Command::new(prog);
                 c.args(args).arg(super::cnictl_bin());

@@ -149,6 +149,11 @@ pub struct Record {
     /// The file the network was loaded from.
     #[serde(default)]
     pub source: Option<PathBuf>,
+    /// The config file the ADD was given in place of a network name (NETWORK was a path):
+    /// a later DEL or CHECK that names the network uses this file, never a network of the
+    /// same name in the config dir. None when the network was found in the config dir.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<PathBuf>,
     /// The namespace the plugins ran in.
     #[serde(default)]
     pub plugin_ns: Option<PluginNsRecord>,
@@ -349,6 +354,7 @@ mod tests {
             config: Record::encode_config(b"{\"name\":\"n\"}"),
             chain: RawJson::from_value(&json!({"name": "n", "plugins": [{"type": "p"}]})),
             source: None,
+            file: None,
             plugin_ns: None,
             pid: 1,
             pid_start: None,

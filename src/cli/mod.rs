@@ -7,6 +7,7 @@ mod args;
 mod attach;
 mod attachments;
 mod check;
+pub mod conformance;
 mod del;
 mod gc;
 mod gen;
@@ -156,6 +157,10 @@ pub enum Commands {
     Gc(gc::GcArgs),
     /// Report whether networks are ready: plugins found, versions, and their STATUS answer
     Status(status::StatusArgs),
+    /// Test a chain against the CNI contract: the whole lifecycle in throwaway namespaces,
+    /// each step judged pass, warn, fail or skip
+    #[command(after_long_help = conformance::CONFORMANCE_HELP)]
+    Conformance(conformance::ConformanceArgs),
     /// List the networks of the config dir, and which one each runtime uses by default and why
     Ls(ls::LsArgs),
     /// List the plugin binaries on the CNI path and the spec versions each supports
@@ -186,6 +191,10 @@ pub const FORMATS: &[(&str, &[Output])] = &[
     ("del", &[Output::Table, Output::Json]),
     ("gc", &[Output::Table, Output::Wide, Output::Json]),
     ("status", &[Output::Table, Output::Wide, Output::Json]),
+    (
+        "conformance",
+        &[Output::Table, Output::Wide, Output::Json, Output::Junit],
+    ),
     ("ls", &[Output::Table, Output::Wide, Output::Json]),
     ("plugins", &[Output::Table, Output::Wide, Output::Json]),
     ("attachments", &[Output::Table, Output::Wide, Output::Json]),
@@ -243,6 +252,7 @@ impl Commands {
             Commands::Del(_) => "del",
             Commands::Gc(_) => "gc",
             Commands::Status(_) => "status",
+            Commands::Conformance(_) => "conformance",
             Commands::Ls(_) => "ls",
             Commands::Plugins(_) => "plugins",
             Commands::Attachments(_) => "attachments",
@@ -298,6 +308,7 @@ pub fn main() -> i32 {
         Commands::Del(a) => del::run(&settings, a),
         Commands::Gc(a) => gc::run(&settings, a),
         Commands::Status(a) => status::run(&settings, a),
+        Commands::Conformance(a) => conformance::run(&settings, a),
         Commands::Ls(a) => ls::run(&settings, a),
         Commands::Plugins(a) => plugins::run(&settings, a),
         Commands::Attachments(a) => attachments::run(&settings, a),

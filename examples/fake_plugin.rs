@@ -21,7 +21,8 @@
 //!   ] }
 //! ```
 //!
-//! The first rule whose `plugin`, `command` and `ifname` (each optional) match is applied.
+//! The first rule whose `plugin`, `command` and `ifname` (each optional) match is applied;
+//! a rule with `"when_file": "/path"` matches only while that file exists.
 //! Every rule may also carry `"stderr": "text"` (written first), `"read_stdin": false` (do
 //! not read stdin at all: a plugin that never reads its input) and `"sh": "command"` (run
 //! with /bin/sh -c before the action: a fault injected into the test's own dirs).
@@ -85,7 +86,16 @@ fn main() {
                     .and_then(Value::as_str)
                     .map_or(true, |want| want == actual)
             };
-            matches("plugin", &plugin) && matches("command", &command) && matches("ifname", &ifname)
+            // `when_file`: the rule applies only once that file exists (a plugin whose
+            // behaviour changes after a first call that creates it with `sh`).
+            let when = r
+                .get("when_file")
+                .and_then(Value::as_str)
+                .map_or(true, |f| std::path::Path::new(f).exists());
+            matches("plugin", &plugin)
+                && matches("command", &command)
+                && matches("ifname", &ifname)
+                && when
         })
     });
 

@@ -341,7 +341,14 @@ pub fn check_result(
             ));
         }
     }
-    // What the result claims for the container interface is really there.
+    // What the result claims for the container interface is really there (a result that
+    // names no interface of that name and no address claims nothing to look for).
+    let lists_ifname = interfaces
+        .iter()
+        .any(|i| i.get("name").and_then(Value::as_str) == Some(ifname));
+    if !lists_ifname && ips.is_empty() {
+        return c;
+    }
     let entry = crate::cache::CacheEntry {
         container_id: String::new(),
         config: None,

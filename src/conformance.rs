@@ -119,7 +119,7 @@ pub fn private_list(
     version: &str,
     data_dir: &Path,
 ) -> Result<NetworkConfigList, ConfigError> {
-    let mut top = match serde_json::from_slice::<Value>(&list.bytes) {
+    let mut top = match config::json::parse_verbatim(&list.bytes) {
         Ok(Value::Object(m)) => m,
         _ => Map::new(),
     };

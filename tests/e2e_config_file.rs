@@ -26,7 +26,9 @@ fn a_conflist_given_as_a_path_runs_add_check_del_without_the_config_dir() {
     let path = file.to_str().unwrap();
     let ctr = lab.container("f");
 
-    let add = lab.cnictl(&["add", path, &ctr]).expect(0, "add from the file");
+    let add = lab
+        .cnictl(&["add", path, &ctr])
+        .expect(0, "add from the file");
     let addr = add.json()["ips"][0]["address"]
         .as_str()
         .expect("an address")
@@ -39,7 +41,8 @@ fn a_conflist_given_as_a_path_runs_add_check_del_without_the_config_dir() {
     assert_eq!(lab.cache_files().len(), 1);
     assert!(lab.cache_files()[0].starts_with(&format!("{net}-")));
 
-    lab.cnictl(&["check", path, &ctr]).expect(0, "check from the file");
+    lab.cnictl(&["check", path, &ctr])
+        .expect(0, "check from the file");
     // By name: the record names the file; the (empty) config dir is not needed.
     lab.cnictl(&["del", &net, &ctr]).expect(0, "del by name");
     assert!(

@@ -41,6 +41,7 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand del 'Detach a container from a network: run the chain''s DEL and drop the cache entry'
             cand gc 'Delete cached attachments that are no longer in use, then send the GC verb'
             cand status 'Report whether networks are ready: plugins found, versions, and their STATUS answer'
+            cand conformance 'Test a chain against the CNI contract: the whole lifecycle in throwaway namespaces, each step judged pass, warn, fail or skip'
             cand ls 'List the networks of the config dir, and which one each runtime uses by default and why'
             cand plugins 'List the plugin binaries on the CNI path and the spec versions each supports'
             cand attachments 'List what libcni''s cache holds, and whether each network namespace still exists'
@@ -185,6 +186,24 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand --color 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)'
             cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
             cand --strict 'Count a network that cannot report (cniVersion before 1.1.0, or a plugin without the network''s version) as not ready'
+            cand --no-headers 'Print tables without their header line (for scripts)'
+            cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
+            cand --skip-broken 'Skip config files that fail to parse instead of stopping at one that could be the network'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'cnictl;conformance'= {
+            cand --versions 'cniVersions to run the lifecycle with, comma-separated [default: every version of the config''s cniVersions, else its cniVersion]'
+            cand --conf-dir 'Directory of network configuration files'
+            cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
+            cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
+            cand --host-netns 'Run the plugins inside this network namespace (a name under /var/run/netns or a path) instead of cnictl''s own'
+            cand -o 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
+            cand --output 'Output format: table, wide, json, or one the command adds (each command''s help lists the ones it accepts) [default: table; for add, the CNI result JSON when piped]'
+            cand --color 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)'
+            cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
+            cand --keep-going 'Run every step even after one failed (by default the rest of the round is skipped)'
             cand --no-headers 'Print tables without their header line (for scripts)'
             cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
             cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
@@ -343,6 +362,7 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand del 'Detach a container from a network: run the chain''s DEL and drop the cache entry'
             cand gc 'Delete cached attachments that are no longer in use, then send the GC verb'
             cand status 'Report whether networks are ready: plugins found, versions, and their STATUS answer'
+            cand conformance 'Test a chain against the CNI contract: the whole lifecycle in throwaway namespaces, each step judged pass, warn, fail or skip'
             cand ls 'List the networks of the config dir, and which one each runtime uses by default and why'
             cand plugins 'List the plugin binaries on the CNI path and the spec versions each supports'
             cand attachments 'List what libcni''s cache holds, and whether each network namespace still exists'
@@ -364,6 +384,8 @@ set edit:completion:arg-completer[cnictl] = {|@words|
         &'cnictl;help;gc'= {
         }
         &'cnictl;help;status'= {
+        }
+        &'cnictl;help;conformance'= {
         }
         &'cnictl;help;ls'= {
         }

@@ -428,3 +428,31 @@ fn a_bad_version_or_an_unknown_network_runs_nothing() {
         .expect(2, "unknown network");
     assert!(common::fake::the_error(&r).contains("no-such-net"));
 }
+
+#[test]
+#[ignore = "needs root: conformance makes network namespaces"]
+fn an_interrupted_run_removes_its_namespaces_and_exits_130() {
+    let sb = Sandbox::new(&["p1"]);
+    sb.rules(json!([{"plugin": "p1", "command": "ADD", "action": "sleep", "secs": 60}]));
+    let file = conf_file(&sb, &["1.0.0"], json!([{"type": "p1"}]));
+    let running = sb
+        .cnictl()
+        .args(&["conformance", &file, "-o", "json"])
+        .spawn();
+    let add = sb.wait_for_call("ADD", |c| c.command() == "ADD");
+    let netns = add.env("CNI_NETNS").expect("CNI_NETNS");
+    assert!(std::path::Path::new(&netns).exists());
+    nix::sys::signal::kill(running.pid(), nix::sys::signal::Signal::SIGINT).unwrap();
+    let r = running.wait().expect(130, "interrupted");
+    let v = r.json();
+    assert_eq!(v["interrupted"], "SIGINT", "{v}");
+    assert_eq!(v["rounds"][0]["steps"][0]["result"], "fail");
+    assert_eq!(v["rounds"][0]["steps"][1]["result"], "skip");
+    assert!(!std::path::Path::new(&netns).exists(), "{netns} is left");
+    let token = v["privateName"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("cnictl-conformance-")
+        .to_string();
+    assert_no_namespace_left(&token);
+}

@@ -190,3 +190,33 @@ fn status_reads_a_file_given_as_a_path() {
     assert_eq!(v["networks"][0]["network"], "snet", "{v}");
     assert!(tags(&sb.take_calls()).contains(&"p1 STATUS".to_string()));
 }
+
+#[test]
+fn gc_of_an_attachment_added_from_a_file_never_runs_the_config_dirs_network_of_that_name() {
+    let sb = Sandbox::new(&["p1", "installed"]);
+    sb.conflist("same", "1.0.0", json!([{"type": "installed"}]));
+    let file = work_file(
+        &sb,
+        "same.conflist",
+        &list_text("same", json!([{"type": "p1"}])),
+    );
+    let ns = sb.ns().to_string();
+    sb.run(&["add", file.to_str().unwrap(), &ns])
+        .expect(0, "add from the file");
+    sb.take_calls();
+    let r = sb
+        .run(&["gc", "same", "--all", "--yes"])
+        .expect(0, "gc of the network");
+    let dels: Vec<String> = tags(&sb.take_calls())
+        .into_iter()
+        .filter(|t| t.ends_with(" DEL"))
+        .collect();
+    assert_eq!(dels, ["p1 DEL"], "{}", r.stderr);
+    assert!(
+        r.stderr.contains("was given the config file")
+            && r.stderr.contains("chain recorded at ADD"),
+        "{}",
+        r.stderr
+    );
+    assert!(sb.cache_files().is_empty());
+}

@@ -5,7 +5,8 @@
 //! libcni's entry holds the list bytes as the config file has them, without the plugins of
 //! the `<confdir>/<network>/` subdirectory, and nothing about the namespace the plugins ran
 //! in. The record holds what cnictl needs to undo its own ADD: the resolved chain (every
-//! plugin, inline and from the subdirectory) and the file it came from, the runtime and
+//! plugin, inline and from the subdirectory) and the file it came from (and whether that
+//! file was named on the command line instead of a network name), the runtime and
 //! capability args, the plugins' namespace, and the state of the ADD:
 //!
 //! * `adding`: written before the first plugin runs (the intent); a record still in this

@@ -227,6 +227,27 @@ pub fn check_result(
             return c;
         }
     };
+    // 0.3.0 to 0.4.0 results name each address's family ("4" or "6").
+    if matches!(typed, CniResult::V040(_)) {
+        let raw_ips = result.get("ips").and_then(Value::as_array);
+        for (i, ip) in raw_ips.into_iter().flatten().enumerate() {
+            let family = ip
+                .get("address")
+                .and_then(Value::as_str)
+                .and_then(parse_cidr)
+                .map(|c| if c.0.is_ipv4() { "4" } else { "6" });
+            match (ip.get("version").and_then(Value::as_str), family) {
+                (Some(v), Some(f)) if v == f => {}
+                (Some(v), Some(f)) => c.errors.push(format!(
+                    "ips[{i}].version is \"{v}\" but the address is IPv{f}"
+                )),
+                (None, _) => c.errors.push(format!(
+                    "ips[{i}].version is missing (required before 1.0.0: \"4\" or \"6\")"
+                )),
+                (Some(_), None) => {}
+            }
+        }
+    }
     // One shape for the checks: 0.x results converted up as libcni converts them.
     let value = match typed.convert_to("1.0.0") {
         Ok(t) => t.to_value(),

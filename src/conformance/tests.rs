@@ -164,6 +164,27 @@ fn a_missing_sandbox_is_a_warning_and_a_gateway_on_a_routed_prefix_is_reachable(
 }
 
 #[test]
+fn results_before_1_0_0_name_each_address_family() {
+    let mut r = good_result();
+    r["cniVersion"] = json!("0.4.0");
+    r["ips"][0]["version"] = json!("4");
+    let c = check_result(&r, "0.4.0", "eth0", "/var/run/netns/c", &container());
+    assert_eq!(c, ResultCheck::default());
+    r["ips"][0]["version"] = json!("6");
+    let c = check_result(&r, "0.4.0", "eth0", "/var/run/netns/c", &container());
+    assert_eq!(
+        c.errors,
+        ["ips[0].version is \"6\" but the address is IPv4"]
+    );
+    r["ips"][0].as_object_mut().unwrap().remove("version");
+    let c = check_result(&r, "0.4.0", "eth0", "/var/run/netns/c", &container());
+    assert_eq!(
+        c.errors,
+        ["ips[0].version is missing (required before 1.0.0: \"4\" or \"6\")"]
+    );
+}
+
+#[test]
 fn an_old_result_is_checked_in_its_converted_shape() {
     let r = json!({"cniVersion": "0.2.0", "ip4": {"ip": "10.1.0.2/24", "gateway": "10.1.0.1",
         "routes": [{"dst": "0.0.0.0/0"}]}});

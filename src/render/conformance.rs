@@ -41,7 +41,7 @@ pub fn table(p: &Printer, r: &Report) -> String {
     t.shrink(&["STEP"]);
     for round in &r.rounds {
         for s in &round.steps {
-            let time = if s.verdict == Verdict::Skip && s.elapsed.is_zero() {
+            let time = if s.verdict == Verdict::Skip {
                 "-".to_string()
             } else {
                 format!("{:.1} ms", ms(s.elapsed))

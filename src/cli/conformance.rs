@@ -336,6 +336,14 @@ impl<'a> RoundRun<'a> {
             Err(e) => fail(e.clone()),
             Ok(()) => r.add_step(),
         });
+        if prepared.is_err() {
+            // Nothing to run the other steps with, --keep-going or not.
+            self.stopped = Some("not run: the round could not start".into());
+            for (id, _) in STEPS.iter().skip(1) {
+                self.step(id, |_| (Verdict::Skip, Vec::new()));
+            }
+            return;
+        }
         self.step("check", |r| {
             if !at_least(Version::V0_4_0) {
                 return (
@@ -369,7 +377,7 @@ impl<'a> RoundRun<'a> {
             r.mark = r.baseline.clone();
             r.del_step("eth0", false)
         });
-        self.step("del-again", |r| match r.del("eth0", None) {
+        self.step("del-again", |r| match r.del("eth0") {
             Ok(()) => (Verdict::Pass, Vec::new()),
             Err(e) => fail(format!(
                 "a second DEL must succeed (DEL is idempotent): {e}"
@@ -543,7 +551,15 @@ impl<'a> RoundRun<'a> {
 
     fn add_step(&mut self) -> Outcome {
         match self.state() {
-            Ok(st) => self.baseline = Some(st),
+            Ok(st) => {
+                if let Err(e) = &st.rules {
+                    self.s.printer.warning(&format!(
+                        "cniVersion {}: iptables rules are not compared: {e}",
+                        self.version
+                    ));
+                }
+                self.baseline = Some(st);
+            }
             Err(e) => return fail(format!("cannot take the snapshot before ADD: {e}")),
         }
         self.add_checked("eth0")
@@ -613,17 +629,13 @@ impl<'a> RoundRun<'a> {
         }
     }
 
-    /// DEL of `ifname` in namespace A (or at `netns`).
-    fn del(&mut self, ifname: &str, netns: Option<&Path>) -> Result<(), String> {
-        let path = netns
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| self.path_a());
+    /// DEL of `ifname` in namespace A.
+    fn del(&mut self, ifname: &str) -> Result<(), String> {
+        let path = self.path_a();
         let list = self.list().clone();
         match self.rt.del(Some(&list), &self.request(ifname, &path)) {
             Ok(_) => {
-                if netns.is_none() {
-                    self.attached.retain(|i| i != ifname);
-                }
+                self.attached.retain(|i| i != ifname);
                 Ok(())
             }
             Err(e) => Err(e.to_string()),
@@ -634,7 +646,7 @@ impl<'a> RoundRun<'a> {
     /// with `others`, what it removed of the state other attachments set up, too.
     fn del_step(&mut self, ifname: &str, others: bool) -> Outcome {
         let before = self.mark.take();
-        if let Err(e) = self.del(ifname, None) {
+        if let Err(e) = self.del(ifname) {
             return fail(format!("DEL failed: {e}"));
         }
         self.judge_left(before.as_ref(), others, "left behind")
@@ -683,9 +695,15 @@ impl<'a> RoundRun<'a> {
         att.container_id = format!("{}-gone", self.container_id);
         let resolved = self.resolved.clone().expect("resolved with the list");
         let added = self.rt.add(self.list(), &resolved, &att, false);
+        // The host ends of B's veths go when the kernel destroys B, which it does a moment
+        // after the last reference is gone: they are waited for, not taken for leftovers.
+        let peers = self.host_peers(&b);
         let Container { name, path, thread } = b;
         drop(thread);
         let removed = netns::delete_named(&name);
+        if removed.is_ok() {
+            self.wait_links_gone(&peers);
+        }
         if let Err(e) = added {
             return fail(format!("the ADD before it (in {name}) failed: {e}"));
         }
@@ -699,6 +717,39 @@ impl<'a> RoundRun<'a> {
             return fail(format!("DEL with the netns gone must succeed: {e}"));
         }
         self.judge_left(Some(&before), false, "left behind")
+    }
+
+    /// The names of the links in the plugins' namespace that are veth peers of `c`'s links
+    /// (a macvlan's lower device is no peer: it stays).
+    fn host_peers(&self, c: &Container) -> Vec<String> {
+        let read = |t: &NsThread| t.run(netlink::read_snapshot).ok().and_then(Result::ok);
+        let (Some(inner), Some(host)) = (read(&c.thread), read(&self.host)) else {
+            return Vec::new();
+        };
+        inner
+            .links
+            .iter()
+            .filter(|l| l.peer_netnsid.is_some() && l.kind.as_deref() == Some("veth"))
+            .filter_map(|l| l.peer_index.and_then(|i| host.link(i)))
+            .map(|l| l.name.clone())
+            .collect()
+    }
+
+    /// Waits (at most 5 s) until none of `names` is a link of the plugins' namespace.
+    fn wait_links_gone(&self, names: &[String]) {
+        let until = Instant::now() + std::time::Duration::from_secs(5);
+        while !names.is_empty() && Instant::now() < until {
+            let present = self
+                .host
+                .run(netlink::read_snapshot)
+                .ok()
+                .and_then(Result::ok)
+                .is_some_and(|s| names.iter().any(|n| s.link_named(n).is_some()));
+            if !present {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
     }
 
     fn gc_step(&mut self) -> Outcome {

@@ -127,7 +127,12 @@ pub fn junit(r: &Report) -> std::io::Result<String> {
                         name: s.name.to_string(),
                         classname: format!("cnictl.conformance.{}", round.cni_version),
                         failure: (s.verdict == Verdict::Fail).then(|| Failure {
-                            message: s.messages.first().cloned().unwrap_or_default(),
+                            message: s
+                                .messages
+                                .first()
+                                .and_then(|m| m.lines().next())
+                                .unwrap_or_default()
+                                .to_string(),
                             kind: "fail".into(),
                             text: text.clone(),
                         }),
@@ -136,7 +141,7 @@ pub fn junit(r: &Report) -> std::io::Result<String> {
                         .then(|| text.clone()),
                         skipped: (s.verdict == Verdict::Skip)
                             .then(|| s.messages.first().cloned().unwrap_or_default()),
-                        time: Some(s.elapsed),
+                        time: (s.verdict != Verdict::Skip).then_some(s.elapsed),
                     }
                 })
                 .collect(),

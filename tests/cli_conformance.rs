@@ -456,3 +456,22 @@ fn an_interrupted_run_removes_its_namespaces_and_exits_130() {
         .to_string();
     assert_no_namespace_left(&token);
 }
+
+#[test]
+#[ignore = "needs root: conformance makes network namespaces"]
+fn disable_check_skips_the_check_steps_and_calls_no_check() {
+    let sb = Sandbox::new(&["p1"]);
+    sb.rules(json!([empty_add()]));
+    let p = sb.path("nocheck.conflist");
+    let conf = json!({"cniVersion": "1.0.0", "name": "nocheck", "disableCheck": true,
+        "plugins": [{"type": "p1"}]});
+    std::fs::write(&p, conf.to_string()).unwrap();
+    let v = run_json(&sb, &[p.to_str().unwrap()], 0);
+    let all = steps(&v);
+    for id in ["check", "check-both"] {
+        let (_, _, result, messages) = result_of(&all, "1.0.0", id);
+        assert_eq!(result, "skip", "{id}");
+        assert!(messages[0].contains("disableCheck"), "{messages:?}");
+    }
+    assert!(!sb.calls().iter().any(|c| c.command() == "CHECK"));
+}

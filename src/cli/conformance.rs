@@ -129,6 +129,8 @@ pub fn run(s: &Settings, a: ConformanceArgs) -> anyhow::Result<i32> {
         bail!("conformance makes network namespaces and runs plugins in them: it needs root");
     }
     let token = token();
+    // From here on a signal stops the running plugin and the run cleans up after itself.
+    s.catch_signals()?;
     // The plugins' namespace: --host-netns when given (never cnictl's own or the node's),
     // else one made for this run.
     let own = Guard::new(None).context("cannot identify cnictl's own network namespace")?;
@@ -247,7 +249,6 @@ fn run_rounds(
         timeout: Some(s.limits.timeout.unwrap_or(DEFAULT_ROLLBACK_TIMEOUT)),
         interrupt: None,
     });
-    s.catch_signals()?;
     let name = format!("cnictl-conformance-{token}");
     let mut rounds = Vec::new();
     let mut cleanup = Vec::new();

@@ -579,15 +579,15 @@ fn snapshot_leftovers(
 /// The directories a run makes for itself and removes at its end.
 #[derive(Debug, Clone)]
 pub struct PrivateDirs {
-    /// The root (under the system's temp dir).
+    /// The root (under the system's temp dir, as the caller gives it).
     pub root: PathBuf,
 }
 
 impl PrivateDirs {
-    /// Makes `<tmp>/cnictl-conformance-<token>` (mode 0700, never an existing one).
-    pub fn create(token: &str) -> std::io::Result<PrivateDirs> {
+    /// Makes `<base>/cnictl-conformance-<token>` (mode 0700, never an existing one).
+    pub fn create(base: &Path, token: &str) -> std::io::Result<PrivateDirs> {
         use std::os::unix::fs::DirBuilderExt;
-        let root = std::env::temp_dir().join(format!("cnictl-conformance-{token}"));
+        let root = base.join(format!("cnictl-conformance-{token}"));
         std::fs::DirBuilder::new().mode(0o700).create(&root)?;
         Ok(PrivateDirs { root })
     }

@@ -147,7 +147,7 @@ pub fn run(s: &Settings, a: ConformanceArgs) -> anyhow::Result<i32> {
             (p, Some(name))
         }
     };
-    let dirs = match PrivateDirs::create(&token) {
+    let dirs = match PrivateDirs::create(&std::env::temp_dir(), &token) {
         Ok(d) => d,
         Err(e) => {
             remove_host(s, &host_made);

@@ -206,7 +206,7 @@ fn an_add_result_with_an_interface_index_out_of_range_fails_at_add() {
     ]));
     let file = conf_file(&sb, &["1.0.0"], json!([{"type": "p1"}]));
     let r = sb
-        .run(&["conformance", &file])
+        .run(&["conformance", &file, "-o", "wide"])
         .expect(1, "conformance table");
     // The table names the step and the reason.
     assert!(
@@ -217,9 +217,9 @@ fn an_add_result_with_an_interface_index_out_of_range_fails_at_add() {
         r.stdout
     );
     assert!(
-        r.stdout.contains(
-            "ADD eth0: ips[0].interface 4 is out of range: the result has 1 interface(s)"
-        ),
+        r.stdout.lines().any(|l| l.starts_with("1.0.0")
+            && l.contains("ADD eth0")
+            && l.ends_with("ips[0].interface 4 is out of range: the result has 1 interface(s)")),
         "{}",
         r.stdout
     );
@@ -474,4 +474,68 @@ fn disable_check_skips_the_check_steps_and_calls_no_check() {
         assert!(messages[0].contains("disableCheck"), "{messages:?}");
     }
     assert!(!sb.calls().iter().any(|c| c.command() == "CHECK"));
+}
+
+#[test]
+#[ignore = "needs root: conformance makes network namespaces"]
+fn the_table_fits_80_columns_and_wide_gives_the_messages_whole() {
+    let sb = Sandbox::new(&["p1"]);
+    sb.rules(json!([
+        // A result of another version than the config's: a long message.
+        {"plugin": "p1", "command": "ADD", "ifname": "eth0", "action": "result",
+         "result": {"cniVersion": "0.4.0"}},
+        empty_add(),
+    ]));
+    let file = conf_file(&sb, &["1.0.0"], json!([{"type": "p1"}]));
+    let run = |extra: &[&str]| {
+        let mut args = vec!["conformance", file.as_str(), "--keep-going"];
+        args.extend(extra);
+        sb.cnictl()
+            .args(&args)
+            .env("COLUMNS", "80")
+            .run()
+            .expect(1, "conformance")
+    };
+    // The words of a line, timings masked (two runs take different times).
+    let words = |l: &str| {
+        l.split_whitespace()
+            .map(|w| {
+                if w.parse::<f64>().is_ok() && w.contains('.') {
+                    "#"
+                } else {
+                    w
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let table = run(&[]).stdout;
+    let wide = run(&["-o", "wide"]).stdout;
+    assert!(
+        wide.lines().any(|l| l.chars().count() > 80),
+        "the fixture must be wider than 80 columns:\n{wide}"
+    );
+    assert_eq!(
+        table.lines().count(),
+        wide.lines().count(),
+        "{table}\n---\n{wide}"
+    );
+    for (t, w) in table.lines().zip(wide.lines()) {
+        assert!(t.chars().count() <= 80, "a line too long:\n{t}");
+        match words(t).strip_suffix('…') {
+            Some(start) => assert!(
+                words(w).starts_with(start),
+                "{t:?} is not the start of {w:?}"
+            ),
+            None => assert_eq!(words(t), words(w)),
+        }
+    }
+    assert!(
+        wide.contains("the result's cniVersion is \"0.4.0\"; the config asked for \"1.0.0\""),
+        "{wide}"
+    );
+    // --no-headers drops the two header lines only.
+    let bare = run(&["--no-headers"]).stdout;
+    assert_eq!(bare.lines().count() + 2, table.lines().count(), "{bare}");
+    assert!(!bare.contains("VERSION"));
 }

@@ -177,6 +177,10 @@ pub fn run(s: &Settings, a: ConformanceArgs) -> anyhow::Result<i32> {
         cleanup,
         interrupted: (signal != 0).then(|| i32::try_from(signal).unwrap_or(i32::MAX)),
     };
+    if s.verbose > 0 || !s.printer.wants_json() && s.printer.format(Output::Table) != Output::Junit
+    {
+        s.printer.note(&render::conformance::where_note(&report));
+    }
     for c in &report.cleanup {
         s.printer.warning(c);
     }

@@ -55,18 +55,26 @@ pub fn table(p: &Printer, r: &Report) -> String {
         }
     }
     let mut out = t.render();
-    let mut details = String::new();
+    // Why steps failed, warned or were skipped: one row per message ("not run" of the steps
+    // after a failure left out: the failure says why), cut to the width like any cell.
+    let mut why = p.table(&["VERSION", "STEP", "MESSAGE"]);
+    why.shrink(&["MESSAGE"]);
+    let mut any = false;
     for round in &r.rounds {
         for s in &round.steps {
-            // "not run" of the steps after a failure: the failure says why.
             for m in s.messages.iter().filter(|m| !m.starts_with("not run")) {
-                details.push_str(&format!("{} {}: {m}\n", round.cni_version, s.name));
+                any = true;
+                why.add_row(vec![
+                    round.cni_version.clone(),
+                    s.name.to_string(),
+                    one_line(m),
+                ]);
             }
         }
     }
-    if !details.is_empty() {
+    if any {
         out.push('\n');
-        out.push_str(&details);
+        out.push_str(&why.render());
     }
     let [pass, warn, fail, skip] = counts(r);
     let verdict = if fail > 0 {
@@ -75,13 +83,29 @@ pub fn table(p: &Printer, r: &Report) -> String {
         p.state("passed", State::Good)
     };
     out.push_str(&format!(
-        "\n{verdict}: {pass} passed, {warn} warned, {fail} failed, {skip} skipped (network \"{}\" run as \"{}\", plugins in {}{})\n",
+        "\n{verdict}: {pass} passed, {warn} warned, {fail} failed, {skip} skipped\n"
+    ));
+    out
+}
+
+/// Where the run ran, for a note on stderr.
+pub fn where_note(r: &Report) -> String {
+    format!(
+        "network \"{}\" ran as \"{}\" with the plugins in {}{}",
         r.network,
         r.private_name,
         r.host_netns,
-        if r.host_netns_made { ", made for the run" } else { "" }
-    ));
-    out
+        if r.host_netns_made {
+            " (made for the run and removed)"
+        } else {
+            ""
+        }
+    )
+}
+
+/// A message on one line (plugin errors may end in a newline).
+fn one_line(m: &str) -> String {
+    m.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The JSON document (docs/schemas/conformance.v1.json).

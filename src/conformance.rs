@@ -487,9 +487,23 @@ pub fn leftovers(before: &State, after: &State) -> (Vec<String>, Vec<String>) {
     (left, kept)
 }
 
-/// What `after` lost that `before` held: rules and links another step's state needed.
+/// What `after` lost that `before` held: links (of the plugins' namespace and of each
+/// container namespace still there) and iptables rules, which another attachment may need.
 pub fn removed(before: &State, after: &State) -> Vec<String> {
     let mut out = Vec::new();
+    let gone = |label: &str, b: &Snapshot, a: &Snapshot, out: &mut Vec<String>| {
+        for l in &b.links {
+            if a.link_named(&l.name).is_none() {
+                out.push(format!("{label}: link {}", l.name));
+            }
+        }
+    };
+    gone("host", &before.host, &after.host, &mut out);
+    for (label, snap) in &after.containers {
+        if let Some((_, old)) = before.containers.iter().find(|(l, _)| l == label) {
+            gone(&format!("container {label}"), old, snap, &mut out);
+        }
+    }
     if let (Ok(b), Ok(a)) = (&before.rules, &after.rules) {
         out.extend(b.difference(a).map(|r| format!("iptables {r}")));
     }

@@ -539,3 +539,35 @@ fn the_table_fits_80_columns_and_wide_gives_the_messages_whole() {
     assert_eq!(bare.lines().count() + 2, table.lines().count(), "{bare}");
     assert!(!bare.contains("VERSION"));
 }
+
+#[test]
+#[ignore = "needs root: conformance makes network namespaces"]
+fn a_del_of_eth1_that_removes_eth0_fails_at_del_eth1() {
+    let sb = Sandbox::new(&["p1"]);
+    // Each ADD makes its interface in the container (a veth pair, both ends there); the DEL
+    // of eth1 deletes eth0 too.
+    let add = "nsenter --net=$CNI_NETNS ip link add $CNI_IFNAME type veth peer name p$CNI_IFNAME";
+    sb.rules(json!([
+        {"plugin": "p1", "command": "ADD", "sh": add, "action": "result", "result": {}},
+        {"plugin": "p1", "command": "DEL", "ifname": "eth1", "action": "exit", "code": 0,
+         "sh": "nsenter --net=$CNI_NETNS sh -c 'ip link del eth1; ip link del eth0' 2>/dev/null; true"},
+        {"plugin": "p1", "command": "DEL", "action": "exit", "code": 0,
+         "sh": "nsenter --net=$CNI_NETNS ip link del $CNI_IFNAME 2>/dev/null; true"},
+    ]));
+    let file = conf_file(&sb, &["1.0.0"], json!([{"type": "p1"}]));
+    let v = run_json(&sb, &[&file], 1);
+    let all = steps(&v);
+    let failed: Vec<&str> = all
+        .iter()
+        .filter(|s| s.2 == "fail")
+        .map(|s| s.1.as_str())
+        .collect();
+    assert_eq!(failed, ["del-eth1"], "{all:?}");
+    let (_, _, _, messages) = result_of(&all, "1.0.0", "del-eth1");
+    assert!(
+        messages.iter().any(|m| m
+            .starts_with("removed what another interface's ADD set up: container cnictl-conf-")
+            && m.ends_with("-a: link eth0")),
+        "{messages:?}"
+    );
+}

@@ -319,7 +319,14 @@ fn leftovers_name_links_addresses_routes_rules_and_reservations_but_keep_bridges
         kept,
         ["host: bridge cni0 (a bridge plugin keeps its bridge for the next container)"]
     );
-    assert_eq!(removed(&after, &before), ["iptables nat: :CNI-1"]);
+    assert_eq!(
+        removed(&after, &before),
+        [
+            "host: link cni0",
+            "host: link veth9",
+            "iptables nat: :CNI-1"
+        ]
+    );
     // The same state twice leaves nothing.
     assert_eq!(leftovers(&after, &after), (Vec::new(), Vec::new()));
 }
@@ -342,6 +349,7 @@ fn container_namespaces_are_compared_by_label_and_gone_ones_skipped() {
     after.containers.push(("b".into(), container()));
     let (left, _) = leftovers(&before, &after);
     assert_eq!(left, ["container a: link eth0 (macvlan)"]);
+    assert_eq!(removed(&after, &before), ["container a: link eth0"]);
     // Rules that cannot be read are not compared.
     after.rules = Err("no iptables".into());
     after.containers.truncate(0);

@@ -43,7 +43,8 @@
 //! Every call is logged, when a log file is given (`log` in the script, or `FAKE_PLUGIN_LOG`),
 //! as one JSON line appended with a single write: `plugin`, `command`, `env` (every `CNI_*`
 //! variable), `env_keys` (all variable names, sorted), `has_cap_args`, `has_netconfpath`,
-//! `path` (`PATH` or null), `pid`, `stdin` (parsed JSON, or the raw text when not JSON) and
+//! `path` (`PATH` or null), `pid`, `netns` (the link `/proc/self/ns/net`: the namespace it
+//! ran in), `stdin` (parsed JSON, or the raw text when not JSON) and
 //! `stdin_raw` (the bytes read, as lossy UTF-8; null when stdin was not read).
 //!
 //! Only std and serde_json are used.
@@ -163,6 +164,9 @@ fn log_call(
         "has_netconfpath": std::env::var_os("NETCONFPATH").is_some(),
         "path": std::env::var("PATH").ok(),
         "pid": std::process::id(),
+        "netns": std::fs::read_link("/proc/self/ns/net")
+            .ok()
+            .map(|p| p.to_string_lossy().into_owned()),
         "stdin": stdin_value,
         "stdin_raw": stdin.map(|raw| String::from_utf8_lossy(raw).into_owned()),
     });

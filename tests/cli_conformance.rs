@@ -120,6 +120,14 @@ fn a_chain_that_keeps_the_contract_passes_every_step_of_every_version() {
         assert_eq!(stdin["name"], private.as_str(), "the private name");
     }
     assert_eq!(calls.iter().filter(|c| c.command() == "STATUS").count(), 2);
+    // Every plugin ran in one namespace, made for the run: never the test's (cnictl's) own.
+    let own = std::fs::read_link("/proc/self/ns/net").unwrap();
+    let spaces: std::collections::BTreeSet<&str> = calls
+        .iter()
+        .map(|c| c.0["netns"].as_str().expect("the fake logs its netns"))
+        .collect();
+    assert_eq!(spaces.len(), 1, "{spaces:?}");
+    assert!(!spaces.contains(own.to_str().unwrap()), "{spaces:?}");
     // The steps ran in the spec's order: no CHECK after a DEL of the same interface.
     let order: Vec<String> = calls
         .iter()

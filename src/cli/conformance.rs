@@ -265,7 +265,9 @@ fn run_rounds(
             host: host.clone(),
             dirs,
             name: name.clone(),
-            container_id: format!("conformance-{token}"),
+            // One container ID per round: what a round could not clean up never blocks the
+            // next one's ADD.
+            container_id: format!("conformance-{token}-{}", version.replace('.', "")),
             token: token.to_string(),
             version: version.clone(),
             keep_going: a.keep_going,

@@ -187,6 +187,8 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             break
         }
         'cnictl;status' {
+            [CompletionResult]::new('--metrics-file', '--metrics-file', [CompletionResultType]::ParameterName, 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)')
+            [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal')
             [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
@@ -263,6 +265,8 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
         }
         'cnictl;attachments' {
             [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Only the attachments of this network')
+            [CompletionResult]::new('--metrics-file', '--metrics-file', [CompletionResultType]::ParameterName, 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)')
+            [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal')
             [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
@@ -330,6 +334,8 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
         'cnictl;ipam' {
             [CompletionResult]::new('--valid', '--valid', [CompletionResultType]::ParameterName, 'A container still in use, CONTAINER_ID or CONTAINER_ID:IFNAME (repeatable)')
             [CompletionResult]::new('--valid-from', '--valid-from', [CompletionResultType]::ParameterName, 'Read the containers still in use from FILE, or stdin with -: a JSON array of {"containerID": .., "ifname": ..} objects, or lines "ID IFNAME"')
+            [CompletionResult]::new('--metrics-file', '--metrics-file', [CompletionResultType]::ParameterName, 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)')
+            [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal')
             [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')
@@ -355,6 +361,8 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             [CompletionResult]::new('--deny', '--deny', [CompletionResultType]::ParameterName, 'Report the findings of RULE as errors (repeatable)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this config file for every file checked, instead of looking for cnictl.toml or .cnictl.toml from each file''s directory up to the repository root')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print the documentation of RULE (what it checks, why, an example and the fix) and exit')
+            [CompletionResult]::new('--metrics-file', '--metrics-file', [CompletionResultType]::ParameterName, 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)')
+            [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal')
             [CompletionResult]::new('--conf-dir', '--conf-dir', [CompletionResultType]::ParameterName, 'Directory of network configuration files')
             [CompletionResult]::new('--cni-path', '--cni-path', [CompletionResultType]::ParameterName, 'Directories searched for plugin binaries, separated by '':''')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)')

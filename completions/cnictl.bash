@@ -151,11 +151,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -221,11 +221,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -244,13 +244,21 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__attachments)
-            opts="-o -v -h --network --stale --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help show help"
+            opts="-o -v -h --network --stale --metrics-file --every --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --every)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -271,11 +279,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -359,11 +367,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -429,11 +437,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -475,11 +483,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -525,11 +533,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -595,11 +603,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -649,11 +657,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -695,11 +703,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -979,11 +987,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1002,7 +1010,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__ipam)
-            opts="-o -v -h --release --valid --valid-from --live --dry-run --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --release --valid --valid-from --live --dry-run --metrics-file --every --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1013,6 +1021,14 @@ _cnictl() {
                     return 0
                     ;;
                 --valid-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --every)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1033,11 +1049,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1087,11 +1103,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1133,11 +1149,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1156,12 +1172,20 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__status)
-            opts="-o -v -h --strict --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --strict --metrics-file --every --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --conf-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1179,11 +1203,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1202,7 +1226,7 @@ _cnictl() {
             return 0
             ;;
         cnictl__subcmd__validate)
-            opts="-o -v -h --static --deny-warnings --per-file --allow --warn --deny --config --no-config --explain --list-rules --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
+            opts="-o -v -h --static --deny-warnings --per-file --allow --warn --deny --config --no-config --explain --list-rules --metrics-file --every --conf-dir --cni-path --cache-dir --host-netns --output --no-headers --color --timeout --verbose --skip-broken --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1228,6 +1252,14 @@ _cnictl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --metrics-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --conf-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1245,11 +1277,11 @@ _cnictl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json github sarif codeclimate junit prometheus npd" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -177,6 +177,8 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'cnictl;status'= {
+            cand --metrics-file 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)'
+            cand --every 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal'
             cand --conf-dir 'Directory of network configuration files'
             cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
@@ -249,6 +251,8 @@ set edit:completion:arg-completer[cnictl] = {|@words|
         }
         &'cnictl;attachments'= {
             cand --network 'Only the attachments of this network'
+            cand --metrics-file 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)'
+            cand --every 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal'
             cand --conf-dir 'Directory of network configuration files'
             cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
@@ -310,6 +314,8 @@ set edit:completion:arg-completer[cnictl] = {|@words|
         &'cnictl;ipam'= {
             cand --valid 'A container still in use, CONTAINER_ID or CONTAINER_ID:IFNAME (repeatable)'
             cand --valid-from 'Read the containers still in use from FILE, or stdin with -: a JSON array of {"containerID": .., "ifname": ..} objects, or lines "ID IFNAME"'
+            cand --metrics-file 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)'
+            cand --every 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal'
             cand --conf-dir 'Directory of network configuration files'
             cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'
@@ -334,6 +340,8 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand --deny 'Report the findings of RULE as errors (repeatable)'
             cand --config 'Use this config file for every file checked, instead of looking for cnictl.toml or .cnictl.toml from each file''s directory up to the repository root'
             cand --explain 'Print the documentation of RULE (what it checks, why, an example and the fix) and exit'
+            cand --metrics-file 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)'
+            cand --every 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal'
             cand --conf-dir 'Directory of network configuration files'
             cand --cni-path 'Directories searched for plugin binaries, separated by '':'''
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool)'

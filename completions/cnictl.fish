@@ -34,7 +34,9 @@ json\t'JSON, in the command\'s documented shape (docs/schemas/<command>.v1.json)
 github\t'GitHub Actions workflow commands (validate only)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
 codeclimate\t'GitLab\'s Code Quality report (validate only)'
-junit\t'JUnit XML (validate only)'"
+junit\t'JUnit XML (validate only)'
+prometheus\t'The Prometheus text format that node-exporter\'s textfile collector reads (status, attachments, ipam, validate; metrics listed in the README)'
+npd\t'One line for node-problem-detector\'s custom plugins, exit 0 OK, 1 problem, 2 unknown (status only)'"
 complete -c cnictl -n "__fish_cnictl_needs_command" -l color -d 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)' -r -f -a "auto\t'Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal'
 always\t'Always'
 never\t'Never'"
@@ -69,7 +71,9 @@ json\t'JSON, in the command\'s documented shape (docs/schemas/<command>.v1.json)
 github\t'GitHub Actions workflow commands (validate only)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
 codeclimate\t'GitLab\'s Code Quality report (validate only)'
-junit\t'JUnit XML (validate only)'"
+junit\t'JUnit XML (validate only)'
+prometheus\t'The Prometheus text format that node-exporter\'s textfile collector reads (status, attachments, ipam, validate; metrics listed in the README)'
+npd\t'One line for node-problem-detector\'s custom plugins, exit 0 OK, 1 problem, 2 unknown (status only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand completions" -l color -d 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)' -r -f -a "auto\t'Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal'
 always\t'Always'
 never\t'Never'"
@@ -88,7 +92,9 @@ json\t'JSON, in the command\'s documented shape (docs/schemas/<command>.v1.json)
 github\t'GitHub Actions workflow commands (validate only)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
 codeclimate\t'GitLab\'s Code Quality report (validate only)'
-junit\t'JUnit XML (validate only)'"
+junit\t'JUnit XML (validate only)'
+prometheus\t'The Prometheus text format that node-exporter\'s textfile collector reads (status, attachments, ipam, validate; metrics listed in the README)'
+npd\t'One line for node-problem-detector\'s custom plugins, exit 0 OK, 1 problem, 2 unknown (status only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand generate-man" -l color -d 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)' -r -f -a "auto\t'Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal'
 always\t'Always'
 never\t'Never'"
@@ -112,7 +118,9 @@ json\t'JSON, in the command\'s documented shape (docs/schemas/<command>.v1.json)
 github\t'GitHub Actions workflow commands (validate only)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
 codeclimate\t'GitLab\'s Code Quality report (validate only)'
-junit\t'JUnit XML (validate only)'"
+junit\t'JUnit XML (validate only)'
+prometheus\t'The Prometheus text format that node-exporter\'s textfile collector reads (status, attachments, ipam, validate; metrics listed in the README)'
+npd\t'One line for node-problem-detector\'s custom plugins, exit 0 OK, 1 problem, 2 unknown (status only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand add" -l color -d 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)' -r -f -a "auto\t'Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal'
 always\t'Always'
 never\t'Never'"
@@ -137,7 +145,9 @@ json\t'JSON, in the command\'s documented shape (docs/schemas/<command>.v1.json)
 github\t'GitHub Actions workflow commands (validate only)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
 codeclimate\t'GitLab\'s Code Quality report (validate only)'
-junit\t'JUnit XML (validate only)'"
+junit\t'JUnit XML (validate only)'
+prometheus\t'The Prometheus text format that node-exporter\'s textfile collector reads (status, attachments, ipam, validate; metrics listed in the README)'
+npd\t'One line for node-problem-detector\'s custom plugins, exit 0 OK, 1 problem, 2 unknown (status only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand check" -l color -d 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)' -r -f -a "auto\t'Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal'
 always\t'Always'
 never\t'Never'"
@@ -162,7 +172,9 @@ json\t'JSON, in the command\'s documented shape (docs/schemas/<command>.v1.json)
 github\t'GitHub Actions workflow commands (validate only)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
 codeclimate\t'GitLab\'s Code Quality report (validate only)'
-junit\t'JUnit XML (validate only)'"
+junit\t'JUnit XML (validate only)'
+prometheus\t'The Prometheus text format that node-exporter\'s textfile collector reads (status, attachments, ipam, validate; metrics listed in the README)'
+npd\t'One line for node-problem-detector\'s custom plugins, exit 0 OK, 1 problem, 2 unknown (status only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand del" -l color -d 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)' -r -f -a "auto\t'Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal'
 always\t'Always'
 never\t'Never'"
@@ -186,7 +198,9 @@ json\t'JSON, in the command\'s documented shape (docs/schemas/<command>.v1.json)
 github\t'GitHub Actions workflow commands (validate only)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
 codeclimate\t'GitLab\'s Code Quality report (validate only)'
-junit\t'JUnit XML (validate only)'"
+junit\t'JUnit XML (validate only)'
+prometheus\t'The Prometheus text format that node-exporter\'s textfile collector reads (status, attachments, ipam, validate; metrics listed in the README)'
+npd\t'One line for node-problem-detector\'s custom plugins, exit 0 OK, 1 problem, 2 unknown (status only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l color -d 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)' -r -f -a "auto\t'Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal'
 always\t'Always'
 never\t'Never'"
@@ -200,6 +214,8 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l no-headers -d 'Prin
 complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -s v -l verbose -d 'Print a per-plugin timeline to stderr; twice adds each plugin\'s stdin, CNI_* env and stderr'
 complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
 complete -c cnictl -n "__fish_cnictl_using_subcommand gc" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l metrics-file -d 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter\'s textfile directory)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l every -d 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l conf-dir -d 'Directory of network configuration files' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
@@ -210,7 +226,9 @@ json\t'JSON, in the command\'s documented shape (docs/schemas/<command>.v1.json)
 github\t'GitHub Actions workflow commands (validate only)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
 codeclimate\t'GitLab\'s Code Quality report (validate only)'
-junit\t'JUnit XML (validate only)'"
+junit\t'JUnit XML (validate only)'
+prometheus\t'The Prometheus text format that node-exporter\'s textfile collector reads (status, attachments, ipam, validate; metrics listed in the README)'
+npd\t'One line for node-problem-detector\'s custom plugins, exit 0 OK, 1 problem, 2 unknown (status only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand status" -l color -d 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)' -r -f -a "auto\t'Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal'
 always\t'Always'
 never\t'Never'"
@@ -231,7 +249,9 @@ json\t'JSON, in the command\'s documented shape (docs/schemas/<command>.v1.json)
 github\t'GitHub Actions workflow commands (validate only)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
 codeclimate\t'GitLab\'s Code Quality report (validate only)'
-junit\t'JUnit XML (validate only)'"
+junit\t'JUnit XML (validate only)'
+prometheus\t'The Prometheus text format that node-exporter\'s textfile collector reads (status, attachments, ipam, validate; metrics listed in the README)'
+npd\t'One line for node-problem-detector\'s custom plugins, exit 0 OK, 1 problem, 2 unknown (status only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand conformance" -l color -d 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)' -r -f -a "auto\t'Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal'
 always\t'Always'
 never\t'Never'"
@@ -253,7 +273,9 @@ json\t'JSON, in the command\'s documented shape (docs/schemas/<command>.v1.json)
 github\t'GitHub Actions workflow commands (validate only)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
 codeclimate\t'GitLab\'s Code Quality report (validate only)'
-junit\t'JUnit XML (validate only)'"
+junit\t'JUnit XML (validate only)'
+prometheus\t'The Prometheus text format that node-exporter\'s textfile collector reads (status, attachments, ipam, validate; metrics listed in the README)'
+npd\t'One line for node-problem-detector\'s custom plugins, exit 0 OK, 1 problem, 2 unknown (status only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand ls" -l color -d 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)' -r -f -a "auto\t'Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal'
 always\t'Always'
 never\t'Never'"
@@ -273,7 +295,9 @@ json\t'JSON, in the command\'s documented shape (docs/schemas/<command>.v1.json)
 github\t'GitHub Actions workflow commands (validate only)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
 codeclimate\t'GitLab\'s Code Quality report (validate only)'
-junit\t'JUnit XML (validate only)'"
+junit\t'JUnit XML (validate only)'
+prometheus\t'The Prometheus text format that node-exporter\'s textfile collector reads (status, attachments, ipam, validate; metrics listed in the README)'
+npd\t'One line for node-problem-detector\'s custom plugins, exit 0 OK, 1 problem, 2 unknown (status only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l color -d 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)' -r -f -a "auto\t'Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal'
 always\t'Always'
 never\t'Never'"
@@ -284,6 +308,8 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -s v -l verbose -
 complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -l skip-broken -d 'Skip config files that fail to parse instead of stopping at one that could be the network'
 complete -c cnictl -n "__fish_cnictl_using_subcommand plugins" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -l network -d 'Only the attachments of this network' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -l metrics-file -d 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter\'s textfile directory)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -l every -d 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -l conf-dir -d 'Directory of network configuration files' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
@@ -294,7 +320,9 @@ json\t'JSON, in the command\'s documented shape (docs/schemas/<command>.v1.json)
 github\t'GitHub Actions workflow commands (validate only)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
 codeclimate\t'GitLab\'s Code Quality report (validate only)'
-junit\t'JUnit XML (validate only)'"
+junit\t'JUnit XML (validate only)'
+prometheus\t'The Prometheus text format that node-exporter\'s textfile collector reads (status, attachments, ipam, validate; metrics listed in the README)'
+npd\t'One line for node-problem-detector\'s custom plugins, exit 0 OK, 1 problem, 2 unknown (status only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and not __fish_seen_subcommand_from show help" -l color -d 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)' -r -f -a "auto\t'Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal'
 always\t'Always'
 never\t'Never'"
@@ -316,7 +344,9 @@ json\t'JSON, in the command\'s documented shape (docs/schemas/<command>.v1.json)
 github\t'GitHub Actions workflow commands (validate only)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
 codeclimate\t'GitLab\'s Code Quality report (validate only)'
-junit\t'JUnit XML (validate only)'"
+junit\t'JUnit XML (validate only)'
+prometheus\t'The Prometheus text format that node-exporter\'s textfile collector reads (status, attachments, ipam, validate; metrics listed in the README)'
+npd\t'One line for node-problem-detector\'s custom plugins, exit 0 OK, 1 problem, 2 unknown (status only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand attachments; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)' -r -f -a "auto\t'Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal'
 always\t'Always'
 never\t'Never'"
@@ -337,7 +367,9 @@ json\t'JSON, in the command\'s documented shape (docs/schemas/<command>.v1.json)
 github\t'GitHub Actions workflow commands (validate only)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
 codeclimate\t'GitLab\'s Code Quality report (validate only)'
-junit\t'JUnit XML (validate only)'"
+junit\t'JUnit XML (validate only)'
+prometheus\t'The Prometheus text format that node-exporter\'s textfile collector reads (status, attachments, ipam, validate; metrics listed in the README)'
+npd\t'One line for node-problem-detector\'s custom plugins, exit 0 OK, 1 problem, 2 unknown (status only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l color -d 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)' -r -f -a "auto\t'Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal'
 always\t'Always'
 never\t'Never'"
@@ -348,6 +380,8 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -l skip-broken -d
 complete -c cnictl -n "__fish_cnictl_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l valid -d 'A container still in use, CONTAINER_ID or CONTAINER_ID:IFNAME (repeatable)' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l valid-from -d 'Read the containers still in use from FILE, or stdin with -: a JSON array of {"containerID": .., "ifname": ..} objects, or lines "ID IFNAME"' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l metrics-file -d 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter\'s textfile directory)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l every -d 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l conf-dir -d 'Directory of network configuration files' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
@@ -358,7 +392,9 @@ json\t'JSON, in the command\'s documented shape (docs/schemas/<command>.v1.json)
 github\t'GitHub Actions workflow commands (validate only)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
 codeclimate\t'GitLab\'s Code Quality report (validate only)'
-junit\t'JUnit XML (validate only)'"
+junit\t'JUnit XML (validate only)'
+prometheus\t'The Prometheus text format that node-exporter\'s textfile collector reads (status, attachments, ipam, validate; metrics listed in the README)'
+npd\t'One line for node-problem-detector\'s custom plugins, exit 0 OK, 1 problem, 2 unknown (status only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand ipam" -l color -d 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)' -r -f -a "auto\t'Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal'
 always\t'Always'
 never\t'Never'"
@@ -375,6 +411,8 @@ complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l warn -d 'Repo
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l deny -d 'Report the findings of RULE as errors (repeatable)' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l config -d 'Use this config file for every file checked, instead of looking for cnictl.toml or .cnictl.toml from each file\'s directory up to the repository root' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l explain -d 'Print the documentation of RULE (what it checks, why, an example and the fix) and exit' -r
+complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l metrics-file -d 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter\'s textfile directory)' -r -F
+complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l every -d 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l conf-dir -d 'Directory of network configuration files' -r -F
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l cni-path -d 'Directories searched for plugin binaries, separated by \':\'' -r
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l cache-dir -d 'Directory of libcni\'s results cache (shared with containerd, CRI-O and cnitool)' -r -F
@@ -385,7 +423,9 @@ json\t'JSON, in the command\'s documented shape (docs/schemas/<command>.v1.json)
 github\t'GitHub Actions workflow commands (validate only)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning (validate only)'
 codeclimate\t'GitLab\'s Code Quality report (validate only)'
-junit\t'JUnit XML (validate only)'"
+junit\t'JUnit XML (validate only)'
+prometheus\t'The Prometheus text format that node-exporter\'s textfile collector reads (status, attachments, ipam, validate; metrics listed in the README)'
+npd\t'One line for node-problem-detector\'s custom plugins, exit 0 OK, 1 problem, 2 unknown (status only)'"
 complete -c cnictl -n "__fish_cnictl_using_subcommand validate" -l color -d 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)' -r -f -a "auto\t'Decided by NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 / TERM=dumb, then whether the stream is a terminal'
 always\t'Always'
 never\t'Never'"

@@ -11,3 +11,5 @@ pub const USAGE: i32 = 2;
 pub const SIGINT: i32 = 130;
 /// Interrupted by SIGTERM (after rollback).
 pub const SIGTERM: i32 = 143;
+/// `status -o npd`: the state could not be found out (node-problem-detector's Unknown).
+pub const UNKNOWN: i32 = 2;

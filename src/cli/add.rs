@@ -111,7 +111,13 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
         s.printer.warning(w);
     }
     match s.printer.format(Output::Json) {
-        Output::Json | Output::Github | Output::Sarif | Output::Codeclimate | Output::Junit => {
+        Output::Json
+        | Output::Github
+        | Output::Sarif
+        | Output::Codeclimate
+        | Output::Junit
+        | Output::Prometheus
+        | Output::Npd => {
             // cnitool prints the result with 4-space indentation.
             let mut buf = Vec::new();
             let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");

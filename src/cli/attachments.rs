@@ -2,6 +2,7 @@
 //! namespace still exists, the addresses and capability args of each cached result; and
 //! `cnictl attachments show NETWORK CONTAINER_ID [IFNAME]`: one whole entry.
 
+use super::metrics::{self, MetricsArgs};
 use super::Settings;
 use crate::exit_codes as exit;
 use crate::render::{self, Output};
@@ -26,6 +27,9 @@ pub struct AttachmentsArgs {
     /// no longer configured, and the files that are not readable entries (corrupt, empty)
     #[arg(long)]
     pub stale: bool,
+
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
 }
 
 /// Subcommands of `attachments`.
@@ -55,11 +59,11 @@ fn configured(s: &Settings) -> anyhow::Result<BTreeSet<String>> {
         .collect())
 }
 
-/// Runs `attachments`.
-pub fn run(s: &Settings, a: AttachmentsArgs) -> anyhow::Result<i32> {
-    if let Some(AttachmentsCommand::Show(sh)) = a.command {
-        return show(s, sh);
-    }
+/// The listing `attachments` shows (the cache read, --stale applied), warnings printed.
+fn listing(
+    s: &Settings,
+    a: &AttachmentsArgs,
+) -> anyhow::Result<(inventory::AttachmentList, BTreeSet<String>)> {
     let mut list = inventory::list_attachments(&s.cache, a.network.as_deref())
         .with_context(|| format!("cannot list the cache {}", s.cache.dir.display()))?;
     let configured = configured(s)?;
@@ -78,6 +82,25 @@ pub fn run(s: &Settings, a: AttachmentsArgs) -> anyhow::Result<i32> {
         s.printer
             .warning(&format!("{}: {}", w.path.display(), w.reason));
     }
+    Ok((list, configured))
+}
+
+/// Runs `attachments`.
+pub fn run(s: &Settings, a: AttachmentsArgs) -> anyhow::Result<i32> {
+    if let Some(AttachmentsCommand::Show(sh)) = a.command {
+        if s.printer.output() == Some(Output::Prometheus) {
+            bail!("attachments show does not print -o prometheus; attachments does");
+        }
+        return show(s, sh);
+    }
+    if a.metrics.wanted(s)? {
+        return metrics::run(s, &a.metrics, "attachments", || {
+            let (list, configured) = listing(s, &a)?;
+            let m = render::attachments::metrics(&list, &configured, a.network.as_deref());
+            Ok((m, exit::OK))
+        });
+    }
+    let (list, configured) = listing(s, &a)?;
     match s.printer.format(Output::Table) {
         Output::Json => {
             render::print_json(&render::attachments::attachments_json(&list, &configured))

@@ -2,6 +2,7 @@
 //! `--release`, the unowned reservations of containers outside a valid set freed.
 
 use super::gc::read_input;
+use super::metrics::{self, MetricsArgs};
 use super::Settings;
 use crate::exit_codes as exit;
 use crate::render::{self, Output};
@@ -41,6 +42,9 @@ pub struct IpamArgs {
     /// With --release, print what would be freed; change nothing
     #[arg(long, requires = "release")]
     pub dry_run: bool,
+
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
 }
 
 const IPAM_HELP: &str = "\
@@ -113,14 +117,9 @@ fn networks(s: &Settings, a: &IpamArgs) -> anyhow::Result<Vec<NetworkConfigList>
     Ok(out)
 }
 
-/// Runs `ipam`.
-pub fn run(s: &Settings, a: IpamArgs) -> anyhow::Result<i32> {
-    let valid = if a.release {
-        Some(valid_ids(s, &a)?)
-    } else {
-        None
-    };
-    let lists = networks(s, &a)?;
+/// The audit of every network asked about.
+fn audits(s: &Settings, a: &IpamArgs) -> anyhow::Result<Vec<ipam::NetworkIpam>> {
+    let lists = networks(s, a)?;
     let cached = inventory::list_attachments(&s.cache, None)
         .with_context(|| format!("cannot list the cache {}", s.cache.dir.display()))?;
     let mut audits = Vec::new();
@@ -139,6 +138,32 @@ pub fn run(s: &Settings, a: IpamArgs) -> anyhow::Result<i32> {
             audits.push(ipam::audit(&l.name, h, &cached.attachments)?);
         }
     }
+    Ok(audits)
+}
+
+/// Runs `ipam`.
+pub fn run(s: &Settings, a: IpamArgs) -> anyhow::Result<i32> {
+    if a.metrics.wanted(s)? {
+        if a.release {
+            bail!("ipam --release prints no metrics: run ipam -o prometheus (or --metrics-file) without it");
+        }
+        return metrics::run(s, &a.metrics, "ipam", || {
+            let audits = audits(s, &a)?;
+            for n in &audits {
+                for problem in n.host_local.problems.iter().chain(&n.problems) {
+                    s.printer
+                        .warning(&format!("network {}: {problem}", n.network));
+                }
+            }
+            Ok((render::ipam::metrics(&audits), exit::OK))
+        });
+    }
+    let valid = if a.release {
+        Some(valid_ids(s, &a)?)
+    } else {
+        None
+    };
+    let audits = audits(s, &a)?;
     let mut release = None;
     let mut failed = false;
     if let Some(valid) = &valid {

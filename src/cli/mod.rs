@@ -9,11 +9,14 @@ mod attachments;
 mod check;
 pub mod conformance;
 mod del;
+#[cfg(test)]
+mod deploy_tests;
 mod gc;
 mod gen;
 mod inspect;
 mod ipam;
 mod ls;
+mod metrics;
 mod plugins;
 mod probe;
 pub mod settings;
@@ -190,16 +193,41 @@ pub const FORMATS: &[(&str, &[Output])] = &[
     ("check", &[Output::Table, Output::Json]),
     ("del", &[Output::Table, Output::Json]),
     ("gc", &[Output::Table, Output::Wide, Output::Json]),
-    ("status", &[Output::Table, Output::Wide, Output::Json]),
+    (
+        "status",
+        &[
+            Output::Table,
+            Output::Wide,
+            Output::Json,
+            Output::Prometheus,
+            Output::Npd,
+        ],
+    ),
     (
         "conformance",
         &[Output::Table, Output::Wide, Output::Json, Output::Junit],
     ),
     ("ls", &[Output::Table, Output::Wide, Output::Json]),
     ("plugins", &[Output::Table, Output::Wide, Output::Json]),
-    ("attachments", &[Output::Table, Output::Wide, Output::Json]),
+    (
+        "attachments",
+        &[
+            Output::Table,
+            Output::Wide,
+            Output::Json,
+            Output::Prometheus,
+        ],
+    ),
     ("inspect", &[Output::Table, Output::Wide, Output::Json]),
-    ("ipam", &[Output::Table, Output::Wide, Output::Json]),
+    (
+        "ipam",
+        &[
+            Output::Table,
+            Output::Wide,
+            Output::Json,
+            Output::Prometheus,
+        ],
+    ),
     (
         "validate",
         &[
@@ -209,6 +237,7 @@ pub const FORMATS: &[(&str, &[Output])] = &[
             Output::Sarif,
             Output::Codeclimate,
             Output::Junit,
+            Output::Prometheus,
         ],
     ),
 ];

@@ -3,10 +3,11 @@
 //! support it.
 
 use super::attach;
+use super::metrics::{self, MetricsArgs};
 use super::probe::{self, Prober};
 use super::Settings;
 use crate::exit_codes as exit;
-use crate::render;
+use crate::render::{self, Output};
 use anyhow::bail;
 use cnictl::config::{self, NetworkConfigList};
 use cnictl::runtime::status::NetworkState;
@@ -24,6 +25,9 @@ pub struct StatusArgs {
     /// network's version) as not ready
     #[arg(long)]
     pub strict: bool,
+
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
 }
 
 const STATUS_HELP: &str = "\
@@ -31,9 +35,13 @@ STATUS is a CNI 1.1.0 verb: it is asked only of networks whose cniVersion is 1.1
 and only of plugins that support the network's version. Other networks \"cannot report\"; a
 plugin that does not support the version is shown with the newest version it supports.
 
+-o npd prints one line for node-problem-detector's custom plugin monitor and exits 0 (every
+network ready or unable to report), 1 (a network not ready, a config file that does not
+load; with --strict, a network that cannot report) or 2 (the report could not be made).
+
 Exit codes: 0 every network asked about is ready or cannot report, 1 a network is not ready
 (with --strict: or cannot report), 2 nothing was run (config not found or unreadable),
-130/143 interrupted.";
+130/143 interrupted; with --every, 0 when stopped by SIGTERM or SIGINT.";
 
 /// A config file that cannot be loaded: its path and why.
 type Invalid = (String, String);
@@ -88,8 +96,15 @@ fn all_networks(s: &Settings) -> anyhow::Result<(Vec<NetworkConfigList>, Vec<Inv
     Ok((lists, broken))
 }
 
-/// Runs `status`.
-pub fn run(s: &Settings, a: StatusArgs) -> anyhow::Result<i32> {
+/// What one `status` run found.
+struct Report {
+    statuses: Vec<cnictl::runtime::status::NetworkStatus>,
+    invalid: Vec<Invalid>,
+    ok: bool,
+}
+
+/// Asks every network; Err(code) when a signal cut the report short.
+fn report(s: &Settings, a: &StatusArgs) -> anyhow::Result<Result<Report, i32>> {
     let (lists, invalid) = if a.networks.is_empty() {
         all_networks(s)?
     } else {
@@ -120,7 +135,7 @@ pub fn run(s: &Settings, a: StatusArgs) -> anyhow::Result<i32> {
     }
     // A probe killed by the signal reads as a failed probe: the report would look complete.
     if let Some(code) = probe::interrupted(s, "the status report is incomplete") {
-        return Ok(code);
+        return Ok(Err(code));
     }
     let ok = invalid.is_empty()
         && statuses.iter().all(|n| match n.state {
@@ -128,6 +143,58 @@ pub fn run(s: &Settings, a: StatusArgs) -> anyhow::Result<i32> {
             NetworkState::NotReady { .. } => false,
             NetworkState::CannotReport { .. } => !a.strict,
         });
-    render::status::print(&s.printer, &statuses, &invalid, ok, a.strict);
-    Ok(if ok { exit::OK } else { exit::FAILED })
+    Ok(Ok(Report {
+        statuses,
+        invalid,
+        ok,
+    }))
+}
+
+/// Runs `status`.
+pub fn run(s: &Settings, a: StatusArgs) -> anyhow::Result<i32> {
+    if a.metrics.wanted(s)? {
+        return metrics::run(s, &a.metrics, "status", || match report(s, &a)? {
+            Ok(r) => {
+                render::status::print_diagnostics(&s.printer, &r.statuses, &r.invalid, a.strict);
+                let m = render::status::metrics(&r.statuses, &r.invalid);
+                Ok((m, if r.ok { exit::OK } else { exit::FAILED }))
+            }
+            Err(code) => Ok((render::metrics::Metrics::new(), code)),
+        });
+    }
+    if s.printer.output() == Some(Output::Npd) {
+        return Ok(npd(s, &a));
+    }
+    let r = match report(s, &a)? {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
+    };
+    render::status::print(&s.printer, &r.statuses, &r.invalid, r.ok, a.strict);
+    Ok(if r.ok { exit::OK } else { exit::FAILED })
+}
+
+/// `-o npd`: one line on stdout and node-problem-detector's exit code (0 OK, 1 NonOK,
+/// 2 Unknown). Errors still go to stderr in full.
+fn npd(s: &Settings, a: &StatusArgs) -> i32 {
+    match report(s, a) {
+        Ok(Ok(r)) => {
+            let (line, ok) = render::status::npd_line(&r.statuses, &r.invalid, a.strict);
+            render::write_stdout(&format!("{line}\n"));
+            if ok {
+                exit::OK
+            } else {
+                exit::FAILED
+            }
+        }
+        Ok(Err(_)) => {
+            render::write_stdout("unknown: interrupted before the report was complete\n");
+            exit::UNKNOWN
+        }
+        Err(e) => {
+            let line = render::error::one_line(&e).replace(['\n', '\r'], " ");
+            s.printer.report(&e);
+            render::write_stdout(&format!("unknown: {line}\n"));
+            exit::UNKNOWN
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! `cnictl validate [PATH]...`: lint network configuration files, directories or stdin; the
 //! findings go to stdout as a report grouped by file, JSON, or GitHub workflow commands.
 
+use super::metrics::{self, MetricsArgs};
 use super::Settings;
 use crate::exit_codes as exit;
 use crate::render::{self, Output};
@@ -77,6 +78,9 @@ pub struct ValidateArgs {
     /// List every rule with its default severity and exit
     #[arg(long, exclusive = true)]
     pub list_rules: bool,
+
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
 }
 
 fn list_rules() -> String {
@@ -139,6 +143,75 @@ pub fn run(s: &Settings, a: ValidateArgs) -> anyhow::Result<i32> {
         (None, true) => ConfigChoice::Disabled,
         (None, false) => ConfigChoice::Discover,
     };
+    let cwd = std::env::current_dir()
+        .map_err(|e| anyhow::anyhow!("cannot read the current directory: {e}"))?;
+    if a.metrics.wanted(s)? {
+        if a.metrics.every.is_some() && a.paths.iter().any(|p| p.as_os_str() == "-") {
+            bail!("--every cannot read stdin (-) again at each run: name files or directories");
+        }
+        return metrics::run(s, &a.metrics, "validate", || {
+            let report = match report(s, &a, &choice, &levels, &cwd)? {
+                Ok(r) => r,
+                Err(code) => return Ok((render::metrics::Metrics::new(), code)),
+            };
+            for n in &report.notices {
+                s.printer.note(n);
+            }
+            Ok((render::validate::metrics(&report), exit_code(&a, &report)))
+        });
+    }
+    let report = match report(s, &a, &choice, &levels, &cwd)? {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
+    };
+    match s.printer.format(Output::Table) {
+        Output::Json => render::print_json(&render::validate::json(&report)),
+        Output::Github => {
+            render::write_stdout(&render::validate::github(&report));
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                append(&PathBuf::from(path), &render::validate::markdown(&report))?;
+            }
+        }
+        Output::Sarif => render::print_json(&render::validate::sarif(
+            &report,
+            &render::validate::Base::new(cwd),
+        )),
+        Output::Codeclimate => render::print_json(&render::validate::codeclimate(
+            &report,
+            &render::validate::Base::new(cwd),
+        )),
+        Output::Junit => render::write_stdout(
+            &render::validate::junit(&report, a.deny_warnings)
+                .map_err(|e| anyhow::anyhow!("cannot write the JUnit report: {e}"))?,
+        ),
+        // Prometheus went through metrics::run above; npd is status's only.
+        Output::Table | Output::Wide | Output::Prometheus | Output::Npd => {
+            for n in &report.notices {
+                s.printer.note(n);
+            }
+            render::write_stdout(&render::validate::human(&s.printer, &report));
+        }
+    }
+    Ok(exit_code(&a, &report))
+}
+
+fn exit_code(a: &ValidateArgs, report: &validate::Report) -> i32 {
+    let failed = report.errors() > 0 || (a.deny_warnings && report.warnings() > 0);
+    if failed {
+        exit::FAILED
+    } else {
+        exit::OK
+    }
+}
+
+/// Reads the inputs and lints them; Err(code) when a signal cut the plugin probes short.
+fn report(
+    s: &Settings,
+    a: &ValidateArgs,
+    choice: &ConfigChoice,
+    levels: &Levels,
+    cwd: &std::path::Path,
+) -> anyhow::Result<Result<validate::Report, i32>> {
     let mut inputs = Vec::new();
     let mut stdin_used = false;
     for p in &a.paths {
@@ -175,41 +248,11 @@ pub fn run(s: &Settings, a: ValidateArgs) -> anyhow::Result<i32> {
             )
         })?;
     if let Some(code) = interrupted {
-        return Ok(code);
+        return Ok(Err(code));
     }
     let mut report = report?;
-    let cwd = std::env::current_dir()
-        .map_err(|e| anyhow::anyhow!("cannot read the current directory: {e}"))?;
-    control::apply(&mut report, &choice, &levels, &cwd)?;
-    match s.printer.format(Output::Table) {
-        Output::Json => render::print_json(&render::validate::json(&report)),
-        Output::Github => {
-            render::write_stdout(&render::validate::github(&report));
-            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-                append(&PathBuf::from(path), &render::validate::markdown(&report))?;
-            }
-        }
-        Output::Sarif => render::print_json(&render::validate::sarif(
-            &report,
-            &render::validate::Base::new(cwd),
-        )),
-        Output::Codeclimate => render::print_json(&render::validate::codeclimate(
-            &report,
-            &render::validate::Base::new(cwd),
-        )),
-        Output::Junit => render::write_stdout(
-            &render::validate::junit(&report, a.deny_warnings)
-                .map_err(|e| anyhow::anyhow!("cannot write the JUnit report: {e}"))?,
-        ),
-        Output::Table | Output::Wide => {
-            for n in &report.notices {
-                s.printer.note(n);
-            }
-            render::write_stdout(&render::validate::human(&s.printer, &report));
-        }
-    }
-    let failed = report.errors() > 0 || (a.deny_warnings && report.warnings() > 0);
-    Ok(if failed { exit::FAILED } else { exit::OK })
+    control::apply(&mut report, choice, levels, cwd)?;
+    Ok(Ok(report))
 }
 
 /// Appends `text` to the file at `path` (GitHub's step summary).

@@ -1,9 +1,10 @@
 //! `cnictl attachments`: the cache's attachments, as a table or JSON (shape in
 //! docs/inventory.md).
 
+use super::metrics::Metrics;
 use super::{Printer, State};
 use cnictl::cache::{Cached, Record, RecordState};
-use cnictl::inventory::{state_word, AttachmentInfo, AttachmentList, NetnsState};
+use cnictl::inventory::{state_word, AttachmentInfo, AttachmentList, NetnsState, StaleReason};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -58,6 +59,95 @@ fn state_text(s: &NetnsState) -> String {
         NetnsState::Unknown(e) => format!("unknown: {e}"),
         NetnsState::ReaderDependent(why) => format!("reader-dependent: {why}"),
     }
+}
+
+/// Every netns state word, so each network's states are all present (zeros included).
+const STATE_WORDS: [&NetnsState; 6] = [
+    &NetnsState::NotRecorded,
+    &NetnsState::Exists,
+    &NetnsState::Missing,
+    &NetnsState::NotANamespace(String::new()),
+    &NetnsState::Unknown(String::new()),
+    &NetnsState::ReaderDependent(String::new()),
+];
+
+const STALE_REASONS: [StaleReason; 4] = [
+    StaleReason::NetnsGone,
+    StaleReason::AddFailed,
+    StaleReason::AddInterrupted,
+    StaleReason::NotConfigured,
+];
+
+/// The `-o prometheus` metrics of a listing (names documented in the README). Each network
+/// configured or in the cache (or only `network`, when given) gets every state and reason,
+/// zeros included, so a count falling to 0 is seen as 0.
+pub fn metrics(
+    list: &AttachmentList,
+    configured: &BTreeSet<String>,
+    network: Option<&str>,
+) -> Metrics {
+    const ATTACHMENTS: &str = "cnictl_attachments";
+    const ATTACHMENTS_HELP: &str =
+        "Attachments in libcni's results cache (and cnictl's records of \
+        failed or interrupted ADDs) by network and by whether their network namespace exists \
+        (state: exists, gone, none, not-a-netns, unknown, reader-dependent)";
+    const PROBLEMS: &str = "cnictl_attachment_problems";
+    const PROBLEMS_HELP: &str = "Problem attachments by reason (netns-gone, add-failed, \
+        add-interrupted, not-configured); one attachment may count under several reasons";
+    let mut m = Metrics::new();
+    let networks: BTreeSet<&str> = match network {
+        Some(n) => BTreeSet::from([n]),
+        None => configured
+            .iter()
+            .map(String::as_str)
+            .chain(list.attachments.iter().map(|a| a.network.as_str()))
+            .collect(),
+    };
+    for n in &networks {
+        for s in STATE_WORDS {
+            m.add(
+                ATTACHMENTS,
+                ATTACHMENTS_HELP,
+                &[("network", n), ("state", state_word(s))],
+                0.0,
+            );
+        }
+        for r in STALE_REASONS {
+            m.add(
+                PROBLEMS,
+                PROBLEMS_HELP,
+                &[("network", n), ("reason", r.as_str())],
+                0.0,
+            );
+        }
+    }
+    for a in &list.attachments {
+        m.add(
+            ATTACHMENTS,
+            ATTACHMENTS_HELP,
+            &[
+                ("network", &a.network),
+                ("state", state_word(&a.netns_state)),
+            ],
+            1.0,
+        );
+        for r in a.stale_reasons(Some(configured)) {
+            m.add(
+                PROBLEMS,
+                PROBLEMS_HELP,
+                &[("network", &a.network), ("reason", r.as_str())],
+                1.0,
+            );
+        }
+    }
+    m.set(
+        "cnictl_cache_skipped_files",
+        "Files in the cache's results directory that are not readable cache entries (corrupt, \
+         empty, not cniCacheV1)",
+        &[],
+        list.skipped.len() as f64,
+    );
+    m
 }
 
 /// The table: one row per attachment; empty when there is none.

@@ -32,6 +32,78 @@ fn outcome_word(o: Option<&ReleaseOutcome>) -> &'static str {
     }
 }
 
+/// The `-o prometheus` metrics of the audits (names documented in the README). Counts are
+/// summed over the host-local stores of a network (a chain with two host-locals).
+pub fn metrics(audits: &[NetworkIpam]) -> super::metrics::Metrics {
+    use super::metrics::bool_label;
+    const RESERVATIONS_HELP: &str = "host-local reservations by network; owned=\"false\" when no \
+        cached attachment of the network holds that container ID and ifname (made through \
+        another cache dir, or leaked)";
+    let mut m = super::metrics::Metrics::new();
+    for n in audits {
+        let network = n.network.as_str();
+        for owned in [true, false] {
+            m.add(
+                "cnictl_ipam_reservations",
+                RESERVATIONS_HELP,
+                &[("network", network), ("owned", bool_label(owned))],
+                0.0,
+            );
+        }
+        for r in &n.reservations {
+            let owned = matches!(r.owner, Owner::Cached { .. });
+            m.add(
+                "cnictl_ipam_reservations",
+                RESERVATIONS_HELP,
+                &[("network", network), ("owned", bool_label(owned))],
+                1.0,
+            );
+        }
+        for u in &n.usage {
+            let set = u.set.index.to_string();
+            let labels = [("network", network), ("set", set.as_str())];
+            m.add(
+                "cnictl_ipam_range_set_used",
+                "Addresses reserved in a host-local range set (set: its index in ranges)",
+                &labels,
+                u.used as f64,
+            );
+            m.add(
+                "cnictl_ipam_range_set_size",
+                "Addresses a host-local range set can hand out",
+                &labels,
+                u.size as f64,
+            );
+            m.add(
+                "cnictl_ipam_range_set_full",
+                "1 when host-local has no address left to hand out in the range set",
+                &labels,
+                if u.next.is_none() { 1.0 } else { 0.0 },
+            );
+        }
+        m.add(
+            "cnictl_ipam_missing_reservations",
+            "Addresses of cached attachments that have no host-local reservation",
+            &[("network", network)],
+            n.missing.len() as f64,
+        );
+        let problems = n.host_local.problems.len()
+            + n.problems.len()
+            + n.reservations
+                .iter()
+                .filter(|r| r.problem.is_some())
+                .count();
+        m.add(
+            "cnictl_ipam_problems",
+            "Problems in a network's host-local config or store (unreadable or unexpected \
+             files, reservations that make no sense)",
+            &[("network", network)],
+            problems as f64,
+        );
+    }
+    m
+}
+
 /// Prints the tables (stdout) and the findings (stderr).
 pub fn print(p: &Printer, audits: &[NetworkIpam], release: Option<&Release>) {
     for n in audits {

@@ -9,6 +9,7 @@ pub mod inspect;
 pub mod ipam;
 pub mod junit;
 pub mod ls;
+pub mod metrics;
 pub mod plugins;
 mod result;
 pub mod status;
@@ -40,6 +41,12 @@ pub enum Output {
     Codeclimate,
     /// JUnit XML (validate only)
     Junit,
+    /// The Prometheus text format that node-exporter's textfile collector reads (status,
+    /// attachments, ipam, validate; metrics listed in the README)
+    Prometheus,
+    /// One line for node-problem-detector's custom plugins, exit 0 OK, 1 problem, 2 unknown
+    /// (status only)
+    Npd,
 }
 
 impl Output {
@@ -53,6 +60,8 @@ impl Output {
             Output::Sarif => "sarif",
             Output::Codeclimate => "codeclimate",
             Output::Junit => "junit",
+            Output::Prometheus => "prometheus",
+            Output::Npd => "npd",
         }
     }
 }
@@ -201,6 +210,11 @@ impl Printer {
     /// True with `-o wide`: views add the columns they leave out at 80 columns.
     pub fn wide(&self) -> bool {
         self.width.is_none()
+    }
+
+    /// The format asked for with `-o`, if any.
+    pub fn output(&self) -> Option<Output> {
+        self.output
     }
 
     /// True when `-o json` was asked for.

@@ -1,6 +1,7 @@
 //! `cnictl status`: one row per plugin (IPAM plugins included) with the network's verdict, or
 //! the same as JSON.
 
+use super::metrics::Metrics;
 use super::{error::plugin_json, print_json, write_stdout, Output, Printer, State};
 use cnictl::runtime::status::{
     NetworkState, NetworkStatus, PluginReport, PluginStatus, StatusSkip,
@@ -156,11 +157,7 @@ pub fn print(
     ok: bool,
     strict: bool,
 ) {
-    for (file, error) in invalid {
-        p.error(&format!(
-            "{file} cannot be loaded, so the node is not ready for a runtime that reads it: {error}"
-        ));
-    }
+    print_invalid(p, invalid);
     if p.format(Output::Table) == Output::Json {
         print_json(&status_json(statuses, invalid, ok));
     } else {
@@ -217,6 +214,29 @@ pub fn print(
         }
         write_stdout(&format!("{}\n", super::table_text(&t)));
     }
+    print_verdicts(p, statuses, strict);
+}
+
+fn print_invalid(p: &Printer, invalid: &[(String, String)]) {
+    for (file, error) in invalid {
+        p.error(&format!(
+            "{file} cannot be loaded, so the node is not ready for a runtime that reads it: {error}"
+        ));
+    }
+}
+
+/// What `print` says on stderr, without the report (for `-o prometheus`).
+pub fn print_diagnostics(
+    p: &Printer,
+    statuses: &[NetworkStatus],
+    invalid: &[(String, String)],
+    strict: bool,
+) {
+    print_invalid(p, invalid);
+    print_verdicts(p, statuses, strict);
+}
+
+fn print_verdicts(p: &Printer, statuses: &[NetworkStatus], strict: bool) {
     for n in statuses {
         for r in &n.plugins {
             if let Some(Err(e)) = &r.versions {
@@ -242,6 +262,97 @@ pub fn print(
             )),
         }
     }
+}
+
+/// The `-o prometheus` metrics of a report (names documented in the README).
+pub fn metrics(statuses: &[NetworkStatus], invalid: &[(String, String)]) -> Metrics {
+    let mut m = Metrics::new();
+    for n in statuses {
+        let network = [("network", n.network.as_str())];
+        let (supported, ready) = match n.state {
+            NetworkState::Ready => (true, Some(true)),
+            NetworkState::NotReady { .. } => (true, Some(false)),
+            NetworkState::CannotReport { .. } => (false, None),
+        };
+        m.set(
+            "cnictl_network_status_supported",
+            "1 when the network can report readiness (CNI STATUS: cniVersion 1.1.0 or later \
+             and plugins that support it), 0 when it cannot (not a problem by itself)",
+            &network,
+            if supported { 1.0 } else { 0.0 },
+        );
+        if let Some(ready) = ready {
+            m.set(
+                "cnictl_network_ready",
+                "1 when every plugin of the network answered STATUS with success, 0 when one \
+                 did not or is missing; absent for a network that cannot report",
+                &network,
+                if ready { 1.0 } else { 0.0 },
+            );
+        }
+        let plugins_missing = n.plugins.iter().filter(|r| r.path.is_err()).count();
+        m.set(
+            "cnictl_network_plugins_missing",
+            "Plugins (IPAM included) of the network not found on the CNI path",
+            &network,
+            plugins_missing as f64,
+        );
+    }
+    m.set(
+        "cnictl_config_invalid_files",
+        "Network config files that cannot be loaded (a runtime reading one reports the node \
+         not ready)",
+        &[],
+        invalid.len() as f64,
+    );
+    m
+}
+
+/// `-o npd`: the one line node-problem-detector shows (its first 80 characters say what is
+/// wrong) and whether the node is OK. A network that cannot report readiness is fine unless
+/// `strict`.
+pub fn npd_line(
+    statuses: &[NetworkStatus],
+    invalid: &[(String, String)],
+    strict: bool,
+) -> (String, bool) {
+    let one_line = |s: &str| s.replace(['\n', '\r'], " ");
+    let mut problems: Vec<String> = Vec::new();
+    for n in statuses {
+        match &n.state {
+            NetworkState::NotReady { reason } => problems.push(format!(
+                "network \"{}\" not ready: {}",
+                n.network,
+                one_line(reason)
+            )),
+            NetworkState::CannotReport { reason } if strict => problems.push(format!(
+                "network \"{}\" cannot report readiness: {}",
+                n.network,
+                one_line(reason)
+            )),
+            _ => {}
+        }
+    }
+    for (file, error) in invalid {
+        problems.push(format!("{file} does not load: {}", one_line(error)));
+    }
+    if let Some(first) = problems.first() {
+        let line = match problems.len() {
+            1 => first.clone(),
+            k => format!("{k} problems; {first}"),
+        };
+        return (line, false);
+    }
+    let ready = statuses
+        .iter()
+        .filter(|n| matches!(n.state, NetworkState::Ready))
+        .count();
+    let cannot = statuses.len() - ready;
+    let mut line = format!("ok: {ready} network(s) ready");
+    if cannot > 0 {
+        line.push_str(&format!(", {cannot} cannot report readiness"));
+    }
+    (line, true)
 }
 
 #[cfg(test)]

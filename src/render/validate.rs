@@ -122,6 +122,41 @@ pub fn human(p: &Printer, report: &Report) -> String {
     out
 }
 
+/// The `-o prometheus` metrics of a report (names documented in the README): findings by
+/// severity (every severity, zeros included), by rule (rules with findings), files checked.
+pub fn metrics(report: &Report) -> super::metrics::Metrics {
+    let mut m = super::metrics::Metrics::new();
+    for sev in [Severity::Error, Severity::Warning, Severity::Info] {
+        let n = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == sev)
+            .count();
+        m.set(
+            "cnictl_validate_findings",
+            "Findings of cnictl validate by severity (after --allow/--warn/--deny and config \
+             files)",
+            &[("severity", sev.as_str())],
+            n as f64,
+        );
+    }
+    for d in &report.diagnostics {
+        m.add(
+            "cnictl_validate_rule_findings",
+            "Findings of cnictl validate by rule and severity (rules with findings only)",
+            &[("rule", d.rule), ("severity", d.severity.as_str())],
+            1.0,
+        );
+    }
+    m.set(
+        "cnictl_validate_files",
+        "Config files cnictl validate checked",
+        &[],
+        report.files.len() as f64,
+    );
+    m
+}
+
 /// The report as JSON (the schema is documented in docs/rules.md).
 pub fn json(report: &Report) -> Value {
     json!({

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fake;
+pub mod prom;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

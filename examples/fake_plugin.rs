@@ -21,7 +21,8 @@
 //!   ] }
 //! ```
 //!
-//! The first rule whose `plugin`, `command` and `ifname` (each optional) match is applied.
+//! The first rule whose `plugin`, `command` and `ifname` (each optional) match is applied;
+//! a rule with `"when_file": "/path"` matches only while that file exists.
 //! Every rule may also carry `"stderr": "text"` (written first), `"read_stdin": false` (do
 //! not read stdin at all: a plugin that never reads its input) and `"sh": "command"` (run
 //! with /bin/sh -c before the action: a fault injected into the test's own dirs).
@@ -42,7 +43,8 @@
 //! Every call is logged, when a log file is given (`log` in the script, or `FAKE_PLUGIN_LOG`),
 //! as one JSON line appended with a single write: `plugin`, `command`, `env` (every `CNI_*`
 //! variable), `env_keys` (all variable names, sorted), `has_cap_args`, `has_netconfpath`,
-//! `path` (`PATH` or null), `pid`, `stdin` (parsed JSON, or the raw text when not JSON) and
+//! `path` (`PATH` or null), `pid`, `netns` (the link `/proc/self/ns/net`: the namespace it
+//! ran in), `stdin` (parsed JSON, or the raw text when not JSON) and
 //! `stdin_raw` (the bytes read, as lossy UTF-8; null when stdin was not read).
 //!
 //! Only std and serde_json are used.
@@ -85,7 +87,16 @@ fn main() {
                     .and_then(Value::as_str)
                     .is_none_or(|want| want == actual)
             };
-            matches("plugin", &plugin) && matches("command", &command) && matches("ifname", &ifname)
+            // `when_file`: the rule applies only once that file exists (a plugin whose
+            // behaviour changes after a first call that creates it with `sh`).
+            let when = r
+                .get("when_file")
+                .and_then(Value::as_str)
+                .map_or(true, |f| std::path::Path::new(f).exists());
+            matches("plugin", &plugin)
+                && matches("command", &command)
+                && matches("ifname", &ifname)
+                && when
         })
     });
 
@@ -153,6 +164,9 @@ fn log_call(
         "has_netconfpath": std::env::var_os("NETCONFPATH").is_some(),
         "path": std::env::var("PATH").ok(),
         "pid": std::process::id(),
+        "netns": std::fs::read_link("/proc/self/ns/net")
+            .ok()
+            .map(|p| p.to_string_lossy().into_owned()),
         "stdin": stdin_value,
         "stdin_raw": stdin.map(|raw| String::from_utf8_lossy(raw).into_owned()),
     });

@@ -23,6 +23,7 @@
 
 pub mod cache;
 pub mod config;
+pub mod conformance;
 pub mod inventory;
 pub mod invoke;
 pub mod netlink;

@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "inspect",
     "validate",
     "completions",
+    "conformance",
 ];
 
 fn help(command: &str, flag: &str) -> Run {

@@ -70,6 +70,7 @@ fn assert_enum_style(what: &str, v: &Value) {
         "config",
         "severity",
         "rule",
+        "result",
     ];
     match v {
         Value::Object(m) => {
@@ -232,6 +233,39 @@ fn every_command_json_validates_against_its_schema() {
     );
     assert_eq!(e["code"], 7, "{e}");
     assert_eq!(e["command"], "ADD", "{e}");
+}
+
+#[test]
+#[ignore = "needs root: conformance makes network namespaces"]
+fn conformance_json_validates_against_its_schema() {
+    let sb = Sandbox::new(&["p1", "p2"]);
+    // An empty ADD result (nothing to look for in the container); p2 not ready at 1.1.0.
+    sb.rules(json!([
+        {"plugin": "p1", "command": "ADD", "action": "result", "result": {}},
+        {"plugin": "p2", "command": "STATUS", "action": "error", "code": 50, "msg": "busy"},
+    ]));
+    let file = sb.path("c.conflist");
+    let conf = json!({"cniVersion": "1.0.0", "cniVersions": ["1.0.0", "1.1.0"],
+        "name": "conf", "plugins": [{"type": "p1"}, {"type": "p2"}]});
+    std::fs::write(&file, conf.to_string()).unwrap();
+    let v = check(
+        &sb,
+        "conformance",
+        &["conformance", file.to_str().unwrap()],
+        &[1],
+    );
+    assert_eq!(v["summary"]["failed"], 1, "{v}");
+    assert_eq!(v["file"], file.to_str().unwrap());
+    let v = check(
+        &sb,
+        "conformance",
+        &["conformance", file.to_str().unwrap(), "--versions", "0.3.1"],
+        &[0],
+    );
+    assert_eq!(
+        v["rounds"][0]["steps"][1]["result"], "skip",
+        "CHECK predates 0.4.0: {v}"
+    );
 }
 
 #[test]

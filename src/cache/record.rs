@@ -5,7 +5,8 @@
 //! libcni's entry holds the list bytes as the config file has them, without the plugins of
 //! the `<confdir>/<network>/` subdirectory, and nothing about the namespace the plugins ran
 //! in. The record holds what cnictl needs to undo its own ADD: the resolved chain (every
-//! plugin, inline and from the subdirectory) and the file it came from, the runtime and
+//! plugin, inline and from the subdirectory) and the file it came from (and whether that
+//! file was named on the command line instead of a network name), the runtime and
 //! capability args, the plugins' namespace, and the state of the ADD:
 //!
 //! * `adding`: written before the first plugin runs (the intent); a record still in this
@@ -149,6 +150,11 @@ pub struct Record {
     /// The file the network was loaded from.
     #[serde(default)]
     pub source: Option<PathBuf>,
+    /// The config file the ADD was given in place of a network name (NETWORK was a path):
+    /// a later DEL or CHECK that names the network uses this file, never a network of the
+    /// same name in the config dir. None when the network was found in the config dir.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<PathBuf>,
     /// The namespace the plugins ran in.
     #[serde(default)]
     pub plugin_ns: Option<PluginNsRecord>,
@@ -349,6 +355,7 @@ mod tests {
             config: Record::encode_config(b"{\"name\":\"n\"}"),
             chain: RawJson::from_value(&json!({"name": "n", "plugins": [{"type": "p"}]})),
             source: None,
+            file: None,
             plugin_ns: None,
             pid: 1,
             pid_start: None,

@@ -25,7 +25,10 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
     let t = Target::resolve(s, &a.target)?;
     let args = a.target.cni_args()?.unwrap_or_default();
     let caps = a.target.capability_args()?.unwrap_or_default();
-    let list = attach::load_network(s, &t.network)?;
+    let list = match &t.file_list {
+        Some(l) => l.clone(),
+        None => attach::load_network(s, &t.network)?,
+    };
     let ns = PluginNs::open(s)?;
     let exec = ns.exec();
     let observer = |c: &cnictl::runtime::CallRecord| render::print_call(&s.printer, s.verbose, c);

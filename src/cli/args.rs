@@ -7,7 +7,10 @@ use std::time::Duration;
 /// Identity of an attachment: network, namespace, container ID, interface and runtime args.
 #[derive(Debug, Clone, clap::Args)]
 pub struct AttachmentArgs {
-    /// Network name (the `name` of a config in the config directory)
+    /// Network name (the `name` of a config in the config directory), or a config file: an
+    /// argument with a `/` (./my.conflist, /tmp/x.conf) is loaded from that file, a .conflist
+    /// or a single-plugin .conf/.json, and the config directory is not read; my.conflist
+    /// without a slash is a network name
     pub network: String,
 
     /// Network namespace: a name (meaning /var/run/netns/NAME) or a path such as

@@ -27,6 +27,9 @@ pub struct Target {
     pub explicit_id: bool,
     /// The interface name.
     pub ifname: String,
+    /// The network loaded from the file NETWORK named (an argument with a `/`); None when
+    /// NETWORK is a name.
+    pub file_list: Option<NetworkConfigList>,
 }
 
 impl Target {
@@ -44,13 +47,17 @@ impl Target {
             Some(id) => id.clone(),
             None => netns::default_container_id(&netns_path),
         };
+        let file_list = network_file(s, &a.network)?;
         let t = Target {
-            network: a.network.clone(),
+            network: file_list
+                .as_ref()
+                .map_or_else(|| a.network.clone(), |l| l.name.clone()),
             netns: netns_path,
             netns_name,
             container_id,
             explicit_id: a.container_id.is_some(),
             ifname: a.ifname.clone(),
+            file_list,
         };
         Runtime::validate_ids(
             &t.network,
@@ -108,11 +115,84 @@ pub fn require_conf_dir(s: &Settings) -> anyhow::Result<()> {
     }
 }
 
-/// Loads the network from the config directory, printing load warnings.
+/// True when a NETWORK argument names a config file rather than a network: it has a `/`,
+/// which no network name may hold (`my.conflist` alone is a network name).
+pub fn is_file_arg(network: &str) -> bool {
+    network.contains('/')
+}
+
+/// The network of the file a NETWORK argument names (relative to the working directory),
+/// or None when the argument is a network name.
+pub fn network_file(s: &Settings, network: &str) -> anyhow::Result<Option<NetworkConfigList>> {
+    if !is_file_arg(network) {
+        return Ok(None);
+    }
+    let joined = s.cwd.join(network);
+    let path = PathBuf::from(netns::clean_path(&joined.to_string_lossy()));
+    let list = config::load_path(&path)
+        .with_context(|| format!("cannot load network config file {network}"))?;
+    Ok(Some(list))
+}
+
+/// The network of an existing attachment, for check and del: the file NETWORK named; else,
+/// when the ADD was given a config file (cnictl's record names it), that file, so that a
+/// network of the same name in the config dir is never used for it; else the config dir's.
+/// The outer error is the config dir's lookup; the inner `Err` is a recorded file that no
+/// longer loads as this network (its path and why), for the caller to decide.
+pub fn attached_network(
+    s: &Settings,
+    t: &Target,
+) -> anyhow::Result<Result<NetworkConfigList, (PathBuf, String)>> {
+    if let Some(l) = &t.file_list {
+        return Ok(Ok(l.clone()));
+    }
+    let file = s
+        .cache
+        .read_record(&t.network, &t.container_id, &t.ifname)
+        .ok()
+        .flatten()
+        .and_then(|r| r.file);
+    let Some(file) = file else {
+        return load_network(s, &t.network).map(Ok);
+    };
+    match config::load_path(&file) {
+        Ok(l) if l.name == t.network => {
+            if s.verbose > 0 {
+                s.printer.note(&format!(
+                    "network \"{}\" of this attachment was added from {}; using that file, not the config dir",
+                    t.network,
+                    file.display()
+                ));
+            }
+            Ok(Ok(l))
+        }
+        Ok(l) => Ok(Err((
+            file,
+            format!("it now defines network \"{}\"", l.name),
+        ))),
+        Err(e) => Ok(Err((file, e.to_string()))),
+    }
+}
+
+/// Loads the network from the config directory, or from the file NETWORK names when it has
+/// a `/`, printing load warnings.
 pub fn load_network(s: &Settings, name: &str) -> anyhow::Result<NetworkConfigList> {
-    require_conf_dir(s)?;
+    if let Some(list) = network_file(s, name)? {
+        return Ok(list);
+    }
+    let hint = || {
+        [".conflist", ".conf", ".json"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+            .then(|| format!("\"{name}\" is taken as a network name; to load a file, give a path with a '/' (./{name})"))
+    };
+    let with_hint = |e: anyhow::Error| match hint() {
+        Some(h) => e.context(h),
+        None => e,
+    };
+    require_conf_dir(s).map_err(with_hint)?;
     // No name check here: a name read as Go reads it (U+FFFD) must still be found.
-    let Loaded { list, warnings } = lookup(s, name)?;
+    let Loaded { list, warnings } = lookup(s, name).map_err(|e| with_hint(e.into()))?;
     for w in warnings {
         s.printer.warning(&w.to_string());
     }

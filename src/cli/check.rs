@@ -5,6 +5,7 @@ use super::args::AttachmentArgs;
 use super::attach::{self, PluginNs, Target};
 use super::Settings;
 use crate::render;
+use anyhow::bail;
 
 /// Arguments of `check`.
 #[derive(Debug, clap::Args)]
@@ -22,7 +23,14 @@ pub struct CheckArgs {
 pub fn run(s: &Settings, args: CheckArgs) -> anyhow::Result<i32> {
     let a = args.target;
     let mut t = Target::resolve(s, &a)?;
-    let list = attach::load_network(s, &t.network)?;
+    let list = match attach::attached_network(s, &t)? {
+        Ok(l) => l,
+        Err((file, why)) => bail!(
+            "network \"{}\" of this attachment was added from the config file {}, which cannot be used now ({why}); CHECK does not fall back to the config dir: give the file as NETWORK",
+            t.network,
+            file.display()
+        ),
+    };
     let ns = PluginNs::open(s)?;
     let id = ns.guard.existing(&t.netns)?;
     attach::find_other_spelling(s, &mut t, Some(id))?;

@@ -41,16 +41,29 @@ pub fn run(s: &Settings, a: DelArgs) -> anyhow::Result<i32> {
     let list = if a.cached_config {
         // Only to tell whether the cached config is this very list (with the plugins of its
         // subdirectory); a network that does not load is no error here.
-        cnictl::config::load(
-            &s.conf_dir,
-            &t.network,
-            &cnictl::config::LoadOptions { skip_broken: true },
-        )
-        .ok()
-        .map(|l| l.list)
+        match &t.file_list {
+            Some(l) => Some(l.clone()),
+            None => cnictl::config::load(
+                &s.conf_dir,
+                &t.network,
+                &cnictl::config::LoadOptions { skip_broken: true },
+            )
+            .ok()
+            .map(|l| l.list),
+        }
     } else {
-        match attach::load_network(s, &t.network) {
-            Ok(l) => Some(l),
+        match attach::attached_network(s, &t) {
+            Ok(Ok(l)) => Some(l),
+            Ok(Err((file, why))) => {
+                // The ADD was given a config file that is gone or changed: the chain cnictl
+                // recorded at ADD is used, never a network of the same name elsewhere.
+                s.printer.warning(&format!(
+                    "network \"{}\" of this attachment was added from the config file {}, which cannot be used now ({why}); deleting with the chain recorded at ADD",
+                    t.network,
+                    file.display()
+                ));
+                None
+            }
             Err(e) => {
                 // The network may have been removed from the config dir since ADD: the cache
                 // still has the config ADD used.

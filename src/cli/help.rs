@@ -135,6 +135,21 @@ pub const DOCS: &[Doc] = &[
         ],
     },
     Doc {
+        command: "conformance",
+        exit: &[
+            (exit::OK, "every step passed (warnings allowed)"),
+            (exit::FAILED, "a step failed"),
+            (exit::USAGE, "nothing was run: usage, config not found or unreadable, a namespace that could not be made"),
+            NEEDS_ROOT,
+            (exit::SIGINT, "interrupted by SIGINT (the run's namespaces and temp dirs are removed)"),
+            (exit::SIGTERM, "interrupted by SIGTERM (the run's namespaces and temp dirs are removed)"),
+        ],
+        examples: [
+            ("cnictl conformance mynet", "the CNI lifecycle of network mynet in namespaces made for the run"),
+            ("cnictl --cni-path ./target:/usr/lib/cni conformance ./my.conflist -o junit", "a config file and a fresh plugin build, as JUnit XML"),
+        ],
+    },
+    Doc {
         command: "status",
         exit: &[
             (exit::OK, "every network asked about is ready or cannot report; with --every, stopped by SIGTERM or SIGINT"),

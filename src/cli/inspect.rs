@@ -264,19 +264,32 @@ impl HostNs {
 }
 
 fn iptables_save(spawner: Option<&Spawner>) -> Result<String, String> {
+    save_rules("iptables-save", &["-t", "nat"], spawner)
+}
+
+/// Runs `program` (`iptables-save`, `ip6tables-save`), found in the system's sbin and bin
+/// dirs, with `args`, inside the namespace of `spawner` (cnictl's own without one), and
+/// returns what it printed.
+pub(super) fn save_rules(
+    program: &str,
+    args: &[&str],
+    spawner: Option<&Spawner>,
+) -> Result<String, String> {
     let dirs = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
     let Some(program) = dirs
         .iter()
-        .map(|d| Path::new(d).join("iptables-save"))
+        .map(|d| Path::new(d).join(program))
         .find(|p| p.exists())
     else {
-        return Err("iptables-save not found in /usr/sbin, /sbin, /usr/bin or /bin".into());
+        return Err(format!(
+            "{program} not found in /usr/sbin, /sbin, /usr/bin or /bin"
+        ));
     };
     let env = vec![(
         OsString::from("PATH"),
         OsString::from("/usr/sbin:/usr/bin:/sbin:/bin"),
     )];
-    match run_tool(&program, &["-t", "nat"], &env, spawner) {
+    match run_tool(&program, args, &env, spawner) {
         Ok(out) if out.success => Ok(String::from_utf8_lossy(&out.stdout).into_owned()),
         Ok(out) => Err(format!(
             "{} failed: {}",

@@ -8,6 +8,7 @@ mod attach;
 mod attachments;
 mod check;
 mod complete;
+pub mod conformance;
 mod del;
 #[cfg(test)]
 mod deploy_tests;
@@ -88,16 +89,17 @@ pub struct GlobalArgs {
 
     /// Look at a node whose filesystem is mounted at DIR (e.g. /host in a pod): the config
     /// dir, the CNI path, the cache, recorded netns paths and host-local's dataDir are read
-    /// under DIR, symlinks resolved within it; /proc is not
+    /// under DIR, symlinks resolved within it; /proc is not (env: CNICTL_ROOT)
     ///
     /// For the commands that only read: ls, plugins, attachments, status, validate, ipam
-    /// (without --release) and inspect. add, check, del, gc and ipam --release refuse it.
+    /// (without --release) and inspect. add, check, del, gc, conformance and ipam --release
+    /// refuse it.
     #[arg(
         long,
         global = true,
         env = "CNICTL_ROOT",
         value_name = "DIR",
-        hide_env_values = true
+        hide_env = true
     )]
     pub root: Option<PathBuf>,
 
@@ -150,6 +152,10 @@ pub enum Commands {
     Gc(gc::GcArgs),
     /// Report whether networks are ready: plugins found, versions, and their STATUS answer
     Status(status::StatusArgs),
+    /// Test a chain against the CNI contract: the whole lifecycle in throwaway namespaces,
+    /// each step judged pass, warn, fail or skip
+    #[command(after_long_help = conformance::CONFORMANCE_HELP)]
+    Conformance(conformance::ConformanceArgs),
     /// List the networks of the config dir, and which one each runtime uses by default and why
     Ls(ls::LsArgs),
     /// List the plugin binaries on the CNI path and the spec versions each supports
@@ -185,6 +191,10 @@ pub const FORMATS: &[(&str, &[Output])] = &[
             Output::Prometheus,
             Output::Npd,
         ],
+    ),
+    (
+        "conformance",
+        &[Output::Table, Output::Wide, Output::Json, Output::Junit],
     ),
     ("ls", &[Output::Table, Output::Wide, Output::Json]),
     ("plugins", &[Output::Table, Output::Wide, Output::Json]),
@@ -301,6 +311,7 @@ impl Commands {
             Commands::Del(_) => "del",
             Commands::Gc(_) => "gc",
             Commands::Status(_) => "status",
+            Commands::Conformance(_) => "conformance",
             Commands::Ls(_) => "ls",
             Commands::Plugins(_) => "plugins",
             Commands::Attachments(_) => "attachments",
@@ -320,6 +331,9 @@ fn changes_the_node(cli: &Cli) -> Option<&'static str> {
             Some(cli.command.name())
         }
         Commands::Ipam(a) if a.release => Some("ipam --release"),
+        // It makes and removes namespaces of its own, but it runs the node's plugins, which
+        // needs the same capabilities, and has nothing to look at under --root.
+        Commands::Conformance(_) => Some("conformance"),
         _ => None,
     }
 }
@@ -395,6 +409,7 @@ pub fn main() -> i32 {
         Commands::Del(a) => del::run(&settings, a),
         Commands::Gc(a) => gc::run(&settings, a),
         Commands::Status(a) => status::run(&settings, a),
+        Commands::Conformance(a) => conformance::run(&settings, a),
         Commands::Ls(a) => ls::run(&settings, a),
         Commands::Plugins(a) => plugins::run(&settings, a),
         Commands::Attachments(a) => attachments::run(&settings, a),

@@ -16,7 +16,8 @@ use cnictl::runtime::status::NetworkState;
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = STATUS_HELP)]
 pub struct StatusArgs {
-    /// Networks to report on [default: every network in the config directory]
+    /// Networks to report on, or config files (an argument with a `/`, e.g.
+    /// ./my.conflist) [default: every network in the config directory]
     #[arg(value_name = "NETWORK")]
     pub networks: Vec<String>,
 

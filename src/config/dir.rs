@@ -83,6 +83,36 @@ pub fn read_file(path: &Path, kind: FileKind) -> ScannedFile {
     }
 }
 
+/// Loads the network of one file the user named (a NETWORK argument that is a path, not a
+/// name looked up in a config dir): a `.conflist` as a list, with the plugins of its
+/// subdirectory beside it as for a file of the config dir; a `.conf` or `.json` wrapped into
+/// a one-plugin list exactly as libcni wraps it. A file with another extension is read by
+/// its content: a JSON object with a `plugins` key is a list, anything else a single plugin.
+/// The list comes back with [`NetworkConfigList::named_file`] set.
+pub fn load_path(path: &Path) -> Result<NetworkConfigList, ConfigError> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let kind = match ext {
+        "conflist" => FileKind::List,
+        "conf" | "json" => FileKind::Single,
+        _ => {
+            let bytes = crate::safe_read::read_file(path).map_err(|cause| ConfigError::Read {
+                path: path.to_path_buf(),
+                cause,
+            })?;
+            match parse_verbatim(&bytes) {
+                Ok(serde_json::Value::Object(m)) if m.contains_key("plugins") => FileKind::List,
+                _ => FileKind::Single,
+            }
+        }
+    };
+    let mut list = match kind {
+        FileKind::List => list_from_file(path)?,
+        FileKind::Single => conf_from_file(path)?,
+    };
+    list.named_file = true;
+    Ok(list)
+}
+
 /// Every configuration file of `dir`, in priority order, each with its network or its error:
 /// what exists, for listings. A missing `dir` gives an empty list.
 pub fn scan(dir: &Path) -> Result<Vec<ScannedFile>, ConfigError> {

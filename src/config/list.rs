@@ -142,6 +142,7 @@ fn wrap_conf(bytes: &[u8], source: &Path) -> Result<NetworkConfigList, PluginErr
         plugins: vec![plugin],
         bytes: list_bytes,
         source: None,
+        named_file: false,
     })
 }
 
@@ -197,6 +198,7 @@ fn parse_list(bytes: &[u8], source: &Path) -> Result<NetworkConfigList, ListErro
         plugins: Vec::new(),
         bytes: bytes.to_vec(),
         source: None,
+        named_file: false,
     };
     let elements = match top.remove("plugins") {
         None if load_only_inlined_plugins => return Err(ListError::OnlyInlinedWithoutPlugins),

@@ -29,7 +29,7 @@ mod plugin;
 mod tests;
 mod version_select;
 
-pub use dir::{config_files, load, read_file, scan, FileKind, ScannedFile};
+pub use dir::{config_files, load, load_path, read_file, scan, FileKind, ScannedFile};
 pub use error::{ConfigError, FoundNetwork, JsonSyntax, ListError, PluginError};
 pub use files::conf_files;
 pub use list::{
@@ -77,6 +77,9 @@ pub struct NetworkConfigList {
     pub bytes: Vec<u8>,
     /// The file the network was loaded from (None when parsed from bytes).
     pub source: Option<PathBuf>,
+    /// True when the file was named by the user ([`load_path`]: a NETWORK argument that is a
+    /// path) instead of found by name in a config dir.
+    pub named_file: bool,
 }
 
 /// A problem that did not stop loading (a broken file of another network that sorted first).

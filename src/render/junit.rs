@@ -29,6 +29,10 @@ pub struct Case {
     pub failure: Option<Failure>,
     /// Output to show with the case whether it failed or not.
     pub system_out: Option<String>,
+    /// Why it was skipped; None when it ran.
+    pub skipped: Option<String>,
+    /// Its wall time, when measured (the `time` attribute, in seconds).
+    pub time: Option<std::time::Duration>,
 }
 
 /// A failure of a case.
@@ -46,6 +50,11 @@ impl Suite {
     /// How many cases failed.
     pub fn failures(&self) -> usize {
         self.cases.iter().filter(|c| c.failure.is_some()).count()
+    }
+
+    /// How many cases were skipped.
+    pub fn skipped(&self) -> usize {
+        self.cases.iter().filter(|c| c.skipped.is_some()).count()
     }
 }
 
@@ -83,7 +92,7 @@ pub fn write(suites: &[Suite]) -> io::Result<String> {
                     .with_attribute(("tests", s.cases.len().to_string().as_str()))
                     .with_attribute(("failures", s.failures().to_string().as_str()))
                     .with_attribute(("errors", "0"))
-                    .with_attribute(("skipped", "0"))
+                    .with_attribute(("skipped", s.skipped().to_string().as_str()))
                     .write_inner_content(|w| {
                         for c in &s.cases {
                             write_case(w, c)?;
@@ -100,15 +109,24 @@ pub fn write(suites: &[Suite]) -> io::Result<String> {
 }
 
 fn write_case(w: &mut Writer<Vec<u8>>, c: &Case) -> io::Result<()> {
-    let el = w
+    let time = c.time.map(|t| format!("{:.3}", t.as_secs_f64()));
+    let mut el = w
         .create_element("testcase")
         .with_attribute(("name", xml_safe(&c.name).as_ref()))
         .with_attribute(("classname", xml_safe(&c.classname).as_ref()));
-    if c.failure.is_none() && c.system_out.is_none() {
+    if let Some(t) = &time {
+        el = el.with_attribute(("time", t.as_str()));
+    }
+    if c.failure.is_none() && c.system_out.is_none() && c.skipped.is_none() {
         el.write_empty()?;
         return Ok(());
     }
     el.write_inner_content(|w| {
+        if let Some(why) = &c.skipped {
+            w.create_element("skipped")
+                .with_attribute(("message", xml_safe(why).as_ref()))
+                .write_empty()?;
+        }
         if let Some(f) = &c.failure {
             w.create_element("failure")
                 .with_attribute(("message", xml_safe(&f.message).as_ref()))
@@ -141,7 +159,7 @@ mod tests {
                         kind: "error".into(),
                         text: "x < y\n".into(),
                     }),
-                    system_out: None,
+                    ..Case::default()
                 },
                 Case {
                     name: "ok".into(),
@@ -158,5 +176,36 @@ mod tests {
         assert!(xml.contains("message=\"1 &quot;error&quot;\" type=\"error\">x &lt; y"));
         assert!(xml.contains("<testcase name=\"ok\" classname=\"k\"/>"));
         assert!(!xml.contains('\x1b'));
+    }
+
+    #[test]
+    fn skipped_cases_and_times() {
+        let suites = [Suite {
+            name: "s".into(),
+            cases: vec![
+                Case {
+                    name: "gc".into(),
+                    classname: "k".into(),
+                    skipped: Some("not in 1.0.0".into()),
+                    time: Some(std::time::Duration::from_millis(1500)),
+                    ..Case::default()
+                },
+                Case {
+                    name: "add".into(),
+                    classname: "k".into(),
+                    ..Case::default()
+                },
+            ],
+        }];
+        let xml = write(&suites).unwrap();
+        assert!(
+            xml.contains("tests=\"2\" failures=\"0\" errors=\"0\" skipped=\"1\""),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<testcase name=\"gc\" classname=\"k\" time=\"1.500\">"),
+            "{xml}"
+        );
+        assert!(xml.contains("<skipped message=\"not in 1.0.0\"/>"), "{xml}");
     }
 }

@@ -2,6 +2,7 @@
 //! Command code never styles text itself; it calls the semantic helpers here.
 
 pub mod attachments;
+pub mod conformance;
 pub mod error;
 pub mod gc;
 pub mod inspect;

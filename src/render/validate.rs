@@ -523,6 +523,7 @@ pub fn junit(report: &Report, deny_warnings: bool) -> std::io::Result<String> {
                 failure,
                 system_out: (!passing.is_empty())
                     .then(|| passing.iter().map(|d| line(d)).collect()),
+                ..Case::default()
             }
         })
         .collect();

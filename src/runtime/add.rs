@@ -253,6 +253,7 @@ impl<'a> Runtime<'a> {
             config: Record::encode_config(&list.bytes),
             chain: RawJson::from_value(&chain_json(list)),
             source: list.source.clone(),
+            file: list.source.clone().filter(|_| list.named_file),
             plugin_ns: self.plugin_ns.clone(),
             pid,
             pid_start: crate::cache::process_start(pid),

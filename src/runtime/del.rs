@@ -65,6 +65,24 @@ impl<'a> Runtime<'a> {
         };
         let entry = entry.or(intent_entry.as_ref());
         self.refuse_mismatch(entry, record.as_ref(), req, Command::Del, &mut out.warnings)?;
+        // An ADD given a config file (cnictl's record names it) is never undone with a
+        // network found by name elsewhere (gc's config-dir lookup): the recorded chain is
+        // used instead. A list that is itself a named file was chosen by the caller.
+        let recorded_file = record.as_ref().and_then(|r| r.file.clone());
+        let current = match (current, &recorded_file) {
+            (Some(l), Some(file)) if !l.named_file && !req.cached_config => {
+                out.warnings.push(format!(
+                    "the ADD of this attachment was given the config file {}; deleting with the chain recorded at ADD, not network \"{}\" of {}",
+                    file.display(),
+                    l.name,
+                    l.source
+                        .as_ref()
+                        .map_or_else(|| "the config dir".to_string(), |p| p.display().to_string())
+                ));
+                None
+            }
+            (c, _) => c,
+        };
         let list_owned;
         let list: &NetworkConfigList = match (req.cached_config, current) {
             (false, Some(l)) => {

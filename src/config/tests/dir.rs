@@ -324,3 +324,42 @@ fn a_config_over_the_cap_is_not_read() {
         )
     );
 }
+
+#[test]
+fn a_named_file_loads_by_extension_or_content() {
+    let d = tempdir();
+    let list = r#"{"cniVersion":"1.0.0","name":"fromlist","plugins":[{"type":"bridge"}]}"#;
+    let single = r#"{"cniVersion":"1.0.0","name":"fromconf","type":"ptp"}"#;
+    write(d.path(), "a.conflist", list);
+    write(d.path(), "b.conf", single);
+    write(d.path(), "c.json", single);
+    write(d.path(), "d.txt", list);
+    write(d.path(), "e", single);
+    // A conflist's plugin subdirectory beside it is read, as in a config dir.
+    write(d.path(), "fromlist/9-tuning.conf", r#"{"type":"tuning"}"#);
+
+    let l = load_path(&d.path().join("a.conflist")).unwrap();
+    assert_eq!((l.name.as_str(), l.named_file), ("fromlist", true));
+    let types: Vec<_> = l.plugins.iter().map(|p| p.plugin_type.as_str()).collect();
+    assert_eq!(types, ["bridge", "tuning"]);
+    assert_eq!(
+        l.source.as_deref(),
+        Some(d.path().join("a.conflist").as_path())
+    );
+
+    for f in ["b.conf", "c.json", "e"] {
+        let l = load_path(&d.path().join(f)).unwrap();
+        assert_eq!(l.name, "fromconf", "{f}");
+        assert!(l.named_file);
+        // Wrapped with libcni's bytes, as a .conf of the config dir is.
+        assert_eq!(l.bytes, conf_from_bytes(single.as_bytes()).unwrap().bytes);
+    }
+    let l = load_path(&d.path().join("d.txt")).unwrap();
+    assert_eq!(l.name, "fromlist");
+
+    let err = load_path(&d.path().join("missing.conflist")).unwrap_err();
+    assert!(err.to_string().contains("missing.conflist"), "{err}");
+    write(d.path(), "broken.conflist", "{");
+    let err = load_path(&d.path().join("broken.conflist")).unwrap_err();
+    assert!(err.to_string().contains("broken.conflist"), "{err}");
+}

@@ -186,6 +186,7 @@ Register-ArgumentCompleter -Native -CommandName 'cnictl' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)')
             [CompletionResult]::new('--keep-going', '--keep-going', [CompletionResultType]::ParameterName, 'Run every step even after one failed (by default the rest of the round is skipped)')
+            [CompletionResult]::new('--single-interface', '--single-interface', [CompletionResultType]::ParameterName, 'Skip the steps of a second interface (ADD eth1, CHECK both, DEL eth1), for a plugin that takes one interface of a network per container (the spec allows several)')
             [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Print tables without their header line (for scripts)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr')

@@ -177,6 +177,7 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand --color 'When to use colour (auto: NO_COLOR, then CLICOLOR_FORCE, then CLICOLOR=0 or TERM=dumb, then whether the stream is a terminal)'
             cand --timeout 'Time limit for each plugin call, e.g. 500ms, 5s, 2m (default: none)'
             cand --keep-going 'Run every step even after one failed (by default the rest of the round is skipped)'
+            cand --single-interface 'Skip the steps of a second interface (ADD eth1, CHECK both, DEL eth1), for a plugin that takes one interface of a network per container (the spec allows several)'
             cand --no-headers 'Print tables without their header line (for scripts)'
             cand -v 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'
             cand --verbose 'Print a per-plugin timeline to stderr; twice adds each plugin''s stdin, CNI_* env and stderr'

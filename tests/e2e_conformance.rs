@@ -194,7 +194,7 @@ fn bridge_with_ip_masq_reports_its_shared_chain_and_the_chain_left_by_del_with_n
 
 #[test]
 #[ignore = "needs root and Debian's containernetworking-plugins in /usr/lib/cni"]
-fn ptp_host_local_passes_but_for_a_second_interface_of_the_same_network() {
+fn ptp_host_local_fails_only_at_a_second_interface_and_passes_with_single_interface() {
     let lab = Lab::new();
     let conf = json!({
         "cniVersion": "1.0.0",
@@ -218,10 +218,27 @@ fn ptp_host_local_passes_but_for_a_second_interface_of_the_same_network() {
         m[0].contains("plugin \"ptp\" failed (ADD)") && m[0].contains("file exists"),
         "{m:?}"
     );
+    assert!(m.iter().any(|l| l.contains("--single-interface")), "{m:?}");
     for (id, result, m) in &all {
         if id != "add-eth1" && id != "gc" && id != "status" {
             assert_eq!(result, "pass", "{id}: {m:?}");
         }
+    }
+    assert_run_cleaned_up(&v);
+
+    // Told that the plugin takes one interface per network and container, the run skips the
+    // eth1 steps and passes: exit 0, nothing failed, the rest as before.
+    let v = conformance_own_host(&lab, &file, &["--single-interface"])
+        .expect(0, "conformance --single-interface")
+        .json();
+    let all = steps(&v);
+    assert!(failed(&all).is_empty(), "{all:?}");
+    for (id, result, m) in &all {
+        let want = match id.as_str() {
+            "add-eth1" | "check-both" | "del-eth1" | "gc" | "status" => "skip",
+            _ => "pass",
+        };
+        assert_eq!(result, want, "{id}: {m:?}");
     }
     assert_run_cleaned_up(&v);
 }

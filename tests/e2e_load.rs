@@ -33,28 +33,37 @@ fn thirty_two_parallel_adds_then_dels() {
     );
     let ctrs: Vec<String> = (0..N).map(|i| lab.container(&format!("l{i}"))).collect();
 
-    let adds: Vec<_> = ctrs
+    // portmap 1.1.1 makes its top-level chains (CNI-HOSTPORT-DNAT, ...) on its first ADD by
+    // "list, then create": two first ADDs at once race, and the loser fails
+    // ("CHAIN_USER_ADD failed (File exists)", seen here under load). That is the plugin's race, not cnictl's, so the first ADD runs alone;
+    // the other 31 run at once, as before.
+    let spawn_add = |i: usize, ctr: &String| {
+        let cap = format!(
+            r#"portMappings=[{{"hostPort":{},"containerPort":80,"protocol":"tcp"}}]"#,
+            BASE_PORT + i as u16
+        );
+        let id = format!("load{i}-{}", lab.token);
+        lab.command(
+            &["add", "load", ctr, "--container-id", &id, "--cap", &cap],
+            &[],
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start cnictl add")
+    };
+    let first = spawn_add(0, &ctrs[0]);
+    let first = first.wait_with_output().unwrap();
+    let mut outputs = vec![first];
+    let rest: Vec<_> = ctrs
         .iter()
         .enumerate()
-        .map(|(i, ctr)| {
-            let cap = format!(
-                r#"portMappings=[{{"hostPort":{},"containerPort":80,"protocol":"tcp"}}]"#,
-                BASE_PORT + i as u16
-            );
-            let id = format!("load{i}-{}", lab.token);
-            lab.command(
-                &["add", "load", ctr, "--container-id", &id, "--cap", &cap],
-                &[],
-            )
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("start cnictl add")
-        })
+        .skip(1)
+        .map(|(i, ctr)| spawn_add(i, ctr))
         .collect();
+    outputs.extend(rest.into_iter().map(|c| c.wait_with_output().unwrap()));
     let mut ips = BTreeSet::new();
-    for (i, child) in adds.into_iter().enumerate() {
-        let out = child.wait_with_output().unwrap();
+    for (i, out) in outputs.into_iter().enumerate() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "add {i}: {stderr}");
         let result: serde_json::Value = serde_json::from_slice(&out.stdout)

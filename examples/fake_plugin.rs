@@ -92,7 +92,7 @@ fn main() {
             let when = r
                 .get("when_file")
                 .and_then(Value::as_str)
-                .map_or(true, |f| std::path::Path::new(f).exists());
+                .is_none_or(|f| std::path::Path::new(f).exists());
             matches("plugin", &plugin)
                 && matches("command", &command)
                 && matches("ifname", &ifname)

@@ -4,26 +4,8 @@
 
 mod common;
 
-use common::Run;
+use common::{Run, COMMANDS};
 use std::process::Command;
-
-const COMMANDS: &[&str] = &[
-    "",
-    "add",
-    "check",
-    "del",
-    "gc",
-    "status",
-    "ls",
-    "plugins",
-    "attachments",
-    "attachments show",
-    "ipam",
-    "inspect",
-    "validate",
-    "completions",
-    "conformance",
-];
 
 fn help(command: &str, flag: &str) -> Run {
     let mut c = Command::new(common::cnictl_bin());

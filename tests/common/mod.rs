@@ -9,6 +9,26 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+/// Every command as typed after `cnictl` ("" for cnictl itself), hidden ones excepted: what
+/// the help and man page tests walk.
+pub const COMMANDS: &[&str] = &[
+    "",
+    "add",
+    "check",
+    "del",
+    "gc",
+    "status",
+    "ls",
+    "plugins",
+    "attachments",
+    "attachments show",
+    "ipam",
+    "inspect",
+    "validate",
+    "completions",
+    "conformance",
+];
+
 /// The cnictl binary under test.
 pub fn cnictl_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_cnictl"))

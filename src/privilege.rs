@@ -23,7 +23,7 @@ pub const CHAIN_CAPS: &[(u32, &str)] = &[
 /// A command that runs plugin chains refused up front: the process lacks capabilities they
 /// need. Says which are missing; nothing was run or changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("needs root: CAP_SYS_ADMIN and CAP_NET_ADMIN; cnictl {verb} runs without {} (nothing was run)", .missing.join(" and "))]
+#[error("needs root: CAP_SYS_ADMIN and CAP_NET_ADMIN (cnictl {verb} runs plugins, and this process lacks {}); nothing was run", .missing.join(" and "))]
 pub struct NeedsRoot {
     /// The command refused (`add`, `gc`, ...).
     pub verb: String,
@@ -175,13 +175,13 @@ mod tests {
         let e = require_chain_caps("add", Some(Caps(0))).expect_err("refused");
         assert_eq!(
             e.to_string(),
-            "needs root: CAP_SYS_ADMIN and CAP_NET_ADMIN; cnictl add runs without \
-             CAP_SYS_ADMIN and CAP_NET_ADMIN (nothing was run)"
+            "needs root: CAP_SYS_ADMIN and CAP_NET_ADMIN (cnictl add runs plugins, and this \
+             process lacks CAP_SYS_ADMIN and CAP_NET_ADMIN); nothing was run"
         );
         let e = require_chain_caps("gc", Some(Caps(1 << CAP_SYS_ADMIN))).expect_err("refused");
-        assert!(e
-            .to_string()
-            .ends_with("cnictl gc runs without CAP_NET_ADMIN (nothing was run)"));
+        assert!(e.to_string().ends_with(
+            "(cnictl gc runs plugins, and this process lacks CAP_NET_ADMIN); nothing was run"
+        ));
         let both = Caps((1 << CAP_SYS_ADMIN) | (1 << CAP_NET_ADMIN));
         assert_eq!(require_chain_caps("del", Some(both)), Ok(()));
         assert_eq!(require_chain_caps("del", None), Ok(()));

@@ -353,8 +353,8 @@ fn rootless_chain_verbs_refuse_up_front_and_create_nothing() {
         assert_eq!(
             r.stderr.trim(),
             format!(
-                "error: {NEEDS_ROOT}; cnictl {} runs without CAP_SYS_ADMIN and CAP_NET_ADMIN \
-                 (nothing was run)",
+                "error: {NEEDS_ROOT} (cnictl {} runs plugins, and this process lacks \
+                 CAP_SYS_ADMIN and CAP_NET_ADMIN); nothing was run",
                 c[0]
             ),
             "{c:?}"

@@ -23,8 +23,8 @@ pub struct MetricsArgs {
     pub metrics_file: Option<PathBuf>,
 
     /// Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting
-    /// --metrics-file after each run; a run that fails is reported on stderr and in the
-    /// metrics, and the next one still happens. Exits 0 when stopped by the signal
+    /// --metrics-file (which it needs) after each run; a run that fails is reported on stderr
+    /// and in the metrics, and the next one still happens. Exits 0 when stopped by the signal
     #[arg(
         long,
         value_name = "DURATION",

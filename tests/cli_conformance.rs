@@ -286,6 +286,46 @@ fn a_plugin_that_leaves_a_link_behind_fails_at_del_and_gc_warns() {
 
 #[test]
 #[ignore = "needs root: conformance makes network namespaces"]
+fn a_failed_del_with_the_netns_gone_is_sent_again_by_the_clean_up() {
+    let sb = Sandbox::new(&["p1"]);
+    // The ADD of the second container (its ID ends in -gone) arms the marker; the first DEL
+    // that finds it disarms it and fails, so only the step's own DEL fails.
+    let marker = sb.path("gone-added");
+    let arm = format!(
+        "case \"$CNI_CONTAINERID\" in *-gone) touch {};; esac",
+        marker.display()
+    );
+    sb.rules(json!([
+        {"plugin": "p1", "command": "ADD", "sh": arm, "action": "result", "result": {}},
+        {"plugin": "p1", "command": "DEL", "when_file": marker,
+         "sh": format!("rm {}", marker.display()),
+         "action": "error", "code": 11, "msg": "cannot delete now"},
+    ]));
+    let file = conf_file(&sb, &["1.0.0"], json!([{"type": "p1"}]));
+    let v = run_json(&sb, &[&file], 1);
+    let all = steps(&v);
+    let (_, _, result, messages) = result_of(&all, "1.0.0", "del-netns-gone");
+    assert_eq!(result, "fail", "{all:?}");
+    assert!(messages[0].contains("cannot delete now"), "{messages:?}");
+    let gone_dels: Vec<String> = sb
+        .calls()
+        .iter()
+        .filter(|c| c.command() == "DEL")
+        .filter_map(|c| c.env("CNI_CONTAINERID"))
+        .filter(|id| id.ends_with("-gone"))
+        .collect();
+    assert_eq!(
+        gone_dels.len(),
+        2,
+        "the step's DEL and the clean-up's: {gone_dels:?}"
+    );
+    assert_eq!(v["cleanup"], json!([]), "the clean-up's DEL succeeded: {v}");
+    let private = v["privateName"].as_str().unwrap().to_string();
+    assert_no_namespace_left(private.trim_start_matches("cnictl-conformance-"));
+}
+
+#[test]
+#[ignore = "needs root: conformance makes network namespaces"]
 fn a_plugin_not_ready_fails_the_status_step() {
     let sb = Sandbox::new(&["p1"]);
     sb.rules(json!([

@@ -123,7 +123,9 @@ pub fn run(s: &Settings, a: ConformanceArgs) -> anyhow::Result<i32> {
     // The plugins' namespace: --host-netns when given (never cnictl's own or the node's),
     // else one made for this run.
     let own = Guard::new(None).context("cannot identify cnictl's own network namespace")?;
-    let (host_path, host_made) = match &s.host_netns {
+    // A namespace made here is removed when `host_made` drops (an early return, a panic)
+    // unless the normal clean-up below removed it already.
+    let (host_path, mut host_made) = match &s.host_netns {
         Some(p) => {
             own.existing(p)
                 .with_context(|| format!("--host-netns {}", p.display()))?;
@@ -133,13 +135,15 @@ pub fn run(s: &Settings, a: ConformanceArgs) -> anyhow::Result<i32> {
             let name = format!("cnictl-conf-{token}-h");
             let p = netns::create_named(&name)
                 .with_context(|| format!("cannot make the run's plugins' namespace {name}"))?;
-            (p, Some(name))
+            (p, Some(MadeNs::new(name)))
         }
     };
     let dirs = match PrivateDirs::create(&std::env::temp_dir(), &token) {
         Ok(d) => d,
         Err(e) => {
-            remove_host(s, &host_made);
+            if let Some(Err(e)) = host_made.as_mut().map(MadeNs::remove) {
+                s.printer.warning(&e);
+            }
             bail!("cannot make the run's temp dir: {e}");
         }
     };
@@ -148,10 +152,8 @@ pub fn run(s: &Settings, a: ConformanceArgs) -> anyhow::Result<i32> {
     if let Err(e) = dirs.remove() {
         cleanup.push(format!("could not remove {}: {e}", dirs.root.display()));
     }
-    if let Some(name) = &host_made {
-        if let Err(e) = netns::delete_named(name) {
-            cleanup.push(format!("could not remove netns {name}: {e}"));
-        }
+    if let Some(Err(e)) = host_made.as_mut().map(MadeNs::remove) {
+        cleanup.push(e);
     }
     let (rounds, mut more) = outcome?;
     cleanup.append(&mut more);
@@ -188,15 +190,6 @@ pub fn run(s: &Settings, a: ConformanceArgs) -> anyhow::Result<i32> {
         return Ok(128_i32.saturating_add(sig));
     }
     Ok(if report.failed() { 1 } else { 0 })
-}
-
-fn remove_host(s: &Settings, made: &Option<String>) {
-    if let Some(name) = made {
-        if let Err(e) = netns::delete_named(name) {
-            s.printer
-                .warning(&format!("could not remove netns {name}: {e}"));
-        }
-    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -264,6 +257,8 @@ fn run_rounds(
             list: None,
             resolved: None,
             ns_a: None,
+            ns_b: None,
+            gone: None,
             attached: Vec::new(),
             baseline: None,
             mark: None,
@@ -283,11 +278,48 @@ fn run_rounds(
     Ok((rounds, cleanup))
 }
 
-/// A container namespace of the round.
-struct Container {
+/// A namespace the run made. Dropping it removes it (also when a panic unwinds) unless it was
+/// removed already, so the normal clean-up and the drop never remove it twice.
+struct MadeNs {
     name: String,
-    path: PathBuf,
+    removed: bool,
+}
+
+impl MadeNs {
+    fn new(name: String) -> MadeNs {
+        MadeNs {
+            name,
+            removed: false,
+        }
+    }
+
+    /// Removes the namespace; one already gone counts as removed.
+    fn remove(&mut self) -> Result<(), String> {
+        if self.removed {
+            return Ok(());
+        }
+        match netns::delete_named(&self.name) {
+            Ok(()) => {}
+            Err(e) if e.is_not_found() => {}
+            Err(e) => return Err(format!("could not remove netns {}: {e}", self.name)),
+        }
+        self.removed = true;
+        Ok(())
+    }
+}
+
+impl Drop for MadeNs {
+    fn drop(&mut self) {
+        let _ = self.remove();
+    }
+}
+
+/// A container namespace of the round. Its fields drop in order: the thread inside it
+/// first, then the namespace is removed.
+struct Container {
     thread: Arc<NsThread>,
+    path: PathBuf,
+    ns: MadeNs,
 }
 
 /// One round: the lifecycle at one cniVersion.
@@ -307,6 +339,10 @@ struct RoundRun<'a> {
     list: Option<NetworkConfigList>,
     resolved: Option<Resolved>,
     ns_a: Option<Container>,
+    /// Namespace B of "DEL, netns gone" once its thread is gone, until it is removed.
+    ns_b: Option<MadeNs>,
+    /// The DEL of the attachment in namespace B, until it succeeds.
+    gone: Option<DelRequest>,
     /// Interfaces attached in namespace A, for the clean-up.
     attached: Vec<String>,
     /// The state before the first ADD.
@@ -456,16 +492,15 @@ impl<'a> RoundRun<'a> {
         let name = format!("cnictl-conf-{}-{suffix}", self.token);
         let path = netns::create_named(&name)
             .map_err(|e| format!("cannot make container namespace {name}: {e}"))?;
+        let ns = MadeNs::new(name);
         match NsThread::enter(&path) {
             Ok(t) => Ok(Container {
-                name,
-                path,
                 thread: Arc::new(t),
+                path,
+                ns,
             }),
-            Err(e) => {
-                let _ = netns::delete_named(&name);
-                Err(format!("cannot enter container namespace {name}: {e}"))
-            }
+            // `ns` drops here: the namespace is removed.
+            Err(e) => Err(format!("cannot enter container namespace {}: {e}", ns.name)),
         }
     }
 
@@ -535,7 +570,7 @@ impl<'a> RoundRun<'a> {
         });
         let mut containers = Vec::new();
         if let Some(c) = &self.ns_a {
-            containers.push((c.name.clone(), read(&c.thread, &c.name)?));
+            containers.push((c.ns.name.clone(), read(&c.thread, &c.ns.name)?));
         }
         Ok(State {
             host,
@@ -724,12 +759,21 @@ impl<'a> RoundRun<'a> {
         att.container_id = format!("{}-gone", self.container_id);
         let resolved = self.resolved.clone().expect("resolved with the list");
         let added = self.rt.add(self.list(), &resolved, &att, false);
+        let mut req = self.request("eth0", &b.path);
+        req.container_id = att.container_id.clone();
+        if added.is_ok() {
+            // Until its DEL succeeds, the clean-up DELs it again.
+            self.gone = Some(req.clone());
+        }
         // The host ends of B's veths go when the kernel destroys B, which it does a moment
         // after the last reference is gone: they are waited for, not taken for leftovers.
         let peers = self.host_peers(&b);
-        let Container { name, path, thread } = b;
+        let Container { thread, ns, .. } = b;
         drop(thread);
-        let removed = netns::delete_named(&name);
+        let name = ns.name.clone();
+        // Kept in the round until it is removed: the clean-up tries again.
+        let ns = self.ns_b.insert(ns);
+        let removed = ns.remove();
         if removed.is_ok() {
             self.wait_links_gone(&peers);
         }
@@ -740,11 +784,10 @@ impl<'a> RoundRun<'a> {
             return fail(format!("cannot remove {name} before the DEL: {e}"));
         }
         let list = self.list().clone();
-        let mut req = self.request("eth0", &path);
-        req.container_id = att.container_id.clone();
         if let Err(e) = self.rt.del(Some(&list), &req) {
             return fail(format!("DEL with the netns gone must succeed: {e}"));
         }
+        self.gone = None;
         self.judge_left(Some(&before), false, "left behind")
     }
 
@@ -848,7 +891,8 @@ impl<'a> RoundRun<'a> {
         }
     }
 
-    /// DEL of what is still attached (a stopped round), then namespace A removed.
+    /// DEL of what is still attached (a stopped round, a failed DEL), then namespaces A and
+    /// B removed.
     fn clean_up(&mut self) -> Vec<String> {
         let mut problems = Vec::new();
         if let Some(list) = &self.list {
@@ -862,13 +906,53 @@ impl<'a> RoundRun<'a> {
                     ));
                 }
             }
+            if let Some(req) = self.gone.take() {
+                if let Err(e) = self.cleanup_rt.del(Some(list), &req) {
+                    problems.push(format!(
+                        "cniVersion {}: clean-up DEL of container {} failed: {e}",
+                        self.version, req.container_id
+                    ));
+                }
+            }
         }
         if let Some(c) = self.ns_a.take() {
-            drop(c.thread);
-            if let Err(e) = netns::delete_named(&c.name) {
-                problems.push(format!("could not remove netns {}: {e}", c.name));
+            let Container { thread, mut ns, .. } = c;
+            drop(thread);
+            if let Err(e) = ns.remove() {
+                problems.push(e);
+            }
+        }
+        if let Some(mut ns) = self.ns_b.take() {
+            if let Err(e) = ns.remove() {
+                problems.push(e);
             }
         }
         problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MadeNs;
+    use cnictl::netns;
+
+    #[test]
+    #[ignore = "needs root: makes a network namespace"]
+    fn a_made_namespace_is_removed_when_a_panic_unwinds_and_only_once() {
+        let name = format!("cnictl-conf-test-{}-u", std::process::id());
+        let path = netns::create_named(&name).expect("make a namespace (needs root)");
+        let caught = std::panic::catch_unwind(|| {
+            let _ns = MadeNs::new(name.clone());
+            panic!("a step panicked");
+        });
+        assert!(caught.is_err());
+        assert!(!path.exists(), "{} was left", path.display());
+        // Removed by the normal clean-up first: the drop after it changes nothing.
+        netns::create_named(&name).expect("make it again");
+        let mut ns = MadeNs::new(name.clone());
+        ns.remove().expect("removed");
+        assert!(!path.exists());
+        assert_eq!(ns.remove(), Ok(()), "a second removal is a no-op");
+        drop(ns);
     }
 }

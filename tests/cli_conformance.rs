@@ -326,6 +326,51 @@ fn a_failed_del_with_the_netns_gone_is_sent_again_by_the_clean_up() {
 
 #[test]
 #[ignore = "needs root: conformance makes network namespaces"]
+fn only_the_bridge_the_config_names_is_kept_another_new_bridge_fails_del() {
+    let sb = Sandbox::new(&["bridge"]);
+    // A plugin of type bridge naming cnfbrmine makes it, and another bridge too.
+    sb.rules(json!([
+        {"plugin": "bridge", "command": "ADD", "ifname": "eth0",
+         "sh": "ip link add cnfbrmine type bridge 2>/dev/null; ip link add cnfbrother type bridge 2>/dev/null; true",
+         "action": "result", "result": {}},
+        {"plugin": "bridge", "command": "ADD", "action": "result", "result": {}},
+    ]));
+    let file = conf_file(
+        &sb,
+        &["1.0.0"],
+        json!([{"type": "bridge", "bridge": "cnfbrmine"}]),
+    );
+    let v = run_json(&sb, &[&file], 1);
+    let all = steps(&v);
+    let failed: Vec<&str> = all
+        .iter()
+        .filter(|s| s.2 == "fail")
+        .map(|s| s.1.as_str())
+        .collect();
+    assert_eq!(failed, ["del"], "{all:?}");
+    let (_, _, _, messages) = result_of(&all, "1.0.0", "del");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m == "left behind: host: link cnfbrother (bridge)"),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("kept: host: bridge cnfbrmine ")),
+        "{messages:?}"
+    );
+    assert!(
+        !messages
+            .iter()
+            .any(|m| m.contains("left behind: host: link cnfbrmine")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+#[ignore = "needs root: conformance makes network namespaces"]
 fn a_plugin_not_ready_fails_the_status_step() {
     let sb = Sandbox::new(&["p1"]);
     sb.rules(json!([

@@ -60,7 +60,8 @@ second namespace), ADD again, DEL, and for 1.1.0 and later GC with an empty vali
 it leaves is a warning) and STATUS. CHECK needs 0.4.0; no CHECK follows a DEL. After each
 DEL that ends an attachment, the plugins' namespace (links, addresses, routes, iptables
 rules), the container namespace and the IPAM data dir are compared with before: anything
-left fails the step. A bridge the run made is kept by design (a note).
+left fails the step. The bridge a bridge plugin of the chain names (its bridge key,
+default cni0) is kept by design (a note); any other new bridge is left behind.
 
 The plugins run in a namespace made for the run (or --host-netns), never in cnictl's own;
 the network is renamed, and the cache and host-local's dataDir are private temp dirs, all
@@ -724,7 +725,7 @@ impl<'a> RoundRun<'a> {
             Ok(s) => s,
             Err(e) => return fail(format!("cannot take the snapshot after DEL: {e}")),
         };
-        let (left, kept) = conf::leftovers(before, &after);
+        let (left, kept) = conf::leftovers(before, &after, &conf::kept_bridges(self.list()));
         let mut messages: Vec<String> = left.iter().map(|l| format!("{what}: {l}")).collect();
         if others {
             messages.extend(

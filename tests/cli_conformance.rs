@@ -369,6 +369,88 @@ fn only_the_bridge_the_config_names_is_kept_another_new_bridge_fails_del() {
     );
 }
 
+/// Unmounts what the test mounted in the run's temp dir under `dir` (the sandbox's), then
+/// removes what the run could not; also when an assertion fails.
+struct Unmount(std::path::PathBuf);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umount -l {0}/cnictl-conformance-*/cache 2>/dev/null; rm -rf {0}/cnictl-conformance-*",
+                self.0.display()
+            ))
+            .status();
+    }
+}
+
+#[test]
+#[ignore = "needs root: conformance makes network namespaces"]
+fn what_the_clean_up_cannot_remove_fails_the_run_in_json_junit_and_exit_code() {
+    let sb = Sandbox::new(&["p1"]);
+    // The run's temp dir goes under the sandbox; the last step mounts a tmpfs on its cache
+    // dir, so removing the temp dir at the end fails (busy) after every step passed.
+    let tmp = sb.path("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let _unmount = Unmount(tmp.clone());
+    let busy = format!(
+        "mount -t tmpfs cnfbusy {}/cnictl-conformance-*/cache",
+        tmp.display()
+    );
+    sb.rules(json!([
+        empty_add(),
+        {"plugin": "p1", "command": "STATUS", "sh": busy, "action": "exit", "code": 0},
+    ]));
+    let file = conf_file(&sb, &["1.1.0"], json!([{"type": "p1"}]));
+    let tmp_env = tmp.display().to_string();
+    let r = sb
+        .cnictl()
+        .args(&["conformance", &file, "-o", "json"])
+        .env("TMPDIR", &tmp_env)
+        .run()
+        .expect(1, "conformance with a busy temp dir");
+    let v = r.json();
+    assert!(
+        steps(&v).iter().all(|s| s.2 == "pass"),
+        "every step passed: {v}"
+    );
+    assert_eq!(v["ok"], false, "{v}");
+    let cleanup = v["cleanup"].as_array().expect("cleanup");
+    assert_eq!(cleanup.len(), 1, "{v}");
+    assert!(
+        cleanup[0]
+            .as_str()
+            .unwrap()
+            .starts_with("could not remove ")
+            && cleanup[0].as_str().unwrap().contains("cnictl-conformance-"),
+        "{v}"
+    );
+    assert!(
+        r.stderr.contains("clean-up: could not remove"),
+        "{}",
+        r.stderr
+    );
+    drop(_unmount);
+    let _unmount = Unmount(tmp.clone());
+    // -o junit: a failing clean-up case after the round's suite.
+    let r = sb
+        .cnictl()
+        .args(&["conformance", &file, "-o", "junit"])
+        .env("TMPDIR", &tmp_env)
+        .run()
+        .expect(1, "conformance -o junit with a busy temp dir");
+    let at = r
+        .stdout
+        .find("<testcase name=\"clean-up\"")
+        .unwrap_or_else(|| panic!("no clean-up case:\n{}", r.stdout));
+    assert!(
+        r.stdout[at..].contains("<failure") && r.stdout[at..].contains("could not remove"),
+        "{}",
+        r.stdout
+    );
+}
+
 #[test]
 #[ignore = "needs root: conformance makes network namespaces"]
 fn a_plugin_not_ready_fails_the_status_step() {

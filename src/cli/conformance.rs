@@ -88,12 +88,14 @@ pub struct Report {
 }
 
 impl Report {
-    /// True when a step failed.
+    /// True when a step failed or the clean-up left something of the run behind.
     pub fn failed(&self) -> bool {
-        self.rounds
-            .iter()
-            .flat_map(|r| &r.steps)
-            .any(|s| s.verdict == Verdict::Fail)
+        !self.cleanup.is_empty()
+            || self
+                .rounds
+                .iter()
+                .flat_map(|r| &r.steps)
+                .any(|s| s.verdict == Verdict::Fail)
     }
 }
 
@@ -174,7 +176,7 @@ pub fn run(s: &Settings, a: ConformanceArgs) -> anyhow::Result<i32> {
         s.printer.note(&render::conformance::where_note(&report));
     }
     for c in &report.cleanup {
-        s.printer.warning(c);
+        s.printer.error(&format!("clean-up: {c}"));
     }
     match s.printer.format(Output::Table) {
         Output::Json => render::print_json(&render::conformance::json(&report)),

@@ -516,6 +516,7 @@ fn junit_output_is_junit_xml_with_one_testcase_per_step() {
     let mut reader = quick_xml::Reader::from_str(&r.stdout);
     let mut suites = Vec::new();
     let mut cases: Vec<(String, Vec<String>)> = Vec::new();
+    let mut classnames = std::collections::BTreeSet::new();
     let mut open_case: Option<usize> = None;
     loop {
         match reader.read_event() {
@@ -524,10 +525,12 @@ fn junit_output_is_junit_xml_with_one_testcase_per_step() {
             }
             Ok(Event::Start(e)) if e.name().as_ref() == b"testcase" => {
                 cases.push((attr(&e, "name"), Vec::new()));
+                classnames.insert(attr(&e, "classname"));
                 open_case = Some(cases.len() - 1);
             }
             Ok(Event::Empty(e)) if e.name().as_ref() == b"testcase" => {
                 cases.push((attr(&e, "name"), Vec::new()));
+                classnames.insert(attr(&e, "classname"));
             }
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
                 if let Some(i) = open_case {
@@ -550,6 +553,11 @@ fn junit_output_is_junit_xml_with_one_testcase_per_step() {
         ]
     );
     assert_eq!(cases.len(), 24, "{cases:?}");
+    // No dot inside the version: JUnit tools split a classname at its dots.
+    assert_eq!(
+        classnames.into_iter().collect::<Vec<_>>(),
+        ["cnictl.conformance.v1_0_0", "cnictl.conformance.v1_1_0"]
+    );
     let names: Vec<&str> = cases[..12].iter().map(|c| c.0.as_str()).collect();
     assert_eq!(
         names,

@@ -149,7 +149,11 @@ pub fn junit(r: &Report) -> std::io::Result<String> {
                     let text = s.messages.join("\n");
                     Case {
                         name: s.name.to_string(),
-                        classname: format!("cnictl.conformance.{}", round.cni_version),
+                        // JUnit tools split a classname at its dots: none in the version.
+                        classname: format!(
+                            "cnictl.conformance.v{}",
+                            round.cni_version.replace('.', "_")
+                        ),
                         failure: (s.verdict == Verdict::Fail).then(|| Failure {
                             message: s
                                 .messages

@@ -453,6 +453,44 @@ fn what_the_clean_up_cannot_remove_fails_the_run_in_json_junit_and_exit_code() {
 
 #[test]
 #[ignore = "needs root: conformance makes network namespaces"]
+fn step_messages_name_the_users_network_not_the_private_one() {
+    let sb = Sandbox::new(&["p1"]);
+    sb.rules(json!([empty_add()]));
+    let file = conf_file(
+        &sb,
+        &["1.0.0"],
+        json!([{"type": "p1"}, {"type": "nosuchplug"}]),
+    );
+    let v = run_json(&sb, &[&file], 1);
+    let all = steps(&v);
+    let (_, _, result, messages) = result_of(&all, "1.0.0", "add");
+    assert_eq!(result, "fail", "{all:?}");
+    assert!(
+        messages[0].contains("network \"fakenet\"") && messages[0].contains("nosuchplug"),
+        "{messages:?}"
+    );
+    let private = v["privateName"].as_str().unwrap();
+    assert!(private.starts_with("cnictl-conformance-"), "{v}");
+    for (_, id, _, messages) in &all {
+        for m in messages {
+            assert!(!m.contains(private), "{id}: {m}");
+        }
+    }
+    // The table's header says what the run ran as, once.
+    let r = sb
+        .run(&["conformance", &file, "-o", "wide"])
+        .expect(1, "conformance table");
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(all.contains("network \"fakenet\": "), "{all}");
+    assert_eq!(
+        all.matches("ran as \"cnictl-conformance-").count(),
+        1,
+        "{all}"
+    );
+}
+
+#[test]
+#[ignore = "needs root: conformance makes network namespaces"]
 fn a_plugin_not_ready_fails_the_status_step() {
     let sb = Sandbox::new(&["p1"]);
     sb.rules(json!([

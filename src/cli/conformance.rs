@@ -250,6 +250,7 @@ fn run_rounds(
             host: host.clone(),
             dirs,
             name: name.clone(),
+            network: list.name.clone(),
             // One container ID per round: what a round could not clean up never blocks the
             // next one's ADD.
             container_id: format!("conformance-{token}-{}", version.replace('.', "")),
@@ -333,7 +334,10 @@ struct RoundRun<'a> {
     exec: &'a RawExec,
     host: Arc<NsThread>,
     dirs: &'a PrivateDirs,
+    /// The private network name the chain runs under.
     name: String,
+    /// The user's network name, which messages show instead of the private one.
+    network: String,
     container_id: String,
     token: String,
     version: String,
@@ -528,6 +532,7 @@ impl<'a> RoundRun<'a> {
         let started = Instant::now();
         let (verdict, messages) = f(self);
         let elapsed = started.elapsed();
+        let messages = messages.iter().map(|m| self.users_name(m)).collect();
         if self.s.verbose > 0 {
             self.s
                 .printer
@@ -547,6 +552,15 @@ impl<'a> RoundRun<'a> {
                 "not run: step \"{name}\" failed (--keep-going runs every step)"
             ));
         }
+    }
+
+    /// `msg` with the private network name (`network "cnictl-conformance-..."` in the
+    /// runtime's errors) replaced by the user's: the header says what it ran as.
+    fn users_name(&self, msg: &str) -> String {
+        msg.replace(
+            &format!("\"{}\"", self.name),
+            &format!("\"{}\"", self.network),
+        )
     }
 
     fn list(&self) -> &NetworkConfigList {
@@ -930,7 +944,7 @@ impl<'a> RoundRun<'a> {
                 problems.push(e);
             }
         }
-        problems
+        problems.iter().map(|p| self.users_name(p)).collect()
     }
 }
 

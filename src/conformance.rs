@@ -454,23 +454,44 @@ fn ipam_bookkeeping(path: &str) -> bool {
     base == "lock" || base.starts_with("last_reserved_ip")
 }
 
+/// The bridges the chain's bridge plugins name (their `bridge` key, `cni0` by default): the
+/// plugin keeps its bridge for the next container, so a DEL that leaves one is no leak.
+pub fn kept_bridges(list: &NetworkConfigList) -> BTreeSet<String> {
+    list.plugins
+        .iter()
+        .filter(|p| p.plugin_type == "bridge")
+        .map(|p| {
+            p.raw
+                .get("bridge")
+                .and_then(Value::as_str)
+                .unwrap_or("cni0")
+                .to_string()
+        })
+        .collect()
+}
+
 /// What `after` holds that `before` did not, one line each (`host: link veth1a2b (veth)`,
 /// `container eth0-ns: address 10.1.0.2/24 on eth0`, `iptables nat: -A ...`, `ipam:
-/// net/10.1.0.2`), and what is kept by design (a bridge made by the run: bridge plugins keep
-/// their bridge, its addresses and routes for the next container). New links are reported
+/// net/10.1.0.2`), and what is kept by design (a new bridge of the plugins' namespace named
+/// in `bridges` ([`kept_bridges`]): bridge plugins keep their bridge, its addresses and
+/// routes for the next container; any other new bridge is left). New links are reported
 /// whole (not their addresses and routes); host-local's lock and `last_reserved_ip` files
 /// are bookkeeping, not reservations.
-pub fn leftovers(before: &State, after: &State) -> (Vec<String>, Vec<String>) {
+pub fn leftovers(
+    before: &State,
+    after: &State,
+    bridges: &BTreeSet<String>,
+) -> (Vec<String>, Vec<String>) {
     let mut left = Vec::new();
     let mut kept = Vec::new();
-    let (l, k) = snapshot_leftovers("host", &before.host, &after.host);
+    let (l, k) = snapshot_leftovers("host", &before.host, &after.host, bridges);
     left.extend(l);
     kept.extend(k);
     for (label, snap) in &after.containers {
         let Some((_, old)) = before.containers.iter().find(|(l, _)| l == label) else {
             continue;
         };
-        let (l, k) = snapshot_leftovers(&format!("container {label}"), old, snap);
+        let (l, k) = snapshot_leftovers(&format!("container {label}"), old, snap, &BTreeSet::new());
         left.extend(l);
         kept.extend(k);
     }
@@ -518,6 +539,7 @@ fn snapshot_leftovers(
     label: &str,
     before: &Snapshot,
     after: &Snapshot,
+    bridges: &BTreeSet<String>,
 ) -> (Vec<String>, Vec<String>) {
     let mut left = Vec::new();
     let mut kept = Vec::new();
@@ -529,7 +551,7 @@ fn snapshot_leftovers(
         }
         skip.insert(l.name.as_str());
         let kind = l.kind.as_deref().unwrap_or("no kind");
-        if kind == "bridge" {
+        if kind == "bridge" && bridges.contains(&l.name) {
             kept.push(format!(
                 "{label}: bridge {} (a bridge plugin keeps its bridge for the next container)",
                 l.name

@@ -286,6 +286,211 @@ fn a_plugin_that_leaves_a_link_behind_fails_at_del_and_gc_warns() {
 
 #[test]
 #[ignore = "needs root: conformance makes network namespaces"]
+fn a_failed_del_with_the_netns_gone_is_sent_again_by_the_clean_up() {
+    let sb = Sandbox::new(&["p1"]);
+    // The ADD of the second container (its ID ends in -gone) arms the marker; the first DEL
+    // that finds it disarms it and fails, so only the step's own DEL fails.
+    let marker = sb.path("gone-added");
+    let arm = format!(
+        "case \"$CNI_CONTAINERID\" in *-gone) touch {};; esac",
+        marker.display()
+    );
+    sb.rules(json!([
+        {"plugin": "p1", "command": "ADD", "sh": arm, "action": "result", "result": {}},
+        {"plugin": "p1", "command": "DEL", "when_file": marker,
+         "sh": format!("rm {}", marker.display()),
+         "action": "error", "code": 11, "msg": "cannot delete now"},
+    ]));
+    let file = conf_file(&sb, &["1.0.0"], json!([{"type": "p1"}]));
+    let v = run_json(&sb, &[&file], 1);
+    let all = steps(&v);
+    let (_, _, result, messages) = result_of(&all, "1.0.0", "del-netns-gone");
+    assert_eq!(result, "fail", "{all:?}");
+    assert!(messages[0].contains("cannot delete now"), "{messages:?}");
+    let gone_dels: Vec<String> = sb
+        .calls()
+        .iter()
+        .filter(|c| c.command() == "DEL")
+        .filter_map(|c| c.env("CNI_CONTAINERID"))
+        .filter(|id| id.ends_with("-gone"))
+        .collect();
+    assert_eq!(
+        gone_dels.len(),
+        2,
+        "the step's DEL and the clean-up's: {gone_dels:?}"
+    );
+    assert_eq!(v["cleanup"], json!([]), "the clean-up's DEL succeeded: {v}");
+    let private = v["privateName"].as_str().unwrap().to_string();
+    assert_no_namespace_left(private.trim_start_matches("cnictl-conformance-"));
+}
+
+#[test]
+#[ignore = "needs root: conformance makes network namespaces"]
+fn only_the_bridge_the_config_names_is_kept_another_new_bridge_fails_del() {
+    let sb = Sandbox::new(&["bridge"]);
+    // A plugin of type bridge naming cnfbrmine makes it, and another bridge too.
+    sb.rules(json!([
+        {"plugin": "bridge", "command": "ADD", "ifname": "eth0",
+         "sh": "ip link add cnfbrmine type bridge 2>/dev/null; ip link add cnfbrother type bridge 2>/dev/null; true",
+         "action": "result", "result": {}},
+        {"plugin": "bridge", "command": "ADD", "action": "result", "result": {}},
+    ]));
+    let file = conf_file(
+        &sb,
+        &["1.0.0"],
+        json!([{"type": "bridge", "bridge": "cnfbrmine"}]),
+    );
+    let v = run_json(&sb, &[&file], 1);
+    let all = steps(&v);
+    let failed: Vec<&str> = all
+        .iter()
+        .filter(|s| s.2 == "fail")
+        .map(|s| s.1.as_str())
+        .collect();
+    assert_eq!(failed, ["del"], "{all:?}");
+    let (_, _, _, messages) = result_of(&all, "1.0.0", "del");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m == "left behind: host: link cnfbrother (bridge)"),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("kept: host: bridge cnfbrmine ")),
+        "{messages:?}"
+    );
+    assert!(
+        !messages
+            .iter()
+            .any(|m| m.contains("left behind: host: link cnfbrmine")),
+        "{messages:?}"
+    );
+}
+
+/// Unmounts what the test mounted in the run's temp dir under `dir` (the sandbox's), then
+/// removes what the run could not; also when an assertion fails.
+struct Unmount(std::path::PathBuf);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umount -l {0}/cnictl-conformance-*/cache 2>/dev/null; rm -rf {0}/cnictl-conformance-*",
+                self.0.display()
+            ))
+            .status();
+    }
+}
+
+#[test]
+#[ignore = "needs root: conformance makes network namespaces"]
+fn what_the_clean_up_cannot_remove_fails_the_run_in_json_junit_and_exit_code() {
+    let sb = Sandbox::new(&["p1"]);
+    // The run's temp dir goes under the sandbox; the last step mounts a tmpfs on its cache
+    // dir, so removing the temp dir at the end fails (busy) after every step passed.
+    let tmp = sb.path("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let _unmount = Unmount(tmp.clone());
+    let busy = format!(
+        "mount -t tmpfs cnfbusy {}/cnictl-conformance-*/cache",
+        tmp.display()
+    );
+    sb.rules(json!([
+        empty_add(),
+        {"plugin": "p1", "command": "STATUS", "sh": busy, "action": "exit", "code": 0},
+    ]));
+    let file = conf_file(&sb, &["1.1.0"], json!([{"type": "p1"}]));
+    let tmp_env = tmp.display().to_string();
+    let r = sb
+        .cnictl()
+        .args(&["conformance", &file, "-o", "json"])
+        .env("TMPDIR", &tmp_env)
+        .run()
+        .expect(1, "conformance with a busy temp dir");
+    let v = r.json();
+    assert!(
+        steps(&v).iter().all(|s| s.2 == "pass"),
+        "every step passed: {v}"
+    );
+    assert_eq!(v["ok"], false, "{v}");
+    let cleanup = v["cleanup"].as_array().expect("cleanup");
+    assert_eq!(cleanup.len(), 1, "{v}");
+    assert!(
+        cleanup[0]
+            .as_str()
+            .unwrap()
+            .starts_with("could not remove ")
+            && cleanup[0].as_str().unwrap().contains("cnictl-conformance-"),
+        "{v}"
+    );
+    assert!(
+        r.stderr.contains("clean-up: could not remove"),
+        "{}",
+        r.stderr
+    );
+    drop(_unmount);
+    let _unmount = Unmount(tmp.clone());
+    // -o junit: a failing clean-up case after the round's suite.
+    let r = sb
+        .cnictl()
+        .args(&["conformance", &file, "-o", "junit"])
+        .env("TMPDIR", &tmp_env)
+        .run()
+        .expect(1, "conformance -o junit with a busy temp dir");
+    let at = r
+        .stdout
+        .find("<testcase name=\"clean-up\"")
+        .unwrap_or_else(|| panic!("no clean-up case:\n{}", r.stdout));
+    assert!(
+        r.stdout[at..].contains("<failure") && r.stdout[at..].contains("could not remove"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+#[ignore = "needs root: conformance makes network namespaces"]
+fn step_messages_name_the_users_network_not_the_private_one() {
+    let sb = Sandbox::new(&["p1"]);
+    sb.rules(json!([empty_add()]));
+    let file = conf_file(
+        &sb,
+        &["1.0.0"],
+        json!([{"type": "p1"}, {"type": "nosuchplug"}]),
+    );
+    let v = run_json(&sb, &[&file], 1);
+    let all = steps(&v);
+    let (_, _, result, messages) = result_of(&all, "1.0.0", "add");
+    assert_eq!(result, "fail", "{all:?}");
+    assert!(
+        messages[0].contains("network \"fakenet\"") && messages[0].contains("nosuchplug"),
+        "{messages:?}"
+    );
+    let private = v["privateName"].as_str().unwrap();
+    assert!(private.starts_with("cnictl-conformance-"), "{v}");
+    for (_, id, _, messages) in &all {
+        for m in messages {
+            assert!(!m.contains(private), "{id}: {m}");
+        }
+    }
+    // The table's header says what the run ran as, once.
+    let r = sb
+        .run(&["conformance", &file, "-o", "wide"])
+        .expect(1, "conformance table");
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(all.contains("network \"fakenet\": "), "{all}");
+    assert_eq!(
+        all.matches("ran as \"cnictl-conformance-").count(),
+        1,
+        "{all}"
+    );
+}
+
+#[test]
+#[ignore = "needs root: conformance makes network namespaces"]
 fn a_plugin_not_ready_fails_the_status_step() {
     let sb = Sandbox::new(&["p1"]);
     sb.rules(json!([
@@ -349,6 +554,7 @@ fn junit_output_is_junit_xml_with_one_testcase_per_step() {
     let mut reader = quick_xml::Reader::from_str(&r.stdout);
     let mut suites = Vec::new();
     let mut cases: Vec<(String, Vec<String>)> = Vec::new();
+    let mut classnames = std::collections::BTreeSet::new();
     let mut open_case: Option<usize> = None;
     loop {
         match reader.read_event() {
@@ -357,10 +563,12 @@ fn junit_output_is_junit_xml_with_one_testcase_per_step() {
             }
             Ok(Event::Start(e)) if e.name().as_ref() == b"testcase" => {
                 cases.push((attr(&e, "name"), Vec::new()));
+                classnames.insert(attr(&e, "classname"));
                 open_case = Some(cases.len() - 1);
             }
             Ok(Event::Empty(e)) if e.name().as_ref() == b"testcase" => {
                 cases.push((attr(&e, "name"), Vec::new()));
+                classnames.insert(attr(&e, "classname"));
             }
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
                 if let Some(i) = open_case {
@@ -383,6 +591,11 @@ fn junit_output_is_junit_xml_with_one_testcase_per_step() {
         ]
     );
     assert_eq!(cases.len(), 24, "{cases:?}");
+    // No dot inside the version: JUnit tools split a classname at its dots.
+    assert_eq!(
+        classnames.into_iter().collect::<Vec<_>>(),
+        ["cnictl.conformance.v1_0_0", "cnictl.conformance.v1_1_0"]
+    );
     let names: Vec<&str> = cases[..12].iter().map(|c| c.0.as_str()).collect();
     assert_eq!(
         names,

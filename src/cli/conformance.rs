@@ -60,7 +60,8 @@ second namespace), ADD again, DEL, and for 1.1.0 and later GC with an empty vali
 it leaves is a warning) and STATUS. CHECK needs 0.4.0; no CHECK follows a DEL. After each
 DEL that ends an attachment, the plugins' namespace (links, addresses, routes, iptables
 rules), the container namespace and the IPAM data dir are compared with before: anything
-left fails the step. A bridge the run made is kept by design (a note).
+left fails the step. The bridge a bridge plugin of the chain names (its bridge key,
+default cni0) is kept by design (a note); any other new bridge is left behind.
 
 The plugins run in a namespace made for the run (or --host-netns), never in cnictl's own;
 the network is renamed, and the cache and host-local's dataDir are private temp dirs, all
@@ -87,12 +88,14 @@ pub struct Report {
 }
 
 impl Report {
-    /// True when a step failed.
+    /// True when a step failed or the clean-up left something of the run behind.
     pub fn failed(&self) -> bool {
-        self.rounds
-            .iter()
-            .flat_map(|r| &r.steps)
-            .any(|s| s.verdict == Verdict::Fail)
+        !self.cleanup.is_empty()
+            || self
+                .rounds
+                .iter()
+                .flat_map(|r| &r.steps)
+                .any(|s| s.verdict == Verdict::Fail)
     }
 }
 
@@ -117,16 +120,15 @@ pub fn run(s: &Settings, a: ConformanceArgs) -> anyhow::Result<i32> {
             );
         }
     }
-    if !nix::unistd::geteuid().is_root() {
-        bail!("conformance makes network namespaces and runs plugins in them: it needs root");
-    }
     let token = token();
     // From here on a signal stops the running plugin and the run cleans up after itself.
     s.catch_signals()?;
     // The plugins' namespace: --host-netns when given (never cnictl's own or the node's),
     // else one made for this run.
     let own = Guard::new(None).context("cannot identify cnictl's own network namespace")?;
-    let (host_path, host_made) = match &s.host_netns {
+    // A namespace made here is removed when `host_made` drops (an early return, a panic)
+    // unless the normal clean-up below removed it already.
+    let (host_path, mut host_made) = match &s.host_netns {
         Some(p) => {
             own.existing(p)
                 .with_context(|| format!("--host-netns {}", p.display()))?;
@@ -136,13 +138,15 @@ pub fn run(s: &Settings, a: ConformanceArgs) -> anyhow::Result<i32> {
             let name = format!("cnictl-conf-{token}-h");
             let p = netns::create_named(&name)
                 .with_context(|| format!("cannot make the run's plugins' namespace {name}"))?;
-            (p, Some(name))
+            (p, Some(MadeNs::new(name)))
         }
     };
     let dirs = match PrivateDirs::create(&std::env::temp_dir(), &token) {
         Ok(d) => d,
         Err(e) => {
-            remove_host(s, &host_made);
+            if let Some(Err(e)) = host_made.as_mut().map(MadeNs::remove) {
+                s.printer.warning(&e);
+            }
             bail!("cannot make the run's temp dir: {e}");
         }
     };
@@ -151,10 +155,8 @@ pub fn run(s: &Settings, a: ConformanceArgs) -> anyhow::Result<i32> {
     if let Err(e) = dirs.remove() {
         cleanup.push(format!("could not remove {}: {e}", dirs.root.display()));
     }
-    if let Some(name) = &host_made {
-        if let Err(e) = netns::delete_named(name) {
-            cleanup.push(format!("could not remove netns {name}: {e}"));
-        }
+    if let Some(Err(e)) = host_made.as_mut().map(MadeNs::remove) {
+        cleanup.push(e);
     }
     let (rounds, mut more) = outcome?;
     cleanup.append(&mut more);
@@ -174,7 +176,7 @@ pub fn run(s: &Settings, a: ConformanceArgs) -> anyhow::Result<i32> {
         s.printer.note(&render::conformance::where_note(&report));
     }
     for c in &report.cleanup {
-        s.printer.warning(c);
+        s.printer.error(&format!("clean-up: {c}"));
     }
     match s.printer.format(Output::Table) {
         Output::Json => render::print_json(&render::conformance::json(&report)),
@@ -191,15 +193,6 @@ pub fn run(s: &Settings, a: ConformanceArgs) -> anyhow::Result<i32> {
         return Ok(128_i32.saturating_add(sig));
     }
     Ok(if report.failed() { 1 } else { 0 })
-}
-
-fn remove_host(s: &Settings, made: &Option<String>) {
-    if let Some(name) = made {
-        if let Err(e) = netns::delete_named(name) {
-            s.printer
-                .warning(&format!("could not remove netns {name}: {e}"));
-        }
-    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -257,6 +250,7 @@ fn run_rounds(
             host: host.clone(),
             dirs,
             name: name.clone(),
+            network: list.name.clone(),
             // One container ID per round: what a round could not clean up never blocks the
             // next one's ADD.
             container_id: format!("conformance-{token}-{}", version.replace('.', "")),
@@ -267,6 +261,8 @@ fn run_rounds(
             list: None,
             resolved: None,
             ns_a: None,
+            ns_b: None,
+            gone: None,
             attached: Vec::new(),
             baseline: None,
             mark: None,
@@ -286,11 +282,48 @@ fn run_rounds(
     Ok((rounds, cleanup))
 }
 
-/// A container namespace of the round.
-struct Container {
+/// A namespace the run made. Dropping it removes it (also when a panic unwinds) unless it was
+/// removed already, so the normal clean-up and the drop never remove it twice.
+struct MadeNs {
     name: String,
-    path: PathBuf,
+    removed: bool,
+}
+
+impl MadeNs {
+    fn new(name: String) -> MadeNs {
+        MadeNs {
+            name,
+            removed: false,
+        }
+    }
+
+    /// Removes the namespace; one already gone counts as removed.
+    fn remove(&mut self) -> Result<(), String> {
+        if self.removed {
+            return Ok(());
+        }
+        match netns::delete_named(&self.name) {
+            Ok(()) => {}
+            Err(e) if e.is_not_found() => {}
+            Err(e) => return Err(format!("could not remove netns {}: {e}", self.name)),
+        }
+        self.removed = true;
+        Ok(())
+    }
+}
+
+impl Drop for MadeNs {
+    fn drop(&mut self) {
+        let _ = self.remove();
+    }
+}
+
+/// A container namespace of the round. Its fields drop in order: the thread inside it
+/// first, then the namespace is removed.
+struct Container {
     thread: Arc<NsThread>,
+    path: PathBuf,
+    ns: MadeNs,
 }
 
 /// One round: the lifecycle at one cniVersion.
@@ -301,7 +334,10 @@ struct RoundRun<'a> {
     exec: &'a RawExec,
     host: Arc<NsThread>,
     dirs: &'a PrivateDirs,
+    /// The private network name the chain runs under.
     name: String,
+    /// The user's network name, which messages show instead of the private one.
+    network: String,
     container_id: String,
     token: String,
     version: String,
@@ -310,6 +346,10 @@ struct RoundRun<'a> {
     list: Option<NetworkConfigList>,
     resolved: Option<Resolved>,
     ns_a: Option<Container>,
+    /// Namespace B of "DEL, netns gone" once its thread is gone, until it is removed.
+    ns_b: Option<MadeNs>,
+    /// The DEL of the attachment in namespace B, until it succeeds.
+    gone: Option<DelRequest>,
     /// Interfaces attached in namespace A, for the clean-up.
     attached: Vec<String>,
     /// The state before the first ADD.
@@ -459,16 +499,15 @@ impl<'a> RoundRun<'a> {
         let name = format!("cnictl-conf-{}-{suffix}", self.token);
         let path = netns::create_named(&name)
             .map_err(|e| format!("cannot make container namespace {name}: {e}"))?;
+        let ns = MadeNs::new(name);
         match NsThread::enter(&path) {
             Ok(t) => Ok(Container {
-                name,
-                path,
                 thread: Arc::new(t),
+                path,
+                ns,
             }),
-            Err(e) => {
-                let _ = netns::delete_named(&name);
-                Err(format!("cannot enter container namespace {name}: {e}"))
-            }
+            // `ns` drops here: the namespace is removed.
+            Err(e) => Err(format!("cannot enter container namespace {}: {e}", ns.name)),
         }
     }
 
@@ -493,6 +532,7 @@ impl<'a> RoundRun<'a> {
         let started = Instant::now();
         let (verdict, messages) = f(self);
         let elapsed = started.elapsed();
+        let messages = messages.iter().map(|m| self.users_name(m)).collect();
         if self.s.verbose > 0 {
             self.s
                 .printer
@@ -512,6 +552,15 @@ impl<'a> RoundRun<'a> {
                 "not run: step \"{name}\" failed (--keep-going runs every step)"
             ));
         }
+    }
+
+    /// `msg` with the private network name (`network "cnictl-conformance-..."` in the
+    /// runtime's errors) replaced by the user's: the header says what it ran as.
+    fn users_name(&self, msg: &str) -> String {
+        msg.replace(
+            &format!("\"{}\"", self.name),
+            &format!("\"{}\"", self.network),
+        )
     }
 
     fn list(&self) -> &NetworkConfigList {
@@ -538,7 +587,7 @@ impl<'a> RoundRun<'a> {
         });
         let mut containers = Vec::new();
         if let Some(c) = &self.ns_a {
-            containers.push((c.name.clone(), read(&c.thread, &c.name)?));
+            containers.push((c.ns.name.clone(), read(&c.thread, &c.ns.name)?));
         }
         Ok(State {
             host,
@@ -692,7 +741,7 @@ impl<'a> RoundRun<'a> {
             Ok(s) => s,
             Err(e) => return fail(format!("cannot take the snapshot after DEL: {e}")),
         };
-        let (left, kept) = conf::leftovers(before, &after);
+        let (left, kept) = conf::leftovers(before, &after, &conf::kept_bridges(self.list()));
         let mut messages: Vec<String> = left.iter().map(|l| format!("{what}: {l}")).collect();
         if others {
             messages.extend(
@@ -727,12 +776,21 @@ impl<'a> RoundRun<'a> {
         att.container_id = format!("{}-gone", self.container_id);
         let resolved = self.resolved.clone().expect("resolved with the list");
         let added = self.rt.add(self.list(), &resolved, &att, false);
+        let mut req = self.request("eth0", &b.path);
+        req.container_id = att.container_id.clone();
+        if added.is_ok() {
+            // Until its DEL succeeds, the clean-up DELs it again.
+            self.gone = Some(req.clone());
+        }
         // The host ends of B's veths go when the kernel destroys B, which it does a moment
         // after the last reference is gone: they are waited for, not taken for leftovers.
         let peers = self.host_peers(&b);
-        let Container { name, path, thread } = b;
+        let Container { thread, ns, .. } = b;
         drop(thread);
-        let removed = netns::delete_named(&name);
+        let name = ns.name.clone();
+        // Kept in the round until it is removed: the clean-up tries again.
+        let ns = self.ns_b.insert(ns);
+        let removed = ns.remove();
         if removed.is_ok() {
             self.wait_links_gone(&peers);
         }
@@ -743,11 +801,10 @@ impl<'a> RoundRun<'a> {
             return fail(format!("cannot remove {name} before the DEL: {e}"));
         }
         let list = self.list().clone();
-        let mut req = self.request("eth0", &path);
-        req.container_id = att.container_id.clone();
         if let Err(e) = self.rt.del(Some(&list), &req) {
             return fail(format!("DEL with the netns gone must succeed: {e}"));
         }
+        self.gone = None;
         self.judge_left(Some(&before), false, "left behind")
     }
 
@@ -851,7 +908,8 @@ impl<'a> RoundRun<'a> {
         }
     }
 
-    /// DEL of what is still attached (a stopped round), then namespace A removed.
+    /// DEL of what is still attached (a stopped round, a failed DEL), then namespaces A and
+    /// B removed.
     fn clean_up(&mut self) -> Vec<String> {
         let mut problems = Vec::new();
         if let Some(list) = &self.list {
@@ -865,13 +923,53 @@ impl<'a> RoundRun<'a> {
                     ));
                 }
             }
-        }
-        if let Some(c) = self.ns_a.take() {
-            drop(c.thread);
-            if let Err(e) = netns::delete_named(&c.name) {
-                problems.push(format!("could not remove netns {}: {e}", c.name));
+            if let Some(req) = self.gone.take() {
+                if let Err(e) = self.cleanup_rt.del(Some(list), &req) {
+                    problems.push(format!(
+                        "cniVersion {}: clean-up DEL of container {} failed: {e}",
+                        self.version, req.container_id
+                    ));
+                }
             }
         }
-        problems
+        if let Some(c) = self.ns_a.take() {
+            let Container { thread, mut ns, .. } = c;
+            drop(thread);
+            if let Err(e) = ns.remove() {
+                problems.push(e);
+            }
+        }
+        if let Some(mut ns) = self.ns_b.take() {
+            if let Err(e) = ns.remove() {
+                problems.push(e);
+            }
+        }
+        problems.iter().map(|p| self.users_name(p)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MadeNs;
+    use cnictl::netns;
+
+    #[test]
+    #[ignore = "needs root: makes a network namespace"]
+    fn a_made_namespace_is_removed_when_a_panic_unwinds_and_only_once() {
+        let name = format!("cnictl-conf-test-{}-u", std::process::id());
+        let path = netns::create_named(&name).expect("make a namespace (needs root)");
+        let caught = std::panic::catch_unwind(|| {
+            let _ns = MadeNs::new(name.clone());
+            panic!("a step panicked");
+        });
+        assert!(caught.is_err());
+        assert!(!path.exists(), "{} was left", path.display());
+        // Removed by the normal clean-up first: the drop after it changes nothing.
+        netns::create_named(&name).expect("make it again");
+        let mut ns = MadeNs::new(name.clone());
+        ns.remove().expect("removed");
+        assert!(!path.exists());
+        assert_eq!(ns.remove(), Ok(()), "a second removal is a no-op");
+        drop(ns);
     }
 }

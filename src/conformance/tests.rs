@@ -290,6 +290,9 @@ fn leftovers_name_links_addresses_routes_rules_and_reservations_but_keep_bridges
     after_host
         .routes
         .push(route(Some(("10.1.0.0", 24)), None, 3));
+    // A bridge the config does not name: left, reported once (not its address).
+    after_host.links.push(link(4, "br-other", Some("bridge")));
+    after_host.addresses.push(addr(4, "10.2.0.1", 24));
     // A host veth: left, reported once (not its address).
     after_host.links.push(link(7, "veth9", Some("veth")));
     after_host.addresses.push(addr(7, "fe80::1", 64));
@@ -304,10 +307,12 @@ fn leftovers_name_links_addresses_routes_rules_and_reservations_but_keep_bridges
         &["nat: -A X", "nat: :CNI-1"],
         &["net/lock", "net/last_reserved_ip.0", "net/10.1.0.5"],
     );
-    let (left, kept) = leftovers(&before, &after);
+    let bridges = BTreeSet::from(["cni0".to_string()]);
+    let (left, kept) = leftovers(&before, &after, &bridges);
     assert_eq!(
         left,
         [
+            "host: link br-other (bridge)",
             "host: link veth9 (veth)",
             "host: address 192.168.5.1/24 on up0",
             "host: route 10.9.0.0/16 via 192.168.5.9 dev up0",
@@ -323,12 +328,38 @@ fn leftovers_name_links_addresses_routes_rules_and_reservations_but_keep_bridges
         removed(&after, &before),
         [
             "host: link cni0",
+            "host: link br-other",
             "host: link veth9",
             "iptables nat: :CNI-1"
         ]
     );
     // The same state twice leaves nothing.
-    assert_eq!(leftovers(&after, &after), (Vec::new(), Vec::new()));
+    assert_eq!(
+        leftovers(&after, &after, &bridges),
+        (Vec::new(), Vec::new())
+    );
+    // Without a bridge plugin naming it, cni0 is left too.
+    let (left, kept) = leftovers(&before, &after, &BTreeSet::new());
+    assert!(
+        left.contains(&"host: link cni0 (bridge)".to_string()),
+        "{left:?}"
+    );
+    assert!(kept.is_empty(), "{kept:?}");
+}
+
+#[test]
+fn kept_bridges_are_the_bridge_plugins_bridge_keys_else_cni0() {
+    let list = crate::config::list_from_bytes(
+        br#"{"cniVersion": "1.0.0", "name": "n", "plugins": [
+            {"type": "bridge", "bridge": "br-mine"},
+            {"type": "bridge"},
+            {"type": "macvlan", "bridge": "not-a-bridge-plugin"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        kept_bridges(&list),
+        BTreeSet::from(["br-mine".to_string(), "cni0".to_string()])
+    );
 }
 
 #[test]
@@ -347,11 +378,14 @@ fn container_namespaces_are_compared_by_label_and_gone_ones_skipped() {
         .links
         .push(link(4, "eth0", Some("macvlan")));
     after.containers.push(("b".into(), container()));
-    let (left, _) = leftovers(&before, &after);
+    let (left, _) = leftovers(&before, &after, &BTreeSet::new());
     assert_eq!(left, ["container a: link eth0 (macvlan)"]);
     assert_eq!(removed(&after, &before), ["container a: link eth0"]);
     // Rules that cannot be read are not compared.
     after.rules = Err("no iptables".into());
     after.containers.truncate(0);
-    assert_eq!(leftovers(&before, &after), (Vec::new(), Vec::new()));
+    assert_eq!(
+        leftovers(&before, &after, &BTreeSet::new()),
+        (Vec::new(), Vec::new())
+    );
 }

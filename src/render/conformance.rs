@@ -77,7 +77,7 @@ pub fn table(p: &Printer, r: &Report) -> String {
         out.push_str(&why.render());
     }
     let [pass, warn, fail, skip] = counts(r);
-    let verdict = if fail > 0 {
+    let verdict = if fail > 0 || !r.cleanup.is_empty() {
         p.state("failed", State::Bad)
     } else {
         p.state("passed", State::Good)
@@ -113,7 +113,7 @@ pub fn json(r: &Report) -> Value {
     let [pass, warn, fail, skip] = counts(r);
     json!({
         "command": "conformance",
-        "ok": fail == 0 && r.interrupted.is_none(),
+        "ok": fail == 0 && r.cleanup.is_empty() && r.interrupted.is_none(),
         "network": r.network,
         "file": r.file.as_ref().map(|f| f.display().to_string()),
         "privateName": r.private_name,
@@ -137,7 +137,7 @@ pub fn json(r: &Report) -> Value {
 
 /// JUnit XML: a suite per cniVersion, a case per step (warnings as output of a passing case).
 pub fn junit(r: &Report) -> std::io::Result<String> {
-    let suites: Vec<Suite> = r
+    let mut suites: Vec<Suite> = r
         .rounds
         .iter()
         .map(|round| Suite {
@@ -149,7 +149,11 @@ pub fn junit(r: &Report) -> std::io::Result<String> {
                     let text = s.messages.join("\n");
                     Case {
                         name: s.name.to_string(),
-                        classname: format!("cnictl.conformance.{}", round.cni_version),
+                        // JUnit tools split a classname at its dots: none in the version.
+                        classname: format!(
+                            "cnictl.conformance.v{}",
+                            round.cni_version.replace('.', "_")
+                        ),
                         failure: (s.verdict == Verdict::Fail).then(|| Failure {
                             message: s
                                 .messages
@@ -171,5 +175,21 @@ pub fn junit(r: &Report) -> std::io::Result<String> {
                 .collect(),
         })
         .collect();
+    // What the clean-up could not remove fails the run: a case of its own.
+    if !r.cleanup.is_empty() {
+        suites.push(Suite {
+            name: format!("cnictl conformance {} clean-up", r.network),
+            cases: vec![Case {
+                name: "clean-up".into(),
+                classname: "cnictl.conformance.cleanup".into(),
+                failure: Some(Failure {
+                    message: r.cleanup[0].clone(),
+                    kind: "fail".into(),
+                    text: r.cleanup.join("\n"),
+                }),
+                ..Case::default()
+            }],
+        });
+    }
     junit::write(&suites)
 }

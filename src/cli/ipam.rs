@@ -124,7 +124,7 @@ fn audits(s: &Settings, a: &IpamArgs) -> anyhow::Result<Vec<ipam::NetworkIpam>> 
         // dataDir names a directory of the node: under --root, looked for there.
         let mut hls = ipam::host_locals(l);
         for h in &mut hls {
-            h.data_dir = s.node_root.resolve(&h.data_dir);
+            h.data_dir = s.node_root.resolve(&h.data_dir)?;
         }
         if hls.is_empty() && !a.networks.is_empty() {
             bail!(

@@ -113,7 +113,7 @@ impl Settings {
             None => None,
             Some("") => bail!("--host-netns needs a namespace name or path"),
             // A namespace of the node: under --root, looked for there.
-            Some(arg) => Some(paths.root.resolve(&netns::resolve_netns_arg(arg, &cwd))),
+            Some(arg) => Some(paths.root.resolve(&netns::resolve_netns_arg(arg, &cwd))?),
         };
         let interrupt = Arc::new(AtomicUsize::new(0));
         Ok(Settings {
@@ -198,7 +198,7 @@ impl NodePaths {
                     p.display()
                 );
             }
-            Ok(root.resolve(p))
+            Ok(root.resolve(p)?)
         };
         let unprivileged = root.dir().is_none()
             && Caps::current().is_some_and(|c| !c.has(privilege::CAP_SYS_ADMIN));

@@ -790,3 +790,104 @@ fn root_inspect_enters_the_nodes_namespace_and_finds_its_cached_attachment() {
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(r.json()["attachments"], json!([]));
 }
+
+/// A plugin that leaves `marker` behind when it runs, and answers VERSION.
+fn marking_plugin(path: &Path, marker: &Path) {
+    write(
+        path,
+        &format!(
+            "#!/bin/sh\ntouch '{}'\necho '{{\"cniVersion\":\"1.0.0\",\"supportedVersions\":[\"0.4.0\",\"1.0.0\"]}}'\n",
+            marker.display()
+        ),
+    );
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+#[test]
+fn root_runs_the_nodes_binary_behind_an_absolute_plugin_link() {
+    // Debian's /opt/cni/bin/bridge -> /usr/lib/cni/bridge: the link's target counts from the
+    // node's /, where the binary is; this machine has no such file (the directory is unique).
+    let node = Node::new();
+    let r = node.root();
+    let lib = format!("/usr/lib/cnictl-node-{}", node.token);
+    assert!(!Path::new(&lib).exists());
+    let in_tree = r.join(lib.trim_start_matches('/'));
+    install_plugins(&in_tree, &["bridge"]);
+    fs::remove_file(r.join("opt/cni/bin/bridge")).expect("rm");
+    std::os::unix::fs::symlink(format!("{lib}/bridge"), r.join("opt/cni/bin/bridge"))
+        .expect("symlink");
+    // portmap's link names a file that exists only outside the tree: missing on the node, and
+    // never run.
+    let outside = tempfile::tempdir().expect("tempdir");
+    let marker = outside.path().join("ran");
+    marking_plugin(&outside.path().join("portmap"), &marker);
+    fs::remove_file(r.join("opt/cni/bin/portmap")).expect("rm");
+    std::os::unix::fs::symlink(
+        outside.path().join("portmap"),
+        r.join("opt/cni/bin/portmap"),
+    )
+    .expect("symlink");
+    let root = node.root_s();
+
+    let ls = node
+        .cnictl(&["--root", &root, "ls", "-o", "json"], &[])
+        .expect(0, "ls")
+        .json();
+    let plugin = |name: &str| -> Value {
+        ls["networks"][0]["plugins"]
+            .as_array()
+            .expect("plugins")
+            .iter()
+            .find(|p| p["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} in {ls}"))
+    };
+    // The binary run (probed) is the node's file behind the link.
+    assert_eq!(
+        plugin("bridge")["path"],
+        json!(in_tree.join("bridge").to_string_lossy()),
+        "{ls}"
+    );
+    assert!(plugin("bridge")["supportedVersions"].is_array(), "{ls}");
+    assert_eq!(plugin("portmap")["path"], Value::Null, "{ls}");
+    assert_eq!(ls["networks"][0]["status"], "plugin-missing", "{ls}");
+    let plugins = node
+        .cnictl(&["--root", &root, "plugins", "-o", "json"], &[])
+        .expect(0, "plugins")
+        .json();
+    let listed: Vec<(&str, bool)> = plugins["plugins"]
+        .as_array()
+        .expect("plugins")
+        .iter()
+        .filter_map(|p| Some((p["name"].as_str()?, p["supportedVersions"].is_array())))
+        .collect();
+    assert_eq!(
+        listed,
+        [("bridge", true), ("host-local", true)],
+        "{plugins}"
+    );
+    // validate finds bridge and not portmap.
+    let v = node.cnictl(&["--root", &root, "validate", "-o", "json"], &[]);
+    assert!(
+        v.stdout
+            .contains("plugin \\\"portmap\\\" is not on the CNI path")
+            && !v
+                .stdout
+                .contains("plugin \\\"bridge\\\" is not on the CNI path"),
+        "{}",
+        v.stdout
+    );
+    // status looks bridge up as well.
+    let st = node.cnictl(&["--root", &root, "status", "-o", "json"], &[]);
+    assert!(
+        st.stdout
+            .contains(&*in_tree.join("bridge").to_string_lossy()),
+        "{}{}",
+        st.stdout,
+        st.stderr
+    );
+    assert!(
+        !marker.exists(),
+        "a command under --root ran the binary outside the tree"
+    );
+}

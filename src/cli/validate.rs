@@ -242,6 +242,7 @@ fn report(
                 &inputs,
                 &Options {
                     cni_path: s.cni_path.clone(),
+                    node_root: s.node_root.clone(),
                     versions,
                     per_file: a.per_file,
                 },

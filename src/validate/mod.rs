@@ -66,6 +66,8 @@ pub enum Input {
 pub struct Options<'a> {
     /// The CNI path (plugin directories).
     pub cni_path: Vec<PathBuf>,
+    /// The node the CNI path is on (`--root`): binaries are looked up through it.
+    pub node_root: crate::noderoot::NodeRoot,
     /// Asks plugins for their versions; None skips every plugin check (`--static`).
     pub versions: Option<&'a VersionCache<'a>>,
     /// Checks each file on its own (`--per-file`): no rule across files runs, for
@@ -284,7 +286,9 @@ pub fn validate(inputs: &[Input], opts: &Options) -> Result<Report, ValidateErro
     }
     dir::check(&facts, &mut sink);
     if let Some(versions) = opts.versions {
-        if let Some(notice) = plugins::check(&facts, &opts.cni_path, versions, &mut sink) {
+        if let Some(notice) =
+            plugins::check(&facts, &opts.cni_path, &opts.node_root, versions, &mut sink)
+        {
             report.notices.push(notice);
         }
     }

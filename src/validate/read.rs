@@ -222,6 +222,7 @@ mod tests {
         use crate::validate::{validate, Input, Options};
         let opts = Options {
             cni_path: Vec::new(),
+            node_root: crate::noderoot::NodeRoot::host(),
             versions: None,
             per_file: false,
         };

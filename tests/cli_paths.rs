@@ -891,3 +891,74 @@ fn root_runs_the_nodes_binary_behind_an_absolute_plugin_link() {
         "a command under --root ran the binary outside the tree"
     );
 }
+
+#[test]
+fn root_reads_a_config_file_linked_to_an_absolute_path_inside_the_tree() {
+    // /etc/cni/net.d/20-linked.conflist -> /srv/cnictl-<token>/linked.conflist: the target counts
+    // from the node's /, and this machine has no such file.
+    let node = Node::new();
+    let r = node.root();
+    let target = format!("/srv/cnictl-node-{}/linked.conflist", node.token);
+    assert!(!Path::new(&target).exists());
+    write(
+        &r.join(target.trim_start_matches('/')),
+        &conflist("linked", "10.78.0.0/24"),
+    );
+    std::os::unix::fs::symlink(&target, r.join("etc/cni/net.d/20-linked.conflist"))
+        .expect("symlink");
+    // 30-outside.conflist links to a file that exists only outside the tree: unreadable on
+    // the node, and never read here.
+    let outside = tempfile::tempdir().expect("tempdir");
+    let out_file = outside.path().join("outside.conflist");
+    write(&out_file, &conflist("outsidenet", "10.79.0.0/24"));
+    std::os::unix::fs::symlink(&out_file, r.join("etc/cni/net.d/30-outside.conflist"))
+        .expect("symlink");
+    let root = node.root_s();
+
+    let ls = node
+        .cnictl(&["--root", &root, "ls", "--no-probe", "-o", "json"], &[])
+        .expect(0, "ls")
+        .json();
+    let nets: Vec<(Value, Value)> = ls["networks"]
+        .as_array()
+        .expect("networks")
+        .iter()
+        .map(|n| (n["network"].clone(), n["status"].clone()))
+        .collect();
+    assert_eq!(
+        nets,
+        [
+            (json!("nodenet"), json!("ok")),
+            (json!("linked"), json!("ok")),
+            (Value::Null, json!("invalid")),
+        ],
+        "{ls}"
+    );
+    assert_eq!(
+        ls["networks"][1]["file"],
+        json!(r.join("etc/cni/net.d/20-linked.conflist").to_string_lossy()),
+        "a linked file is shown by its name in the config dir: {ls}"
+    );
+    assert!(!ls.to_string().contains("outsidenet"), "{ls}");
+    // status finds the network by name; validate (the node's config dir) reads it.
+    node.cnictl(&["--root", &root, "status", "linked", "-o", "json"], &[])
+        .expect(0, "status linked");
+    let v = node
+        .cnictl(
+            &["--root", &root, "validate", "--static", "-o", "json"],
+            &[],
+        )
+        .json();
+    let rules_of = |file: &str| -> Vec<&str> {
+        v["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["file"].as_str().is_some_and(|f| f.ends_with(file)))
+            .filter_map(|d| d["rule"].as_str())
+            .collect()
+    };
+    assert_eq!(rules_of("/20-linked.conflist"), ["unknown-key"], "{v}");
+    assert_eq!(rules_of("/30-outside.conflist"), ["unreadable-file"], "{v}");
+    assert_eq!(v["summary"]["files"], 3, "{v}");
+}

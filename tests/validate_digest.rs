@@ -18,6 +18,7 @@ fn check(files: &[(&str, &str)]) -> (tempfile::TempDir, Report) {
     let opts = Options {
         cni_path: Vec::new(),
         node_root: cnictl::noderoot::NodeRoot::host(),
+        inputs_on_node: false,
         versions: None,
         per_file: false,
     };
@@ -60,6 +61,7 @@ fn with_plugin(conflist: &str, supported: &[&str]) -> Report {
     let opts = Options {
         cni_path: vec![bin.path().to_path_buf()],
         node_root: cnictl::noderoot::NodeRoot::host(),
+        inputs_on_node: false,
         versions: Some(&cache),
         per_file: false,
     };

@@ -33,6 +33,7 @@ fn run(dir: &Path, plugins: Option<&Value>) -> Report {
         let opts = Options {
             cni_path: Vec::new(),
             node_root: cnictl::noderoot::NodeRoot::host(),
+            inputs_on_node: false,
             versions: None,
             per_file: false,
         };
@@ -58,6 +59,7 @@ fn run(dir: &Path, plugins: Option<&Value>) -> Report {
     let opts = Options {
         cni_path: vec![bin.path().to_path_buf()],
         node_root: cnictl::noderoot::NodeRoot::host(),
+        inputs_on_node: false,
         versions: Some(&cache),
         per_file: false,
     };

@@ -92,7 +92,7 @@ fn valid_ids(s: &Settings, a: &IpamArgs) -> anyhow::Result<ipam::ValidIds> {
 fn networks(s: &Settings, a: &IpamArgs) -> anyhow::Result<Vec<NetworkConfigList>> {
     let mut out: Vec<NetworkConfigList> = Vec::new();
     if a.networks.is_empty() {
-        for f in config::scan(&s.conf_dir)? {
+        for f in config::scan_on(&s.conf_dir, &s.node_root)? {
             match f.result {
                 Ok(l) if !out.iter().any(|o| o.name == l.name) => out.push(l),
                 Ok(_) => {}

@@ -11,6 +11,7 @@ use super::files::conf_files;
 use super::json::{lenient_name, parse_verbatim};
 use super::list::{conf_from_file, list_from_file};
 use super::{LoadOptions, LoadWarning, Loaded, NetworkConfigList};
+use crate::noderoot::NodeRoot;
 
 /// The two kinds of configuration file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,10 +117,42 @@ pub fn load_path(path: &Path) -> Result<NetworkConfigList, ConfigError> {
 /// Every configuration file of `dir`, in priority order, each with its network or its error:
 /// what exists, for listings. A missing `dir` gives an empty list.
 pub fn scan(dir: &Path) -> Result<Vec<ScannedFile>, ConfigError> {
+    scan_on(dir, &NodeRoot::host())
+}
+
+/// [`scan`] of a directory of the node whose `/` is `root` (`--root`), `dir` already resolved
+/// under it: each file is read through [`read_file_on`].
+pub fn scan_on(dir: &Path, root: &NodeRoot) -> Result<Vec<ScannedFile>, ConfigError> {
     Ok(config_files(dir)?
         .into_iter()
-        .map(|(p, k)| read_file(&p, k))
+        .map(|(p, k)| read_file_on(&p, k, root))
         .collect())
+}
+
+/// [`read_file`] of a file of the node whose `/` is `root`: the path is followed through
+/// `root` before it is read, so a symlink to an absolute path reads the node's file, not the
+/// one at that path here. The file keeps its own name; one whose links cannot be followed (a
+/// loop) is unreadable.
+pub fn read_file_on(path: &Path, kind: FileKind, root: &NodeRoot) -> ScannedFile {
+    match root.follow(path) {
+        Ok(target) if target == path => read_file(path, kind),
+        Ok(target) => ScannedFile {
+            path: path.to_path_buf(),
+            ..read_file(&target, kind)
+        },
+        Err(err) => ScannedFile {
+            path: path.to_path_buf(),
+            kind,
+            name: None,
+            result: Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                cause: crate::safe_read::ReadError::Io {
+                    input: crate::safe_read::Source::File(path.to_path_buf()),
+                    err,
+                },
+            }),
+        },
+    }
 }
 
 /// The network name a broken file meant to define: its top-level `name` string if it is a
@@ -148,6 +181,17 @@ fn recover_name(path: &Path) -> Option<String> {
 /// that exist; the match's own error; [`ConfigError::Undecidable`] for a broken file of
 /// unknown name.
 pub fn load(dir: &Path, name: &str, opts: &LoadOptions) -> Result<Loaded, ConfigError> {
+    load_on(dir, name, opts, &NodeRoot::host())
+}
+
+/// [`load`] from a config dir of the node whose `/` is `root` (`--root`), each file read
+/// through [`read_file_on`].
+pub fn load_on(
+    dir: &Path,
+    name: &str,
+    opts: &LoadOptions,
+    root: &NodeRoot,
+) -> Result<Loaded, ConfigError> {
     let files = config_files(dir)?;
     if files.is_empty() {
         return Err(ConfigError::NoConfigsFound {
@@ -157,7 +201,7 @@ pub fn load(dir: &Path, name: &str, opts: &LoadOptions) -> Result<Loaded, Config
     let mut warnings = Vec::new();
     let mut networks = Vec::new();
     for (path, kind) in files {
-        let scanned = read_file(&path, kind);
+        let scanned = read_file_on(&path, kind, root);
         match scanned.result {
             Ok(list) if list.name == name => return Ok(Loaded { list, warnings }),
             Ok(list) => networks.push(FoundNetwork {

@@ -297,7 +297,7 @@ pub fn error_reason(err: &ConfigError, file: &Path) -> String {
 /// Every config file of `dir` in libcni's priority order, with its status. A missing `dir`
 /// has none; a directory that cannot be read is an error.
 pub fn scan_networks(dir: &Path, opts: &ScanOptions<'_>) -> Result<Vec<NetworkEntry>, ConfigError> {
-    let scanned = config::scan(dir)?;
+    let scanned = config::scan_on(dir, opts.node_root)?;
     let mut entries = Vec::with_capacity(scanned.len());
     for file in scanned {
         let mut entry = NetworkEntry {

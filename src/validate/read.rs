@@ -223,6 +223,7 @@ mod tests {
         let opts = Options {
             cni_path: Vec::new(),
             node_root: crate::noderoot::NodeRoot::host(),
+            inputs_on_node: false,
             versions: None,
             per_file: false,
         };

@@ -962,3 +962,43 @@ fn root_reads_a_config_file_linked_to_an_absolute_path_inside_the_tree() {
     assert_eq!(rules_of("/30-outside.conflist"), ["unreadable-file"], "{v}");
     assert_eq!(v["summary"]["files"], 3, "{v}");
 }
+
+#[test]
+fn root_reads_files_named_on_the_line_as_given() {
+    // A NETWORK given as a file path, and validate's PATH, are the files named here, not the
+    // node's: the same absolute path inside the tree is not what is read. The plugins the file
+    // names are looked up on the node's CNI path.
+    let node = Node::new();
+    let r = node.root();
+    let here = tempfile::tempdir().expect("tempdir");
+    let file = here.path().join("given.conflist");
+    write(&file, &conflist("givennet", "10.80.0.0/24"));
+    write(
+        &r.join(file.strip_prefix("/").expect("absolute")),
+        &conflist("treenet", "10.81.0.0/24"),
+    );
+    let f = file.to_string_lossy().into_owned();
+    let root = node.root_s();
+    let st = node
+        .cnictl(&["--root", &root, "status", &f, "-o", "json"], &[])
+        .expect(0, "status FILE")
+        .stdout;
+    assert!(st.contains("givennet") && !st.contains("treenet"), "{st}");
+    assert!(
+        st.contains(&*r.join("opt/cni/bin/bridge").to_string_lossy()),
+        "the file's plugins are not looked up on the node's CNI path: {st}"
+    );
+    let v = node
+        .cnictl(
+            &["--root", &root, "validate", "--static", &f, "-o", "json"],
+            &[],
+        )
+        .json();
+    assert_eq!(v["diagnostics"][0]["file"], json!(f), "{v}");
+    // --help says so.
+    let help = node.cnictl(&["--help"], &[]).expect(0, "help").stdout;
+    assert!(
+        help.contains("Files named on the command line are read as given, not under DIR"),
+        "{help}"
+    );
+}

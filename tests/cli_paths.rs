@@ -237,6 +237,27 @@ fn rootless_commands_read_the_users_xdg_config_dir() {
         .expect(0, "status as a user");
     assert!(st.stdout.contains("usernet"), "{}", st.stdout);
 
+    // Completions offer what the commands read: the user's network and cached container.
+    let c = u
+        .cnictl(&["__complete", "2", "cnictl", "status", ""], &[])
+        .expect(0, "__complete as a user");
+    assert_eq!(c.stdout, "usernet\n", "{}", c.stderr);
+    let c = u
+        .cnictl(
+            &[
+                "__complete",
+                "4",
+                "cnictl",
+                "attachments",
+                "show",
+                "usernet",
+                "",
+            ],
+            &[],
+        )
+        .expect(0, "__complete as a user");
+    assert_eq!(c.stdout, "ctr1\n", "{}", c.stderr);
+
     // XDG_CONFIG_HOME, when set, is where the config dir is.
     let xdg = home.join("xdg");
     write(

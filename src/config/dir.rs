@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::error::{ConfigError, FoundNetwork};
 use super::files::conf_files;
 use super::json::{lenient_name, parse_verbatim};
-use super::list::{conf_from_file, list_from_file};
+use super::list::{conf_from_file, conf_from_file_on, list_from_file, list_from_file_on};
 use super::{LoadOptions, LoadWarning, Loaded, NetworkConfigList};
 use crate::noderoot::NodeRoot;
 
@@ -68,13 +68,21 @@ pub fn config_files(dir: &Path) -> Result<Vec<(PathBuf, FileKind)>, ConfigError>
 
 /// Reads one configuration file as its kind says.
 pub fn read_file(path: &Path, kind: FileKind) -> ScannedFile {
+    read_file_on(path, kind, &NodeRoot::host())
+}
+
+/// [`read_file`] of a file of the node whose `/` is `root` (`--root`): the file (and a list's
+/// plugin subdirectory files) are followed through `root` before they are read, so a symlink to
+/// an absolute path reads the node's file, not the one at that path here. The file keeps its
+/// own name; one whose links cannot be followed (a loop) is unreadable.
+pub fn read_file_on(path: &Path, kind: FileKind, root: &NodeRoot) -> ScannedFile {
     let result = match kind {
-        FileKind::List => list_from_file(path),
-        FileKind::Single => conf_from_file(path),
+        FileKind::List => list_from_file_on(path, root),
+        FileKind::Single => conf_from_file_on(path, root),
     };
     let name = match &result {
         Ok(list) => Some(list.name.clone()),
-        Err(_) => recover_name(path),
+        Err(_) => recover_name(path, root),
     };
     ScannedFile {
         path: path.to_path_buf(),
@@ -129,36 +137,10 @@ pub fn scan_on(dir: &Path, root: &NodeRoot) -> Result<Vec<ScannedFile>, ConfigEr
         .collect())
 }
 
-/// [`read_file`] of a file of the node whose `/` is `root`: the path is followed through
-/// `root` before it is read, so a symlink to an absolute path reads the node's file, not the
-/// one at that path here. The file keeps its own name; one whose links cannot be followed (a
-/// loop) is unreadable.
-pub fn read_file_on(path: &Path, kind: FileKind, root: &NodeRoot) -> ScannedFile {
-    match root.follow(path) {
-        Ok(target) if target == path => read_file(path, kind),
-        Ok(target) => ScannedFile {
-            path: path.to_path_buf(),
-            ..read_file(&target, kind)
-        },
-        Err(err) => ScannedFile {
-            path: path.to_path_buf(),
-            kind,
-            name: None,
-            result: Err(ConfigError::Read {
-                path: path.to_path_buf(),
-                cause: crate::safe_read::ReadError::Io {
-                    input: crate::safe_read::Source::File(path.to_path_buf()),
-                    err,
-                },
-            }),
-        },
-    }
-}
-
 /// The network name a broken file meant to define: its top-level `name` string if it is a
 /// JSON object, or what a lenient scan of broken JSON finds.
-fn recover_name(path: &Path) -> Option<String> {
-    let bytes = crate::safe_read::read_file(path).ok()?;
+fn recover_name(path: &Path, root: &NodeRoot) -> Option<String> {
+    let bytes = super::list::read_on(path, root).ok()?;
     match parse_verbatim(&bytes) {
         Ok(serde_json::Value::Object(m)) => {
             m.get("name").and_then(|n| n.as_str()).map(str::to_string)

@@ -24,6 +24,10 @@ use std::path::{Path, PathBuf};
 const ENVIRONMENT: &[(&str, &[&str], &str)] = &[
     ("NETCONFPATH", &[], "The config directory when --conf-dir is not given."),
     ("CNI_PATH", &[], "The directories searched for plugins, separated by ':', when --cni-path is not given."),
+    ("CNICTL_ROOT", &[], "The node's / is this directory when --root is not given: the config dir, CNI path, cache and the paths recorded in the cache are read under it. The commands that run plugins or change the node refuse it."),
+    ("HOME", &[], "Without CAP_SYS_ADMIN (and without --root), the default config dir is ~/.config/cni/net.d and the default cache dir ~/.cache/cni when they exist and XDG_CONFIG_HOME or XDG_CACHE_HOME does not say otherwise."),
+    ("XDG_CONFIG_HOME", &[], "Without CAP_SYS_ADMIN (and without --root), the default config dir is $XDG_CONFIG_HOME/cni/net.d when it exists (an absolute value only)."),
+    ("XDG_CACHE_HOME", &[], "Without CAP_SYS_ADMIN (and without --root), the default cache dir is $XDG_CACHE_HOME/cni when it exists (an absolute value only)."),
     ("CNI_IFNAME", &["add", "check", "del"], "The interface name inside the container when -i is not given."),
     ("CNI_ARGS", &["add", "check", "del"], "CNI_ARGS pairs, K=V;K2=V2. Each --arg is merged over them: a key given with --arg replaces the variable's pair of that key."),
     ("CAP_ARGS", &["add", "check", "del"], "Capability arguments, a JSON object. Each --cap is merged over it: a key given with --cap replaces the variable's value of that key."),

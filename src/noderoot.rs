@@ -8,6 +8,7 @@
 
 use std::collections::VecDeque;
 use std::ffi::{OsStr, OsString};
+use std::io;
 use std::path::{Component, Path, PathBuf};
 
 /// How many symlinks one resolution follows before giving up on following more (Linux's
@@ -39,11 +40,28 @@ impl NodeRoot {
     }
 
     /// Where the node's `path` is seen from here. A relative path counts from the node's `/`.
-    /// Without a root directory, `path` itself.
-    pub fn resolve(&self, path: &Path) -> PathBuf {
+    /// Without a root directory, `path` itself. Fails (as the kernel does, with ELOOP) when
+    /// more than [`MAX_LINKS`] symlinks would have to be followed: the rest of the path is
+    /// never handed on unresolved, where the kernel would follow its links out of DIR.
+    pub fn resolve(&self, path: &Path) -> io::Result<PathBuf> {
         match &self.dir {
-            None => path.to_path_buf(),
+            None => Ok(path.to_path_buf()),
             Some(root) => resolve_under(root, path),
+        }
+    }
+
+    /// Resolves again a path already seen from here (one [`NodeRoot::resolve`] gave, joined
+    /// with a file name read from a directory): the links in it are followed within DIR, so
+    /// what is opened or run is the node's file, never one a link target names outside DIR.
+    /// A path outside DIR (`/proc/...`), or any path without a root directory, is returned as
+    /// it is.
+    pub fn follow(&self, seen: &Path) -> io::Result<PathBuf> {
+        match &self.dir {
+            Some(root) => match seen.strip_prefix(root) {
+                Ok(rest) => resolve_under(root, rest),
+                Err(_) => Ok(seen.to_path_buf()),
+            },
+            None => Ok(seen.to_path_buf()),
         }
     }
 }
@@ -64,9 +82,9 @@ fn join(base: &Path, parts: &[OsString]) -> PathBuf {
 
 /// Walks `path` one component at a time under `root`, reading each symlink met and going on
 /// with its target: an absolute target restarts from `root`, `..` drops the last component and
-/// stops at `root`. Components that do not exist are kept as written. Past [`MAX_LINKS`] links
-/// no more are followed (the kernel then fails the lookup with ELOOP, never outside `root`).
-fn resolve_under(root: &Path, path: &Path) -> PathBuf {
+/// stops at `root`. Components that do not exist are kept as written. Meeting a link after
+/// [`MAX_LINKS`] have been followed is an error, as it is for the kernel (ELOOP).
+fn resolve_under(root: &Path, path: &Path) -> io::Result<PathBuf> {
     let mut todo: VecDeque<OsString> = components(path).collect();
     let mut done: Vec<OsString> = Vec::new();
     let mut links = 0;
@@ -78,7 +96,7 @@ fn resolve_under(root: &Path, path: &Path) -> PathBuf {
         }
         done.push(c);
         // Inside /proc the kernel resolves: nothing there is the node's file.
-        if done.first().is_some_and(|f| f == proc) || links >= MAX_LINKS {
+        if done.first().is_some_and(|f| f == proc) {
             continue;
         }
         let here = join(root, &done);
@@ -87,6 +105,16 @@ fn resolve_under(root: &Path, path: &Path) -> PathBuf {
         };
         if !meta.file_type().is_symlink() {
             continue;
+        }
+        if links >= MAX_LINKS {
+            return Err(io::Error::new(
+                io::Error::from_raw_os_error(libc::ELOOP).kind(),
+                format!(
+                    "{} (under {}): too many levels of symbolic links (more than {MAX_LINKS})",
+                    path.display(),
+                    root.display()
+                ),
+            ));
         }
         let Ok(target) = std::fs::read_link(&here) else {
             continue;
@@ -101,9 +129,9 @@ fn resolve_under(root: &Path, path: &Path) -> PathBuf {
         }
     }
     if done.first().is_some_and(|f| f == proc) {
-        return join(Path::new("/"), &done);
+        return Ok(join(Path::new("/"), &done));
     }
-    join(root, &done)
+    Ok(join(root, &done))
 }
 
 #[cfg(test)]
@@ -126,7 +154,7 @@ mod tests {
     #[test]
     fn the_host_root_changes_nothing() {
         let p = Path::new("/var/run/../x/./y");
-        assert_eq!(NodeRoot::host().resolve(p), p);
+        assert_eq!(NodeRoot::host().resolve(p).expect("resolve"), p);
     }
 
     #[test]
@@ -135,27 +163,31 @@ mod tests {
         let r = t.path();
         let root = NodeRoot::at(r);
         assert_eq!(
-            root.resolve(Path::new("/var/run/netns/x")),
+            root.resolve(Path::new("/var/run/netns/x"))
+                .expect("resolve"),
             r.join("run/netns/x")
         );
         assert_eq!(
-            root.resolve(Path::new("/etc/cni/net.d")),
+            root.resolve(Path::new("/etc/cni/net.d")).expect("resolve"),
             r.join("etc/cni/net.d")
         );
         // A relative link, and a chain of links.
         symlink("../etc", r.join("run/etc-link")).expect("symlink");
         symlink("/run/etc-link/cni", r.join("cni-abs")).expect("symlink");
         assert_eq!(
-            root.resolve(Path::new("/cni-abs/net.d")),
+            root.resolve(Path::new("/cni-abs/net.d")).expect("resolve"),
             r.join("etc/cni/net.d")
         );
         // Missing components are kept as written.
         assert_eq!(
-            root.resolve(Path::new("/opt/cni/bin")),
+            root.resolve(Path::new("/opt/cni/bin")).expect("resolve"),
             r.join("opt/cni/bin")
         );
         // Relative paths count from the node's /.
-        assert_eq!(root.resolve(Path::new("etc")), r.join("etc"));
+        assert_eq!(
+            root.resolve(Path::new("etc")).expect("resolve"),
+            r.join("etc")
+        );
     }
 
     #[test]
@@ -165,17 +197,24 @@ mod tests {
         let root = NodeRoot::at(r);
         // `..` stops at the root, in the path and in link targets.
         assert_eq!(
-            root.resolve(Path::new("/../../etc/passwd")),
+            root.resolve(Path::new("/../../etc/passwd"))
+                .expect("resolve"),
             r.join("etc/passwd")
         );
         symlink("../../../../../../etc", r.join("run/up")).expect("symlink");
-        assert_eq!(root.resolve(Path::new("/run/up/x")), r.join("etc/x"));
+        assert_eq!(
+            root.resolve(Path::new("/run/up/x")).expect("resolve"),
+            r.join("etc/x")
+        );
         // An absolute link to / or to a path outside the tree stays inside it.
         symlink("/", r.join("slash")).expect("symlink");
-        assert_eq!(root.resolve(Path::new("/slash/etc")), r.join("etc"));
+        assert_eq!(
+            root.resolve(Path::new("/slash/etc")).expect("resolve"),
+            r.join("etc")
+        );
         let outside = tempfile::tempdir().expect("tempdir");
         symlink(outside.path(), r.join("out")).expect("symlink");
-        let got = root.resolve(&Path::new("/out").join("f"));
+        let got = root.resolve(&Path::new("/out").join("f")).expect("resolve");
         assert!(
             got.starts_with(r),
             "{} escaped {}",
@@ -187,11 +226,65 @@ mod tests {
             r.join(outside.path().strip_prefix("/").expect("abs"))
                 .join("f")
         );
-        // A loop is not followed forever, and stays inside.
+    }
+
+    #[test]
+    fn too_many_links_is_an_error_not_a_path() {
+        let t = tree();
+        let r = t.path();
+        let root = NodeRoot::at(r);
+        // A loop is not followed forever: the lookup fails as the kernel's does.
         symlink("/loop-b", r.join("loop-a")).expect("symlink");
         symlink("/loop-a", r.join("loop-b")).expect("symlink");
-        let got = root.resolve(Path::new("/loop-a/x"));
-        assert!(got.starts_with(r), "{}", got.display());
+        let err = root
+            .resolve(Path::new("/loop-a/x"))
+            .expect_err("a link loop resolved to a path");
+        assert_eq!(
+            err.kind(),
+            std::io::Error::from_raw_os_error(libc::ELOOP).kind()
+        );
+        // A chain of exactly MAX_LINKS links still resolves; one more does not, even when the
+        // link after the limit points outside the tree (it must not be handed on unfollowed).
+        fs::create_dir_all(r.join("end")).expect("mkdir");
+        let outside = tempfile::tempdir().expect("tempdir");
+        for i in 0..MAX_LINKS {
+            let next = if i + 1 == MAX_LINKS {
+                "/end".to_string()
+            } else {
+                format!("/c{}", i + 1)
+            };
+            symlink(&next, r.join(format!("c{i}"))).expect("symlink");
+        }
+        assert_eq!(
+            root.resolve(Path::new("/c0/f")).expect("40 links"),
+            r.join("end/f")
+        );
+        symlink("/c0", r.join("one-more")).expect("symlink");
+        assert!(root.resolve(Path::new("/one-more/f")).is_err());
+        symlink(outside.path(), r.join("end/out")).expect("symlink");
+        assert!(root.resolve(Path::new("/c0/out/f")).is_err());
+    }
+
+    #[test]
+    fn follow_resolves_a_path_already_under_the_root() {
+        let t = tree();
+        let r = t.path();
+        let root = NodeRoot::at(r);
+        symlink("/usr/lib/cni/bridge", r.join("run/bridge")).expect("symlink");
+        assert_eq!(
+            root.follow(&r.join("run/bridge")).expect("follow"),
+            r.join("usr/lib/cni/bridge")
+        );
+        assert_eq!(
+            root.follow(Path::new("/proc/1/ns/net")).expect("follow"),
+            Path::new("/proc/1/ns/net")
+        );
+        assert_eq!(
+            NodeRoot::host()
+                .follow(&r.join("run/bridge"))
+                .expect("follow"),
+            r.join("run/bridge")
+        );
     }
 
     #[test]
@@ -200,16 +293,20 @@ mod tests {
         let r = t.path();
         let root = NodeRoot::at(r);
         assert_eq!(
-            root.resolve(Path::new("/proc/1/ns/net")),
+            root.resolve(Path::new("/proc/1/ns/net")).expect("resolve"),
             Path::new("/proc/1/ns/net")
         );
         // A link in the tree into /proc leads to the real /proc as well.
         symlink("/proc/1/ns/net", r.join("run/netns/pid1")).expect("symlink");
         assert_eq!(
-            root.resolve(Path::new("/var/run/netns/pid1")),
+            root.resolve(Path::new("/var/run/netns/pid1"))
+                .expect("resolve"),
             Path::new("/proc/1/ns/net")
         );
         // `..` out of /proc comes back into the tree.
-        assert_eq!(root.resolve(Path::new("/proc/../etc")), r.join("etc"));
+        assert_eq!(
+            root.resolve(Path::new("/proc/../etc")).expect("resolve"),
+            r.join("etc")
+        );
     }
 }

@@ -237,6 +237,27 @@ fn rootless_commands_read_the_users_xdg_config_dir() {
         .expect(0, "status as a user");
     assert!(st.stdout.contains("usernet"), "{}", st.stdout);
 
+    // Completions offer what the commands read: the user's network and cached container.
+    let c = u
+        .cnictl(&["__complete", "2", "cnictl", "status", ""], &[])
+        .expect(0, "__complete as a user");
+    assert_eq!(c.stdout, "usernet\n", "{}", c.stderr);
+    let c = u
+        .cnictl(
+            &[
+                "__complete",
+                "4",
+                "cnictl",
+                "attachments",
+                "show",
+                "usernet",
+                "",
+            ],
+            &[],
+        )
+        .expect(0, "__complete as a user");
+    assert_eq!(c.stdout, "ctr1\n", "{}", c.stderr);
+
     // XDG_CONFIG_HOME, when set, is where the config dir is.
     let xdg = home.join("xdg");
     write(
@@ -789,4 +810,216 @@ fn root_inspect_enters_the_nodes_namespace_and_finds_its_cached_attachment() {
     );
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(r.json()["attachments"], json!([]));
+}
+
+/// A plugin that leaves `marker` behind when it runs, and answers VERSION.
+fn marking_plugin(path: &Path, marker: &Path) {
+    write(
+        path,
+        &format!(
+            "#!/bin/sh\ntouch '{}'\necho '{{\"cniVersion\":\"1.0.0\",\"supportedVersions\":[\"0.4.0\",\"1.0.0\"]}}'\n",
+            marker.display()
+        ),
+    );
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+#[test]
+fn root_runs_the_nodes_binary_behind_an_absolute_plugin_link() {
+    // Debian's /opt/cni/bin/bridge -> /usr/lib/cni/bridge: the link's target counts from the
+    // node's /, where the binary is; this machine has no such file (the directory is unique).
+    let node = Node::new();
+    let r = node.root();
+    let lib = format!("/usr/lib/cnictl-node-{}", node.token);
+    assert!(!Path::new(&lib).exists());
+    let in_tree = r.join(lib.trim_start_matches('/'));
+    install_plugins(&in_tree, &["bridge"]);
+    fs::remove_file(r.join("opt/cni/bin/bridge")).expect("rm");
+    std::os::unix::fs::symlink(format!("{lib}/bridge"), r.join("opt/cni/bin/bridge"))
+        .expect("symlink");
+    // portmap's link names a file that exists only outside the tree: missing on the node, and
+    // never run.
+    let outside = tempfile::tempdir().expect("tempdir");
+    let marker = outside.path().join("ran");
+    marking_plugin(&outside.path().join("portmap"), &marker);
+    fs::remove_file(r.join("opt/cni/bin/portmap")).expect("rm");
+    std::os::unix::fs::symlink(
+        outside.path().join("portmap"),
+        r.join("opt/cni/bin/portmap"),
+    )
+    .expect("symlink");
+    let root = node.root_s();
+
+    let ls = node
+        .cnictl(&["--root", &root, "ls", "-o", "json"], &[])
+        .expect(0, "ls")
+        .json();
+    let plugin = |name: &str| -> Value {
+        ls["networks"][0]["plugins"]
+            .as_array()
+            .expect("plugins")
+            .iter()
+            .find(|p| p["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} in {ls}"))
+    };
+    // The binary run (probed) is the node's file behind the link.
+    assert_eq!(
+        plugin("bridge")["path"],
+        json!(in_tree.join("bridge").to_string_lossy()),
+        "{ls}"
+    );
+    assert!(plugin("bridge")["supportedVersions"].is_array(), "{ls}");
+    assert_eq!(plugin("portmap")["path"], Value::Null, "{ls}");
+    assert_eq!(ls["networks"][0]["status"], "plugin-missing", "{ls}");
+    let plugins = node
+        .cnictl(&["--root", &root, "plugins", "-o", "json"], &[])
+        .expect(0, "plugins")
+        .json();
+    let listed: Vec<(&str, bool)> = plugins["plugins"]
+        .as_array()
+        .expect("plugins")
+        .iter()
+        .filter_map(|p| Some((p["name"].as_str()?, p["supportedVersions"].is_array())))
+        .collect();
+    assert_eq!(
+        listed,
+        [("bridge", true), ("host-local", true)],
+        "{plugins}"
+    );
+    // validate finds bridge and not portmap.
+    let v = node.cnictl(&["--root", &root, "validate", "-o", "json"], &[]);
+    assert!(
+        v.stdout
+            .contains("plugin \\\"portmap\\\" is not on the CNI path")
+            && !v
+                .stdout
+                .contains("plugin \\\"bridge\\\" is not on the CNI path"),
+        "{}",
+        v.stdout
+    );
+    // status looks bridge up as well.
+    let st = node.cnictl(&["--root", &root, "status", "-o", "json"], &[]);
+    assert!(
+        st.stdout
+            .contains(&*in_tree.join("bridge").to_string_lossy()),
+        "{}{}",
+        st.stdout,
+        st.stderr
+    );
+    assert!(
+        !marker.exists(),
+        "a command under --root ran the binary outside the tree"
+    );
+}
+
+#[test]
+fn root_reads_a_config_file_linked_to_an_absolute_path_inside_the_tree() {
+    // /etc/cni/net.d/20-linked.conflist -> /srv/cnictl-<token>/linked.conflist: the target counts
+    // from the node's /, and this machine has no such file.
+    let node = Node::new();
+    let r = node.root();
+    let target = format!("/srv/cnictl-node-{}/linked.conflist", node.token);
+    assert!(!Path::new(&target).exists());
+    write(
+        &r.join(target.trim_start_matches('/')),
+        &conflist("linked", "10.78.0.0/24"),
+    );
+    std::os::unix::fs::symlink(&target, r.join("etc/cni/net.d/20-linked.conflist"))
+        .expect("symlink");
+    // 30-outside.conflist links to a file that exists only outside the tree: unreadable on
+    // the node, and never read here.
+    let outside = tempfile::tempdir().expect("tempdir");
+    let out_file = outside.path().join("outside.conflist");
+    write(&out_file, &conflist("outsidenet", "10.79.0.0/24"));
+    std::os::unix::fs::symlink(&out_file, r.join("etc/cni/net.d/30-outside.conflist"))
+        .expect("symlink");
+    let root = node.root_s();
+
+    let ls = node
+        .cnictl(&["--root", &root, "ls", "--no-probe", "-o", "json"], &[])
+        .expect(0, "ls")
+        .json();
+    let nets: Vec<(Value, Value)> = ls["networks"]
+        .as_array()
+        .expect("networks")
+        .iter()
+        .map(|n| (n["network"].clone(), n["status"].clone()))
+        .collect();
+    assert_eq!(
+        nets,
+        [
+            (json!("nodenet"), json!("ok")),
+            (json!("linked"), json!("ok")),
+            (Value::Null, json!("invalid")),
+        ],
+        "{ls}"
+    );
+    assert_eq!(
+        ls["networks"][1]["file"],
+        json!(r.join("etc/cni/net.d/20-linked.conflist").to_string_lossy()),
+        "a linked file is shown by its name in the config dir: {ls}"
+    );
+    assert!(!ls.to_string().contains("outsidenet"), "{ls}");
+    // status finds the network by name; validate (the node's config dir) reads it.
+    node.cnictl(&["--root", &root, "status", "linked", "-o", "json"], &[])
+        .expect(0, "status linked");
+    let v = node
+        .cnictl(
+            &["--root", &root, "validate", "--static", "-o", "json"],
+            &[],
+        )
+        .json();
+    let rules_of = |file: &str| -> Vec<&str> {
+        v["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["file"].as_str().is_some_and(|f| f.ends_with(file)))
+            .filter_map(|d| d["rule"].as_str())
+            .collect()
+    };
+    assert_eq!(rules_of("/20-linked.conflist"), ["unknown-key"], "{v}");
+    assert_eq!(rules_of("/30-outside.conflist"), ["unreadable-file"], "{v}");
+    assert_eq!(v["summary"]["files"], 3, "{v}");
+}
+
+#[test]
+fn root_reads_files_named_on_the_line_as_given() {
+    // A NETWORK given as a file path, and validate's PATH, are the files named here, not the
+    // node's: the same absolute path inside the tree is not what is read. The plugins the file
+    // names are looked up on the node's CNI path.
+    let node = Node::new();
+    let r = node.root();
+    let here = tempfile::tempdir().expect("tempdir");
+    let file = here.path().join("given.conflist");
+    write(&file, &conflist("givennet", "10.80.0.0/24"));
+    write(
+        &r.join(file.strip_prefix("/").expect("absolute")),
+        &conflist("treenet", "10.81.0.0/24"),
+    );
+    let f = file.to_string_lossy().into_owned();
+    let root = node.root_s();
+    let st = node
+        .cnictl(&["--root", &root, "status", &f, "-o", "json"], &[])
+        .expect(0, "status FILE")
+        .stdout;
+    assert!(st.contains("givennet") && !st.contains("treenet"), "{st}");
+    assert!(
+        st.contains(&*r.join("opt/cni/bin/bridge").to_string_lossy()),
+        "the file's plugins are not looked up on the node's CNI path: {st}"
+    );
+    let v = node
+        .cnictl(
+            &["--root", &root, "validate", "--static", &f, "-o", "json"],
+            &[],
+        )
+        .json();
+    assert_eq!(v["diagnostics"][0]["file"], json!(f), "{v}");
+    // --help says so.
+    let help = node.cnictl(&["--help"], &[]).expect(0, "help").stdout;
+    assert!(
+        help.contains("Files named on the command line are read as given, not under DIR"),
+        "{help}"
+    );
 }

@@ -268,3 +268,73 @@ fn every_shell_offers_a_namespace_name() {
         [name.as_str()]
     );
 }
+
+#[test]
+fn complete_with_root_offers_what_ls_lists_under_it() {
+    // A node tree: networks in its /etc/cni/net.d, a cache entry in its /var/lib/cni.
+    let t = tempfile::tempdir().unwrap();
+    let r = t.path();
+    let conf = r.join("etc/cni/net.d");
+    std::fs::create_dir_all(&conf).unwrap();
+    std::fs::write(
+        conf.join("10-nodenet.conflist"),
+        r#"{"cniVersion":"1.0.0","name":"nodenet","plugins":[{"type":"bridge"}]}"#,
+    )
+    .unwrap();
+    let results = r.join("var/lib/cni/results");
+    std::fs::create_dir_all(&results).unwrap();
+    std::fs::write(
+        results.join("nodenet-ctr-node-eth0"),
+        r#"{"kind":"cniCacheV1","containerId":"ctr-node","config":"e30=","ifName":"eth0","networkName":"nodenet","netns":"/var/run/netns/x","result":{"cniVersion":"1.0.0"}}"#,
+    )
+    .unwrap();
+    let root = r.display().to_string();
+    let complete = |args: &[&str], env: &[(&str, &str)]| -> String {
+        let mut cmd = Command::new(common::cnictl_bin());
+        cmd.arg("__complete")
+            .arg((args.len() - 1).to_string())
+            .args(args)
+            .env_remove("NETCONFPATH")
+            .env_remove("CNICTL_ROOT");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(
+        complete(&["cnictl", "--root", &root, "status", ""], &[]),
+        "nodenet\n"
+    );
+    assert_eq!(
+        complete(&["cnictl", "status", ""], &[("CNICTL_ROOT", &root)]),
+        "nodenet\n"
+    );
+    assert_eq!(
+        complete(
+            &[
+                "cnictl",
+                "--root",
+                &root,
+                "attachments",
+                "show",
+                "nodenet",
+                ""
+            ],
+            &[]
+        ),
+        "ctr-node\n"
+    );
+    // What ls lists there.
+    let ls = Command::new(common::cnictl_bin())
+        .args(["--root", &root, "ls", "--no-probe", "-o", "json"])
+        .env_remove("NETCONFPATH")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&ls.stdout).contains("\"network\": \"nodenet\""));
+}

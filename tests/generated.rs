@@ -163,10 +163,23 @@ fn man_pages_render_and_have_every_section() {
         ] {
             assert!(text.contains(file), "{page}: FILES does not name {file}");
         }
-        for var in ["NETCONFPATH", "CNI_PATH"] {
+        // Every variable that changes what even the read-only commands read.
+        let environment = section_text(&text, "ENVIRONMENT");
+        for var in [
+            "NETCONFPATH",
+            "CNI_PATH",
+            "CNICTL_ROOT",
+            "HOME",
+            "XDG_CONFIG_HOME",
+            "XDG_CACHE_HOME",
+        ] {
             assert!(
-                text.contains(var),
-                "{page}: ENVIRONMENT does not name {var}"
+                // A tag: the first word of a line indented less than the descriptions.
+                environment
+                    .lines()
+                    .filter(|l| l.len() - l.trim_start().len() < 10)
+                    .any(|l| l.split_whitespace().next() == Some(var)),
+                "{page}: ENVIRONMENT does not name {var}:\n{environment}"
             );
         }
         let synopsis = section_text(&text, "SYNOPSIS");

@@ -17,6 +17,8 @@ fn check(files: &[(&str, &str)]) -> (tempfile::TempDir, Report) {
     }
     let opts = Options {
         cni_path: Vec::new(),
+        node_root: cnictl::noderoot::NodeRoot::host(),
+        inputs_on_node: false,
         versions: None,
         per_file: false,
     };
@@ -58,6 +60,8 @@ fn with_plugin(conflist: &str, supported: &[&str]) -> Report {
     let cache = VersionCache::new(&exec, Vec::new(), ExecLimits::default());
     let opts = Options {
         cni_path: vec![bin.path().to_path_buf()],
+        node_root: cnictl::noderoot::NodeRoot::host(),
+        inputs_on_node: false,
         versions: Some(&cache),
         per_file: false,
     };

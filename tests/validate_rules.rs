@@ -32,6 +32,8 @@ fn run(dir: &Path, plugins: Option<&Value>) -> Report {
     let Some(plugins) = plugins else {
         let opts = Options {
             cni_path: Vec::new(),
+            node_root: cnictl::noderoot::NodeRoot::host(),
+            inputs_on_node: false,
             versions: None,
             per_file: false,
         };
@@ -56,6 +58,8 @@ fn run(dir: &Path, plugins: Option<&Value>) -> Report {
     let cache = VersionCache::new(&exec, Vec::new(), ExecLimits::default());
     let opts = Options {
         cni_path: vec![bin.path().to_path_buf()],
+        node_root: cnictl::noderoot::NodeRoot::host(),
+        inputs_on_node: false,
         versions: Some(&cache),
         per_file: false,
     };

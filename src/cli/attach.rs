@@ -210,12 +210,13 @@ pub fn load_named(s: &Settings, name: &str) -> anyhow::Result<Result<Loaded, con
 }
 
 fn lookup(s: &Settings, name: &str) -> Result<Loaded, config::ConfigError> {
-    config::load(
+    config::load_on(
         &s.conf_dir,
         name,
         &LoadOptions {
             skip_broken: s.skip_broken,
         },
+        &s.node_root,
     )
 }
 

@@ -53,7 +53,7 @@ pub struct ShowArgs {
 
 /// The network names the config dir defines (broken files whose name can be read count).
 fn configured(s: &Settings) -> anyhow::Result<BTreeSet<String>> {
-    Ok(config::scan(&s.conf_dir)?
+    Ok(config::scan_on(&s.conf_dir, &s.node_root)?
         .into_iter()
         .filter_map(|f| f.name)
         .collect())

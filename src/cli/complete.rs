@@ -9,6 +9,7 @@
 //! never fails: anything it cannot read gives no candidates, and it prints nothing on stderr.
 //! When it prints nothing, the scripts fall back to file names.
 
+use super::settings::{NodePaths, PathInputs};
 use clap::{Arg, Command};
 use cnictl::cache::Cache;
 use std::collections::{BTreeSet, HashMap};
@@ -65,6 +66,17 @@ pub fn candidates(
     words: &[String],
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<String> {
+    candidates_as(cword, words, env, super::settings::lacks_sys_admin())
+}
+
+/// [`candidates`] for a process that lacks CAP_SYS_ADMIN or not (the user's directories are
+/// then the defaults, as for the commands).
+fn candidates_as(
+    cword: usize,
+    words: &[String],
+    env: &dyn Fn(&str) -> Option<String>,
+    lacks_sys_admin: bool,
+) -> Vec<String> {
     // `NETCONFPATH=/x cnictl ...`: assignments before the program name.
     let start = words
         .iter()
@@ -115,6 +127,7 @@ pub fn candidates(
     let ctx = Ctx {
         line: &line,
         env: &env,
+        lacks_sys_admin,
     };
     if let Some(opt) = split_value_of {
         let name = opt.trim_start_matches('-');
@@ -311,6 +324,7 @@ fn filter(values: Vec<String>, prefix: &str) -> Vec<String> {
 struct Ctx<'a> {
     line: &'a Line,
     env: &'a dyn Fn(&str) -> Option<String>,
+    lacks_sys_admin: bool,
 }
 
 impl Ctx<'_> {
@@ -337,7 +351,7 @@ impl Ctx<'_> {
             .map(|n| n.as_str());
         match (arg.get_id().as_str(), value_name) {
             ("network" | "networks" | "default_network", _) => self.networks(),
-            ("netns" | "host_netns", _) => netns_names(),
+            ("netns" | "host_netns", _) => self.netns_names(),
             ("container_id", _) => self.container_ids(cmd),
             (_, Some("RULE")) => cnictl::validate::RULES
                 .iter()
@@ -347,38 +361,76 @@ impl Ctx<'_> {
         }
     }
 
-    /// A directory option's value from the line, else its variable, else the default.
-    fn dir(&self, id: &str, var: Option<&str>, default: &str) -> PathBuf {
+    /// An option's value from the line, else its variable; `~/` counts from `HOME` (the shell
+    /// has not expanded it in the line being completed).
+    fn given(&self, id: &str, var: Option<&str>) -> Option<PathBuf> {
         let given = self
             .line
             .values
             .get(id)
             .cloned()
-            .or_else(|| var.and_then(|v| (self.env)(v)))
-            .unwrap_or_else(|| default.to_string());
-        match given.strip_prefix("~/") {
+            .or_else(|| var.and_then(|v| (self.env)(v)))?;
+        Some(match given.strip_prefix("~/") {
             Some(rest) => match (self.env)("HOME") {
                 Some(home) => PathBuf::from(home).join(rest),
                 None => PathBuf::from(given),
             },
             None => PathBuf::from(given),
-        }
+        })
+    }
+
+    /// The directories the command would read, resolved as the commands resolve them
+    /// ([`NodePaths::resolve`]: `--root`, the rootless defaults); None when it would refuse.
+    fn node_paths(&self) -> Option<NodePaths> {
+        let root = self.given("root", Some("CNICTL_ROOT"));
+        let conf_dir = self.given("conf_dir", Some("NETCONFPATH"));
+        let cache_dir = self.given("cache_dir", None);
+        let cni_path = self
+            .line
+            .values
+            .get("cni_path")
+            .cloned()
+            .or_else(|| (self.env)("CNI_PATH"))
+            .unwrap_or_else(|| super::DEFAULT_CNI_PATH.to_string());
+        let env = |k: &str| (self.env)(k).map(OsString::from);
+        NodePaths::resolve(&PathInputs {
+            root: root.as_deref(),
+            conf_dir: conf_dir.as_deref(),
+            cache_dir: cache_dir.as_deref(),
+            cni_path: &cni_path,
+            env: &env,
+            lacks_sys_admin: self.lacks_sys_admin,
+        })
+        .ok()
     }
 
     /// The network names of the config dir, broken files whose name can be read included.
     fn networks(&self) -> Vec<String> {
-        let dir = self.dir("conf_dir", Some("NETCONFPATH"), super::DEFAULT_CONF_DIR);
-        let Ok(files) = cnictl::config::scan(&dir) else {
+        let Some(paths) = self.node_paths() else {
+            return Vec::new();
+        };
+        let Ok(files) = cnictl::config::scan_on(&paths.conf_dir, &paths.root) else {
             return Vec::new();
         };
         let names: BTreeSet<String> = files.into_iter().filter_map(|f| f.name).collect();
         names.into_iter().collect()
     }
 
+    /// The names under the node's /var/run/netns.
+    fn netns_names(&self) -> Vec<String> {
+        let run_dir = std::path::Path::new(cnictl::netns::NETNS_RUN_DIR);
+        match self.node_paths().map(|p| p.root.resolve(run_dir)) {
+            Some(Ok(dir)) => netns_names_in(&dir),
+            _ => Vec::new(),
+        }
+    }
+
     /// The container IDs of the cache: of the network on the line when there is one.
     fn container_ids(&self, cmd: &Command) -> Vec<String> {
-        let dir = self.dir("cache_dir", None, super::DEFAULT_CACHE_DIR);
-        let Ok(entries) = Cache::new(dir).attachments(None) else {
+        let Some(paths) = self.node_paths() else {
+            return Vec::new();
+        };
+        let Ok(entries) = Cache::of_node(paths.cache_dir, paths.root).attachments(None) else {
             return Vec::new();
         };
         let first_is_network = positional_at(cmd, 0).is_some_and(|a| a.get_id() == "network");
@@ -397,9 +449,9 @@ impl Ctx<'_> {
     }
 }
 
-/// The names under /var/run/netns.
-fn netns_names() -> Vec<String> {
-    let Ok(dir) = std::fs::read_dir(cnictl::netns::NETNS_RUN_DIR) else {
+/// The names under /var/run/netns (the node's, under `--root`).
+fn netns_names_in(run_dir: &std::path::Path) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir(run_dir) else {
         return Vec::new();
     };
     let names: BTreeSet<String> = dir
@@ -471,6 +523,64 @@ mod tests {
             ["unknown-key"]
         );
         assert_eq!(complete("cnictl --color ="), ["auto", "always", "never"]);
+    }
+
+    /// A network file `name` in `dir`.
+    fn network_in(dir: &std::path::Path, name: &str) {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(
+            dir.join(format!("10-{name}.conflist")),
+            format!(r#"{{"cniVersion":"1.0.0","name":"{name}","plugins":[{{"type":"bridge"}}]}}"#),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn the_node_root_on_the_line_or_in_the_variable_is_where_networks_are() {
+        let t = tempfile::tempdir().unwrap();
+        let r = t.path();
+        network_in(&r.join("etc/cni/net.d"), "nodenet");
+        // A config dir given with --root is on the node, and its links stay in the tree.
+        std::os::unix::fs::symlink("/etc/cni/net.d", r.join("confs")).unwrap();
+        let root = r.display().to_string();
+        assert_eq!(complete(&format!("cnictl --root {root} add ")), ["nodenet"]);
+        assert_eq!(
+            complete(&format!("cnictl --root {root} --conf-dir /confs status ")),
+            ["nodenet"]
+        );
+        let env = |k: &str| (k == "CNICTL_ROOT").then(|| root.clone());
+        assert_eq!(candidates(2, &words("cnictl status "), &env), ["nodenet"]);
+        let w = words(&format!("CNICTL_ROOT={root} cnictl status "));
+        assert_eq!(candidates(3, &w, &|_| None), ["nodenet"]);
+        // A root that is not a directory: nothing, as the command would refuse.
+        let missing = r.join("missing").display().to_string();
+        assert!(complete(&format!("cnictl --root {missing} add ")).is_empty());
+    }
+
+    #[test]
+    fn without_cap_sys_admin_the_users_dirs_are_the_defaults() {
+        // The same resolution as the commands' (NodePaths::resolve): the user's config dir
+        // when the process lacks CAP_SYS_ADMIN and it exists, and never with --root.
+        let home = tempfile::tempdir().unwrap();
+        network_in(&home.path().join(".config/cni/net.d"), "usernet");
+        let h = home.path().display().to_string();
+        let env = |k: &str| (k == "HOME").then(|| h.clone());
+        let w = words("cnictl add ");
+        assert_eq!(candidates_as(2, &w, &env, true), ["usernet"]);
+        assert!(!candidates_as(2, &w, &env, false).contains(&"usernet".to_string()));
+        let xdg = tempfile::tempdir().unwrap();
+        network_in(&xdg.path().join("cni/net.d"), "xdgnet");
+        let x = xdg.path().display().to_string();
+        let env = |k: &str| match k {
+            "HOME" => Some(h.clone()),
+            "XDG_CONFIG_HOME" => Some(x.clone()),
+            _ => None,
+        };
+        assert_eq!(candidates_as(2, &w, &env, true), ["xdgnet"]);
+        let t = tempfile::tempdir().unwrap();
+        network_in(&t.path().join("etc/cni/net.d"), "nodenet");
+        let w = words(&format!("cnictl --root {} add ", t.path().display()));
+        assert_eq!(candidates_as(4, &w, &env, true), ["nodenet"]);
     }
 
     #[test]

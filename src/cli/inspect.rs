@@ -63,7 +63,7 @@ pub fn run(s: &Settings, a: InspectArgs) -> anyhow::Result<i32> {
     }
     // NETNS names a namespace of the node: under --root, looked for there (shown as given).
     let path = netns::resolve_netns_arg(&a.netns, &s.cwd);
-    let here = s.node_root.resolve(&path);
+    let here = s.node_root.resolve(&path)?;
     let own =
         netns::current_netns_id().context("cannot identify cnictl's own network namespace")?;
     let (place, id) = Place::open(&here, own)?;
@@ -72,7 +72,7 @@ pub fn run(s: &Settings, a: InspectArgs) -> anyhow::Result<i32> {
         .with_context(|| format!("cannot read network namespace {}", path.display()))?;
     let names: BTreeMap<i32, String> = place
         .run({
-            let dir = s.node_root.resolve(Path::new(netns::NETNS_RUN_DIR));
+            let dir = s.node_root.resolve(Path::new(netns::NETNS_RUN_DIR))?;
             move || netns::named_nsids_in(&dir)
         })?
         .into_iter()
@@ -87,7 +87,11 @@ pub fn run(s: &Settings, a: InspectArgs) -> anyhow::Result<i32> {
         .into_iter()
         .filter(|e| {
             !e.netns.is_empty()
-                && netns::netns_id(&s.node_root.resolve(Path::new(&e.netns))).ok() == Some(id)
+                && s.node_root
+                    .resolve(Path::new(&e.netns))
+                    .ok()
+                    .and_then(|p| netns::netns_id(&p).ok())
+                    == Some(id)
         })
         .collect();
 
@@ -225,7 +229,12 @@ fn plugin_ns_of(s: &Settings, e: &CacheEntry, own: NsId) -> (PathBuf, Option<NsI
     match record {
         Some(r) => {
             let path = match &r.path {
-                Some(p) => s.node_root.resolve(Path::new(p)),
+                // A path whose links cannot be followed within --root is not opened: the
+                // namespace is named by its recorded identity instead, as when unnamed.
+                Some(p) => s
+                    .node_root
+                    .resolve(Path::new(p))
+                    .unwrap_or_else(|_| PathBuf::from(format!("net:[{}]", r.ino))),
                 None => PathBuf::from("/proc/self/ns/net"),
             };
             // cnictl's own namespace is recorded without a path; it is only this process's

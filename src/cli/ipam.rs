@@ -92,7 +92,7 @@ fn valid_ids(s: &Settings, a: &IpamArgs) -> anyhow::Result<ipam::ValidIds> {
 fn networks(s: &Settings, a: &IpamArgs) -> anyhow::Result<Vec<NetworkConfigList>> {
     let mut out: Vec<NetworkConfigList> = Vec::new();
     if a.networks.is_empty() {
-        for f in config::scan(&s.conf_dir)? {
+        for f in config::scan_on(&s.conf_dir, &s.node_root)? {
             match f.result {
                 Ok(l) if !out.iter().any(|o| o.name == l.name) => out.push(l),
                 Ok(_) => {}
@@ -124,7 +124,7 @@ fn audits(s: &Settings, a: &IpamArgs) -> anyhow::Result<Vec<ipam::NetworkIpam>> 
         // dataDir names a directory of the node: under --root, looked for there.
         let mut hls = ipam::host_locals(l);
         for h in &mut hls {
-            h.data_dir = s.node_root.resolve(&h.data_dir);
+            h.data_dir = s.node_root.resolve(&h.data_dir)?;
         }
         if hls.is_empty() && !a.networks.is_empty() {
             bail!(

@@ -52,6 +52,7 @@ pub fn run(s: &Settings, a: LsArgs) -> anyhow::Result<i32> {
                 &s.conf_dir,
                 &ScanOptions {
                     cni_path: &s.cni_path,
+                    node_root: &s.node_root,
                     probe: cache,
                     skip_broken: s.skip_broken,
                 },

@@ -94,6 +94,10 @@ pub struct GlobalArgs {
     /// For the commands that only read: ls, plugins, attachments, status, validate, ipam
     /// (without --release) and inspect. add, check, del, gc, conformance and ipam --release
     /// refuse it.
+    ///
+    /// Files named on the command line are read as given, not under DIR: validate's PATHs
+    /// and --config, and a NETWORK given as a file path (status ./net.conflist); the plugins
+    /// such a file names are still looked up on the node's CNI path.
     #[arg(
         long,
         global = true,

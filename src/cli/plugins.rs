@@ -16,7 +16,7 @@ pub struct PluginsArgs {
 /// Runs `plugins`.
 pub fn run(s: &Settings, a: PluginsArgs) -> anyhow::Result<i32> {
     let (scan, interrupted) = with_prober(s, !a.no_probe, "the listing is incomplete", |cache| {
-        inventory::scan_plugins(&s.cni_path, cache)
+        inventory::scan_plugins(&s.cni_path, &s.node_root, cache)
     })?;
     if let Some(code) = interrupted {
         return Ok(code);

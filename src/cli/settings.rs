@@ -107,13 +107,13 @@ impl Settings {
     /// Resolves the global options.
     pub fn resolve(g: &GlobalArgs) -> anyhow::Result<Settings> {
         let printer = Printer::new(g.color, g.output, g.verbose, &term_env(), !g.no_headers);
-        let paths = NodePaths::resolve(g)?;
+        let paths = NodePaths::of_args(g)?;
         let cwd = working_dir()?;
         let host_netns = match g.host_netns.as_deref() {
             None => None,
             Some("") => bail!("--host-netns needs a namespace name or path"),
             // A namespace of the node: under --root, looked for there.
-            Some(arg) => Some(paths.root.resolve(&netns::resolve_netns_arg(arg, &cwd))),
+            Some(arg) => Some(paths.root.resolve(&netns::resolve_netns_arg(arg, &cwd))?),
         };
         let interrupt = Arc::new(AtomicUsize::new(0));
         Ok(Settings {
@@ -170,19 +170,60 @@ impl Settings {
     }
 }
 
+/// What decides where the node paths are: the options as given (flag, else variable), the
+/// environment (for the user's directories), and whether the process lacks CAP_SYS_ADMIN.
+/// Commands fill it from [`GlobalArgs`], completions from the line being completed: the same
+/// [`NodePaths::resolve`] decides for both, so `__complete` offers what `ls` lists.
+pub struct PathInputs<'a> {
+    /// `--root` / `CNICTL_ROOT`.
+    pub root: Option<&'a Path>,
+    /// `--conf-dir` / `NETCONFPATH`.
+    pub conf_dir: Option<&'a Path>,
+    /// `--cache-dir`.
+    pub cache_dir: Option<&'a Path>,
+    /// `--cni-path` / `CNI_PATH` (or its default).
+    pub cni_path: &'a str,
+    /// Reads `HOME`, `XDG_CONFIG_HOME` and `XDG_CACHE_HOME`.
+    pub env: &'a dyn Fn(&str) -> Option<OsString>,
+    /// True when the process lacks CAP_SYS_ADMIN (the user's directories are then the
+    /// defaults, unless `--root` is given).
+    pub lacks_sys_admin: bool,
+}
+
+/// True when this process is known to lack CAP_SYS_ADMIN.
+pub fn lacks_sys_admin() -> bool {
+    Caps::current().is_some_and(|c| !c.has(privilege::CAP_SYS_ADMIN))
+}
+
 /// The node paths every command reads, resolved once: the flag or variable when given, else
 /// the user's directory when cnictl runs without CAP_SYS_ADMIN (and not with `--root`) and
 /// that directory exists, else the system default; all of them under `--root` when given.
-struct NodePaths {
-    root: NodeRoot,
-    conf_dir: PathBuf,
-    cni_path: Vec<PathBuf>,
-    cache_dir: PathBuf,
+pub struct NodePaths {
+    /// Where the node's `/` is.
+    pub root: NodeRoot,
+    /// The config directory.
+    pub conf_dir: PathBuf,
+    /// The CNI path.
+    pub cni_path: Vec<PathBuf>,
+    /// The cache directory.
+    pub cache_dir: PathBuf,
 }
 
 impl NodePaths {
-    fn resolve(g: &GlobalArgs) -> anyhow::Result<NodePaths> {
-        let root = match &g.root {
+    fn of_args(g: &GlobalArgs) -> anyhow::Result<NodePaths> {
+        NodePaths::resolve(&PathInputs {
+            root: g.root.as_deref(),
+            conf_dir: g.conf_dir.as_deref(),
+            cache_dir: g.cache_dir.as_deref(),
+            cni_path: &g.cni_path,
+            env: &|k| std::env::var_os(k),
+            lacks_sys_admin: lacks_sys_admin(),
+        })
+    }
+
+    /// Resolves the paths from `i`.
+    pub fn resolve(i: &PathInputs<'_>) -> anyhow::Result<NodePaths> {
+        let root = match i.root {
             None => NodeRoot::host(),
             Some(d) if d.as_os_str().is_empty() => bail!("--root needs a directory"),
             Some(d) if !d.is_dir() => {
@@ -198,21 +239,18 @@ impl NodePaths {
                     p.display()
                 );
             }
-            Ok(root.resolve(p))
+            Ok(root.resolve(p)?)
         };
-        let unprivileged = root.dir().is_none()
-            && Caps::current().is_some_and(|c| !c.has(privilege::CAP_SYS_ADMIN));
-        let user = if unprivileged {
-            let var = |k: &str| std::env::var_os(k);
+        let user = if root.dir().is_none() && i.lacks_sys_admin {
             privilege::user_paths(
-                var("HOME").as_deref(),
-                var("XDG_CONFIG_HOME").as_deref(),
-                var("XDG_CACHE_HOME").as_deref(),
+                (i.env)("HOME").as_deref(),
+                (i.env)("XDG_CONFIG_HOME").as_deref(),
+                (i.env)("XDG_CACHE_HOME").as_deref(),
             )
         } else {
             UserPaths::default()
         };
-        let pick = |given: &Option<PathBuf>,
+        let pick = |given: Option<&Path>,
                     flag: &str,
                     user: Option<PathBuf>,
                     default: &str|
@@ -226,18 +264,18 @@ impl NodePaths {
             }
         };
         let conf_dir = pick(
-            &g.conf_dir,
+            i.conf_dir,
             "--conf-dir",
             user.conf_dir,
             super::DEFAULT_CONF_DIR,
         )?;
         let cache_dir = pick(
-            &g.cache_dir,
+            i.cache_dir,
             "--cache-dir",
             user.cache_dir,
             super::DEFAULT_CACHE_DIR,
         )?;
-        let cni_path = g
+        let cni_path = i
             .cni_path
             .split(':')
             .filter(|s| !s.is_empty())

@@ -47,7 +47,7 @@ type Invalid = (String, String);
 /// runtime that reads one first reports the node NotReady, so they count as not ready.
 fn all_networks(s: &Settings) -> anyhow::Result<(Vec<NetworkConfigList>, Vec<Invalid>)> {
     attach::require_conf_dir(s)?;
-    let files = config::scan(&s.conf_dir)?;
+    let files = config::scan_on(&s.conf_dir, &s.node_root)?;
     if files.is_empty() {
         bail!(
             "no network configurations found in {}",

@@ -233,7 +233,10 @@ fn report(
             inputs.push(Input::Path(p.clone()));
         }
     }
-    if inputs.is_empty() {
+    // Without PATH, the node's config dir (under --root, its links followed there); paths
+    // the user named are read as given.
+    let inputs_on_node = inputs.is_empty();
+    if inputs_on_node {
         inputs.push(Input::Path(s.conf_dir.clone()));
     }
     let (report, interrupted) =
@@ -242,6 +245,8 @@ fn report(
                 &inputs,
                 &Options {
                     cni_path: s.cni_path.clone(),
+                    node_root: s.node_root.clone(),
+                    inputs_on_node,
                     versions,
                     per_file: a.per_file,
                 },

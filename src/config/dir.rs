@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use super::error::{ConfigError, FoundNetwork};
 use super::files::conf_files;
 use super::json::{lenient_name, parse_verbatim};
-use super::list::{conf_from_file, list_from_file};
+use super::list::{conf_from_file, conf_from_file_on, list_from_file, list_from_file_on};
 use super::{LoadOptions, LoadWarning, Loaded, NetworkConfigList};
+use crate::noderoot::NodeRoot;
 
 /// The two kinds of configuration file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,13 +68,21 @@ pub fn config_files(dir: &Path) -> Result<Vec<(PathBuf, FileKind)>, ConfigError>
 
 /// Reads one configuration file as its kind says.
 pub fn read_file(path: &Path, kind: FileKind) -> ScannedFile {
+    read_file_on(path, kind, &NodeRoot::host())
+}
+
+/// [`read_file`] of a file of the node whose `/` is `root` (`--root`): the file (and a list's
+/// plugin subdirectory files) are followed through `root` before they are read, so a symlink to
+/// an absolute path reads the node's file, not the one at that path here. The file keeps its
+/// own name; one whose links cannot be followed (a loop) is unreadable.
+pub fn read_file_on(path: &Path, kind: FileKind, root: &NodeRoot) -> ScannedFile {
     let result = match kind {
-        FileKind::List => list_from_file(path),
-        FileKind::Single => conf_from_file(path),
+        FileKind::List => list_from_file_on(path, root),
+        FileKind::Single => conf_from_file_on(path, root),
     };
     let name = match &result {
         Ok(list) => Some(list.name.clone()),
-        Err(_) => recover_name(path),
+        Err(_) => recover_name(path, root),
     };
     ScannedFile {
         path: path.to_path_buf(),
@@ -116,16 +125,22 @@ pub fn load_path(path: &Path) -> Result<NetworkConfigList, ConfigError> {
 /// Every configuration file of `dir`, in priority order, each with its network or its error:
 /// what exists, for listings. A missing `dir` gives an empty list.
 pub fn scan(dir: &Path) -> Result<Vec<ScannedFile>, ConfigError> {
+    scan_on(dir, &NodeRoot::host())
+}
+
+/// [`scan`] of a directory of the node whose `/` is `root` (`--root`), `dir` already resolved
+/// under it: each file is read through [`read_file_on`].
+pub fn scan_on(dir: &Path, root: &NodeRoot) -> Result<Vec<ScannedFile>, ConfigError> {
     Ok(config_files(dir)?
         .into_iter()
-        .map(|(p, k)| read_file(&p, k))
+        .map(|(p, k)| read_file_on(&p, k, root))
         .collect())
 }
 
 /// The network name a broken file meant to define: its top-level `name` string if it is a
 /// JSON object, or what a lenient scan of broken JSON finds.
-fn recover_name(path: &Path) -> Option<String> {
-    let bytes = crate::safe_read::read_file(path).ok()?;
+fn recover_name(path: &Path, root: &NodeRoot) -> Option<String> {
+    let bytes = super::list::read_on(path, root).ok()?;
     match parse_verbatim(&bytes) {
         Ok(serde_json::Value::Object(m)) => {
             m.get("name").and_then(|n| n.as_str()).map(str::to_string)
@@ -148,6 +163,17 @@ fn recover_name(path: &Path) -> Option<String> {
 /// that exist; the match's own error; [`ConfigError::Undecidable`] for a broken file of
 /// unknown name.
 pub fn load(dir: &Path, name: &str, opts: &LoadOptions) -> Result<Loaded, ConfigError> {
+    load_on(dir, name, opts, &NodeRoot::host())
+}
+
+/// [`load`] from a config dir of the node whose `/` is `root` (`--root`), each file read
+/// through [`read_file_on`].
+pub fn load_on(
+    dir: &Path,
+    name: &str,
+    opts: &LoadOptions,
+    root: &NodeRoot,
+) -> Result<Loaded, ConfigError> {
     let files = config_files(dir)?;
     if files.is_empty() {
         return Err(ConfigError::NoConfigsFound {
@@ -157,7 +183,7 @@ pub fn load(dir: &Path, name: &str, opts: &LoadOptions) -> Result<Loaded, Config
     let mut warnings = Vec::new();
     let mut networks = Vec::new();
     for (path, kind) in files {
-        let scanned = read_file(&path, kind);
+        let scanned = read_file_on(&path, kind, root);
         match scanned.result {
             Ok(list) if list.name == name => return Ok(Loaded { list, warnings }),
             Ok(list) => networks.push(FoundNetwork {

@@ -2,6 +2,7 @@
 //! list, and plugin subdirectories: libcni's `NetworkConfFromBytes`, `NetworkConfFromFile`,
 //! `NetworkPluginConfFromBytes`, `ConfListFromConf` and `NetworkPluginConfsFromFiles`.
 
+use crate::noderoot::NodeRoot;
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -40,7 +41,14 @@ pub fn plugin_from_bytes(bytes: &[u8]) -> Result<PluginConfig, ConfigError> {
 /// that directory's name (libcni does not check, so `../x` escapes). Zero plugins in total is
 /// an error.
 pub fn list_from_file(path: &Path) -> Result<NetworkConfigList, ConfigError> {
-    let bytes = read(path)?;
+    list_from_file_on(path, &NodeRoot::host())
+}
+
+/// [`list_from_file`] of a file of the node whose `/` is `root` (`--root`): the file and its
+/// plugin subdirectory's files are read through `root` (see [`read_on`]); the subdirectory is
+/// the one beside `path`, as for libcni, and `path` names the list.
+pub fn list_from_file_on(path: &Path, root: &NodeRoot) -> Result<NetworkConfigList, ConfigError> {
+    let bytes = read_on(path, root)?;
     let mut list = parse_list(&bytes, path).map_err(|error| ConfigError::List {
         file: Some(path.to_path_buf()),
         error,
@@ -62,7 +70,7 @@ pub fn list_from_file(path: &Path) -> Result<NetworkConfigList, ConfigError> {
             });
         }
         let sub = path.parent().unwrap_or(Path::new("")).join(&list.name);
-        list.plugins.extend(subdir_plugins(&sub)?);
+        list.plugins.extend(subdir_plugins(&sub, root)?);
     }
     if list.plugins.is_empty() {
         return Err(ConfigError::NoPluginConfigs {
@@ -75,7 +83,12 @@ pub fn list_from_file(path: &Path) -> Result<NetworkConfigList, ConfigError> {
 /// Loads a single-plugin file (`.conf`/`.json`) wrapped into a list, as [`conf_from_bytes`].
 /// No plugin subdirectory is read for it (libcni reads none).
 pub fn conf_from_file(path: &Path) -> Result<NetworkConfigList, ConfigError> {
-    let bytes = read(path)?;
+    conf_from_file_on(path, &NodeRoot::host())
+}
+
+/// [`conf_from_file`] of a file of the node whose `/` is `root` (see [`read_on`]).
+pub fn conf_from_file_on(path: &Path, root: &NodeRoot) -> Result<NetworkConfigList, ConfigError> {
+    let bytes = read_on(path, root)?;
     let mut list = wrap_conf(&bytes, path).map_err(|error| ConfigError::Plugin {
         file: Some(path.to_path_buf()),
         error,
@@ -86,28 +99,42 @@ pub fn conf_from_file(path: &Path) -> Result<NetworkConfigList, ConfigError> {
 
 /// Loads a plugin object from a file (libcni `ConfFromFile`).
 pub fn plugin_from_file(path: &Path) -> Result<PluginConfig, ConfigError> {
-    let bytes = read(path)?;
+    plugin_from_file_on(path, &NodeRoot::host())
+}
+
+fn plugin_from_file_on(path: &Path, root: &NodeRoot) -> Result<PluginConfig, ConfigError> {
+    let bytes = read_on(path, root)?;
     parse_plugin(&bytes, path).map_err(|error| ConfigError::Plugin {
         file: Some(path.to_path_buf()),
         error,
     })
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, ConfigError> {
-    crate::safe_read::read_file(path).map_err(|cause| ConfigError::Read {
+/// Reads `path`, a file of the node whose `/` is `root`: followed through `root` first, so a
+/// symlink to an absolute path reads the node's file, not the one at that path here. Errors
+/// name `path`; one whose links cannot be followed (a loop) is a read error.
+pub(crate) fn read_on(path: &Path, root: &NodeRoot) -> Result<Vec<u8>, ConfigError> {
+    let err = |cause| ConfigError::Read {
         path: path.to_path_buf(),
         cause,
-    })
+    };
+    let target = root.follow(path).map_err(|e| {
+        err(crate::safe_read::ReadError::Io {
+            input: crate::safe_read::Source::File(path.to_path_buf()),
+            err: e,
+        })
+    })?;
+    crate::safe_read::read_file(&target).map_err(err)
 }
 
 /// The plugins of a plugin subdirectory: `*.conf` only, sorted, each a plugin object. A
 /// missing directory has none; any other problem is an error.
-fn subdir_plugins(dir: &Path) -> Result<Vec<PluginConfig>, ConfigError> {
+fn subdir_plugins(dir: &Path, root: &NodeRoot) -> Result<Vec<PluginConfig>, ConfigError> {
     let files = conf_files(dir, &[".conf"]).map_err(|cause| ConfigError::ReadPluginDir {
         path: dir.to_path_buf(),
         cause,
     })?;
-    files.iter().map(|f| plugin_from_file(f)).collect()
+    files.iter().map(|f| plugin_from_file_on(f, root)).collect()
 }
 
 fn parse_plugin(bytes: &[u8], source: &Path) -> Result<PluginConfig, PluginError> {

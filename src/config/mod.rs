@@ -29,7 +29,10 @@ mod plugin;
 mod tests;
 mod version_select;
 
-pub use dir::{config_files, load, load_path, read_file, scan, FileKind, ScannedFile};
+pub use dir::{
+    config_files, load, load_on, load_path, read_file, read_file_on, scan, scan_on, FileKind,
+    ScannedFile,
+};
 pub use error::{ConfigError, FoundNetwork, JsonSyntax, ListError, PluginError};
 pub use files::conf_files;
 pub use list::{

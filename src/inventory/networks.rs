@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, ConfigError, FileKind};
-use crate::invoke::{find_plugin, FindError, VersionCache};
+use crate::invoke::{find_plugin_on, FindError, VersionCache};
+use crate::noderoot::NodeRoot;
 
 /// Whether a binary is a chain plugin (`type`) or the IPAM plugin of one (`ipam.type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -263,6 +264,8 @@ impl NetworkEntry {
 pub struct ScanOptions<'a> {
     /// The CNI path.
     pub cni_path: &'a [PathBuf],
+    /// The node the paths are on (`--root`): binaries are looked up through it.
+    pub node_root: &'a NodeRoot,
     /// Probes binaries with VERSION when given; without it, only presence is checked.
     pub probe: Option<&'a VersionCache<'a>>,
     /// Model `--skip-broken` for shadowing: broken files claim no name and stop no lookup.
@@ -294,7 +297,7 @@ pub fn error_reason(err: &ConfigError, file: &Path) -> String {
 /// Every config file of `dir` in libcni's priority order, with its status. A missing `dir`
 /// has none; a directory that cannot be read is an error.
 pub fn scan_networks(dir: &Path, opts: &ScanOptions<'_>) -> Result<Vec<NetworkEntry>, ConfigError> {
-    let scanned = config::scan(dir)?;
+    let scanned = config::scan_on(dir, opts.node_root)?;
     let mut entries = Vec::with_capacity(scanned.len());
     for file in scanned {
         let mut entry = NetworkEntry {
@@ -336,7 +339,7 @@ pub fn scan_networks(dir: &Path, opts: &ScanOptions<'_>) -> Result<Vec<NetworkEn
 }
 
 fn check(name: &str, role: PluginRole, opts: &ScanOptions<'_>) -> PluginCheck {
-    let found = find_plugin(name, opts.cni_path);
+    let found = find_plugin_on(name, opts.cni_path, opts.node_root);
     let versions = match (&found, opts.probe) {
         (Ok(path), Some(cache)) => Some(cache.supported(path)),
         _ => None,

@@ -13,6 +13,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
 use crate::invoke::VersionCache;
+use crate::noderoot::NodeRoot;
 
 /// What a directory of the CNI path is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +56,14 @@ pub struct PluginScan {
 }
 
 /// Lists the binaries of `cni_path`, probing the executable ones with `probe` when given.
-pub fn scan_plugins(cni_path: &[PathBuf], probe: Option<&VersionCache<'_>>) -> PluginScan {
+/// `root` is the node the path is on (`--root`): each entry is followed through it, so a
+/// symlinked binary is the node's file (what is probed), and a link to a file that exists
+/// only outside the tree is not listed.
+pub fn scan_plugins(
+    cni_path: &[PathBuf],
+    root: &NodeRoot,
+    probe: Option<&VersionCache<'_>>,
+) -> PluginScan {
     let mut scan = PluginScan::default();
     let mut first: HashMap<Vec<u8>, PathBuf> = HashMap::new();
     let mut listed: Vec<&PathBuf> = Vec::new();
@@ -65,7 +73,7 @@ pub fn scan_plugins(cni_path: &[PathBuf], probe: Option<&VersionCache<'_>>) -> P
             continue;
         }
         listed.push(dir);
-        let names = match list_files(dir) {
+        let names = match list_files(dir, root) {
             Ok(names) => names,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 scan.dirs.push((dir.clone(), DirState::Missing));
@@ -78,7 +86,7 @@ pub fn scan_plugins(cni_path: &[PathBuf], probe: Option<&VersionCache<'_>>) -> P
             }
         };
         scan.dirs.push((dir.clone(), DirState::Ok));
-        for (name, executable) in names {
+        for (name, executable, target) in names {
             let path = dir.join(&name);
             let key = name.as_bytes().to_vec();
             let shadowed_by = first.get(&key).cloned();
@@ -86,7 +94,7 @@ pub fn scan_plugins(cni_path: &[PathBuf], probe: Option<&VersionCache<'_>>) -> P
                 first.insert(key, path.clone());
             }
             let versions = match probe {
-                Some(cache) if executable => Some(cache.supported(&path)),
+                Some(cache) if executable => Some(cache.supported(&target)),
                 _ => None,
             };
             scan.plugins.push(PluginBinary {
@@ -102,17 +110,28 @@ pub fn scan_plugins(cni_path: &[PathBuf], probe: Option<&VersionCache<'_>>) -> P
     scan
 }
 
-/// The regular files of `dir` (after following symlinks), sorted by name, each with whether
-/// it is executable. Entries that vanish or cannot be inspected are left out.
-fn list_files(dir: &std::path::Path) -> io::Result<Vec<(std::ffi::OsString, bool)>> {
+/// A file of a CNI path directory: its name, whether it is executable, the file it is.
+type ListedFile = (std::ffi::OsString, bool, PathBuf);
+
+/// The regular files of `dir` (after following symlinks, through `root`), sorted by name,
+/// each with whether it is executable and the file it is (the path to run). Entries that
+/// vanish or cannot be inspected are left out.
+fn list_files(dir: &std::path::Path, root: &NodeRoot) -> io::Result<Vec<ListedFile>> {
     let mut out = Vec::new();
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
-        let Ok(meta) = fs::metadata(entry.path()) else {
+        let Ok(target) = root.follow(&entry.path()) else {
+            continue;
+        };
+        let Ok(meta) = fs::metadata(&target) else {
             continue;
         };
         if meta.is_file() {
-            out.push((entry.file_name(), meta.permissions().mode() & 0o111 != 0));
+            out.push((
+                entry.file_name(),
+                meta.permissions().mode() & 0o111 != 0,
+                target,
+            ));
         }
     }
     out.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));

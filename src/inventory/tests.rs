@@ -8,6 +8,7 @@ use super::*;
 use crate::config::{self, LoadOptions};
 use crate::invoke::fake::RecordingExec;
 use crate::invoke::{ExecLimits, ExecOutput, VersionCache};
+use crate::noderoot::NodeRoot;
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
@@ -64,6 +65,7 @@ fn scan_with(dir: &Path, bins: &Path, exec: Option<&RecordingExec>) -> Vec<Netwo
         dir,
         &ScanOptions {
             cni_path: &path,
+            node_root: &NodeRoot::host(),
             probe: cache.as_ref(),
             skip_broken: false,
         },
@@ -575,6 +577,7 @@ fn shadowing_agrees_with_config_load() {
         d.path(),
         &ScanOptions {
             cni_path: &path,
+            node_root: &NodeRoot::host(),
             probe: None,
             skip_broken: true,
         },
@@ -646,7 +649,7 @@ fn plugin_scan_marks_shadowed_repeated_and_non_executable() {
     ];
     let exec = versions(&[("ptp", &["1.0.0"])]);
     let cache = VersionCache::new(&exec, Vec::new(), ExecLimits::default());
-    let scan = scan_plugins(&path, Some(&cache));
+    let scan = scan_plugins(&path, &NodeRoot::host(), Some(&cache));
     let states: Vec<&DirState> = scan.dirs.iter().map(|(_, s)| s).collect();
     assert_eq!(
         states,

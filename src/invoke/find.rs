@@ -3,6 +3,7 @@
 //! instead of meaning "the current directory".
 
 use super::quote::quote_str;
+use crate::noderoot::NodeRoot;
 use crate::types::error::CniError;
 use std::path::{Path, PathBuf};
 
@@ -57,6 +58,19 @@ fn check_name(name: &str) -> Result<(), FindError> {
 /// The first directory holding a regular file called `name` wins (the check follows symlinks,
 /// directories are skipped, the executable bit is not checked: running it reports that).
 pub fn find_plugin(name: &str, paths: &[PathBuf]) -> Result<PathBuf, FindError> {
+    find_plugin_on(name, paths, &NodeRoot::host())
+}
+
+/// [`find_plugin`] on the node whose `/` is `root` (`--root`), `paths` already resolved under
+/// it: each candidate is resolved again through `root`, so a binary that is a symlink (Debian's
+/// `/opt/cni/bin/bridge -> /usr/lib/cni/bridge`) leads to the node's file, and the path
+/// returned, the one to run, holds no link for the kernel to follow out of the tree. A link to
+/// a file that exists only outside the tree finds nothing there.
+pub fn find_plugin_on(
+    name: &str,
+    paths: &[PathBuf],
+    root: &NodeRoot,
+) -> Result<PathBuf, FindError> {
     check_name(name)?;
     let searched: Vec<PathBuf> = paths
         .iter()
@@ -67,7 +81,9 @@ pub fn find_plugin(name: &str, paths: &[PathBuf]) -> Result<PathBuf, FindError> 
         return Err(FindError::NoPaths);
     }
     for dir in &searched {
-        let candidate = dir.join(name);
+        let Ok(candidate) = root.follow(&dir.join(name)) else {
+            continue;
+        };
         if is_regular_file(&candidate) {
             return Ok(candidate);
         }
@@ -87,6 +103,15 @@ fn is_regular_file(path: &Path) -> bool {
 /// Finds `name` on `paths` (libcni `FindInPath`, stricter: `..` and separators refused).
 pub fn find_in_path(name: &str, paths: &[PathBuf]) -> Result<PathBuf, CniError> {
     find_plugin(name, paths).map_err(CniError::from)
+}
+
+/// [`find_in_path`] on the node whose `/` is `root` (see [`find_plugin_on`]).
+pub fn find_in_path_on(
+    name: &str,
+    paths: &[PathBuf],
+    root: &NodeRoot,
+) -> Result<PathBuf, CniError> {
+    find_plugin_on(name, paths, root).map_err(CniError::from)
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ pub mod version;
 pub use env::{build_env, join_cni_args, version_env, DEFAULT_PATH};
 pub use error::{plugin_failure, signal_name, ExecError, PluginFailure};
 pub use exec::{RawExec, SpawnJob, Spawner, DEFAULT_STDERR_CAP, DEFAULT_STDOUT_CAP};
-pub use find::{find_in_path, find_plugin, FindError};
+pub use find::{find_in_path, find_in_path_on, find_plugin, find_plugin_on, FindError};
 pub use request::{
     build_gc_request, build_request, build_status_request, runtime_config, version_request,
 };

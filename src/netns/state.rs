@@ -53,7 +53,11 @@ impl NetnsState {
         if let Some(why) = reader_dependent(path) {
             return NetnsState::ReaderDependent(why);
         }
-        match netns_id(&root.resolve(path)) {
+        let here = match root.resolve(path) {
+            Ok(p) => p,
+            Err(e) => return NetnsState::Unknown(e.to_string()),
+        };
+        match netns_id(&here) {
             Ok(id) => match guard.map(|g| g.forbidden(id)) {
                 Some(reasons) if !reasons.is_empty() => NetnsState::Forbidden(reasons),
                 _ => NetnsState::Exists,

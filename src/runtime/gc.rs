@@ -568,7 +568,7 @@ impl<'a> Runtime<'a> {
                 calls.push((name, GcCall::NotRun));
                 continue;
             }
-            let path = match invoke::find_in_path(&name, &self.cni_path) {
+            let path = match invoke::find_in_path_on(&name, &self.cni_path, &self.cache.node_root) {
                 Ok(p) => p,
                 Err(e) => {
                     calls.push((name, GcCall::NotFound(e.to_string())));

@@ -524,18 +524,20 @@ impl<'a> Runtime<'a> {
         name: &str,
         ipam_of: Option<&str>,
     ) -> Result<PathBuf, RuntimeError> {
-        invoke::find_in_path(name, &self.cni_path).map_err(|error| RuntimeError::PluginNotFound {
-            network: network.to_string(),
-            plugin: name.to_string(),
-            error,
-            searched: self
-                .cni_path
-                .iter()
-                .filter(|p| !p.as_os_str().is_empty())
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(":"),
-            ipam_of: ipam_of.map(str::to_string),
+        invoke::find_in_path_on(name, &self.cni_path, &self.cache.node_root).map_err(|error| {
+            RuntimeError::PluginNotFound {
+                network: network.to_string(),
+                plugin: name.to_string(),
+                error,
+                searched: self
+                    .cni_path
+                    .iter()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(":"),
+                ipam_of: ipam_of.map(str::to_string),
+            }
         })
     }
 

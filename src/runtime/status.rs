@@ -273,7 +273,8 @@ impl<'a> Runtime<'a> {
         ipam_of: Option<&str>,
         versions: &VersionCache<'_>,
     ) -> PluginReport {
-        let path = invoke::find_in_path(name, &self.cni_path).map_err(|e| e.to_string());
+        let path = invoke::find_in_path_on(name, &self.cni_path, &self.cache.node_root)
+            .map_err(|e| e.to_string());
         let probed = path.as_ref().ok().map(|p| versions.supported(p));
         PluginReport {
             plugin: name.to_string(),

@@ -66,6 +66,12 @@ pub enum Input {
 pub struct Options<'a> {
     /// The CNI path (plugin directories).
     pub cni_path: Vec<PathBuf>,
+    /// The node the CNI path is on (`--root`): binaries are looked up through it.
+    pub node_root: crate::noderoot::NodeRoot,
+    /// The inputs are directories of that node (its config dir, when no PATH was given):
+    /// their files are followed through `node_root` before they are read. Paths a user named
+    /// are read as given.
+    pub inputs_on_node: bool,
     /// Asks plugins for their versions; None skips every plugin check (`--static`).
     pub versions: Option<&'a VersionCache<'a>>,
     /// Checks each file on its own (`--per-file`): no rule across files runs, for
@@ -259,7 +265,13 @@ pub fn validate(inputs: &[Input], opts: &Options) -> Result<Report, ValidateErro
                 group: None,
                 subdirs: None,
             }),
-            Input::Path(p) => add_path(p, &mut jobs, &mut sink)?,
+            Input::Path(p) => {
+                let root = match opts.inputs_on_node {
+                    true => opts.node_root.clone(),
+                    false => crate::noderoot::NodeRoot::host(),
+                };
+                add_path(p, &root, &mut jobs, &mut sink)?
+            }
         }
     }
     // A file named twice (or inside a directory also named) is checked once.
@@ -284,7 +296,9 @@ pub fn validate(inputs: &[Input], opts: &Options) -> Result<Report, ValidateErro
     }
     dir::check(&facts, &mut sink);
     if let Some(versions) = opts.versions {
-        if let Some(notice) = plugins::check(&facts, &opts.cni_path, versions, &mut sink) {
+        if let Some(notice) =
+            plugins::check(&facts, &opts.cni_path, &opts.node_root, versions, &mut sink)
+        {
             report.notices.push(notice);
         }
     }
@@ -327,7 +341,12 @@ fn kind_of(path: &Path) -> Option<FileKind> {
     }
 }
 
-fn add_path(p: &Path, jobs: &mut Vec<Job>, sink: &mut Sink) -> Result<(), ValidateError> {
+fn add_path(
+    p: &Path,
+    root: &crate::noderoot::NodeRoot,
+    jobs: &mut Vec<Job>,
+    sink: &mut Sink,
+) -> Result<(), ValidateError> {
     // A path that does not exist stops the run; one that exists but cannot be used as a
     // config (a symlink loop, no permission, a device) is a finding on it, made when the job
     // reads it.
@@ -395,10 +414,19 @@ fn add_path(p: &Path, jobs: &mut Vec<Job>, sink: &mut Sink) -> Result<(), Valida
         .map(|f| (f, FileKind::List))
         .chain(singles.into_iter().map(|f| (f, FileKind::Single)))
     {
+        // Under --root, a link in the node's config dir leads to the node's file.
+        let (target, bytes) = match root.follow(&path) {
+            Ok(target) => (Some(target), None),
+            Err(err) => {
+                let input = crate::safe_read::Source::File(path.clone());
+                let why = crate::safe_read::ReadError::Io { input, err };
+                (None, Some(Err(why.into())))
+            }
+        };
         jobs.push(Job {
-            display: path.clone(),
-            path: Some(path),
-            bytes: None,
+            display: path,
+            path: target,
+            bytes,
             kind: Some(kind),
             group: Some(p.to_path_buf()),
             subdirs: Some(subdirs.clone()),
@@ -466,7 +494,9 @@ fn check_job(job: &Job) -> Outcome {
         });
         out.facts = match kind {
             FileKind::List => {
-                let dir = job.path.as_deref().and_then(Path::parent);
+                // Its plugin subdirectory is beside the name it was found by (a link's own
+                // directory, as libcni looks), not beside the file a link leads to.
+                let dir = job.path.as_ref().and_then(|_| job.display.parent());
                 let subdirs = job.subdirs.as_deref();
                 check_list_file(&file, &root, dir, subdirs, &mut sink, &mut out.files)
             }

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::invoke::{find_plugin, FindError, VersionCache};
+use crate::invoke::{find_plugin_on, FindError, VersionCache};
+use crate::noderoot::NodeRoot;
 
 use super::diag::{
     Sink, PLUGIN_NOT_EXECUTABLE, PLUGIN_NOT_FOUND, PLUGIN_VERSION_UNKNOWN,
@@ -31,6 +32,7 @@ fn executable(path: &Path) -> bool {
 pub(crate) fn check(
     facts: &[NetworkFacts],
     cni_path: &[PathBuf],
+    root: &NodeRoot,
     versions: &VersionCache,
     sink: &mut Sink,
 ) -> Option<String> {
@@ -53,7 +55,7 @@ pub(crate) fn check(
             let what = if b.ipam { "IPAM plugin" } else { "plugin" };
             let path = match found
                 .entry(&b.name)
-                .or_insert_with(|| find_plugin(&b.name, cni_path))
+                .or_insert_with(|| find_plugin_on(&b.name, cni_path, root))
             {
                 Ok(p) => p.clone(),
                 Err(_) => {

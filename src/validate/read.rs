@@ -222,6 +222,8 @@ mod tests {
         use crate::validate::{validate, Input, Options};
         let opts = Options {
             cni_path: Vec::new(),
+            node_root: crate::noderoot::NodeRoot::host(),
+            inputs_on_node: false,
             versions: None,
             per_file: false,
         };

@@ -103,6 +103,8 @@ pub fn validate_static(data: &[u8]) {
     use cnictl::validate::{validate, Input, Options};
     let opts = Options {
         cni_path: Vec::new(),
+        node_root: cnictl::noderoot::NodeRoot::host(),
+        inputs_on_node: false,
         versions: None,
         per_file: false,
     };

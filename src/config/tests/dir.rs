@@ -363,3 +363,66 @@ fn a_named_file_loads_by_extension_or_content() {
     let err = load_path(&d.path().join("broken.conflist")).unwrap_err();
     assert!(err.to_string().contains("broken.conflist"), "{err}");
 }
+
+#[test]
+fn under_a_node_root_links_are_followed_inside_it() {
+    use crate::noderoot::NodeRoot;
+    let t = tempdir();
+    let r = t.path();
+    let root = NodeRoot::at(r);
+    let conf = r.join("etc/cni/net.d");
+    // A list linked to an absolute path of the node, with its plugin subdirectory beside the
+    // link (where libcni looks) holding a plugin linked the same way.
+    write(
+        r,
+        "srv/linked.conflist",
+        r#"{"name":"linked","cniVersion":"1.0.0","plugins":[{"type":"a"}]}"#,
+    );
+    write(r, "srv/b.conf", r#"{"type":"b"}"#);
+    fs::create_dir_all(conf.join("linked")).unwrap();
+    std::os::unix::fs::symlink("/srv/linked.conflist", conf.join("10-linked.conflist")).unwrap();
+    std::os::unix::fs::symlink("/srv/b.conf", conf.join("linked/20-b.conf")).unwrap();
+    // A file linked to a path that exists only outside the tree, and a link loop.
+    let outside = tempdir();
+    let out = write(
+        outside.path(),
+        "out.conflist",
+        r#"{"name":"outside","cniVersion":"1.0.0","plugins":[{"type":"a"}]}"#,
+    );
+    std::os::unix::fs::symlink(&out, conf.join("20-out.conflist")).unwrap();
+    std::os::unix::fs::symlink("/etc/cni/net.d/30-loop.conf", conf.join("30-loop.conf")).unwrap();
+
+    let got = scan_on(&conf, &root).unwrap();
+    assert_eq!(got.len(), 3);
+    let linked = got[0].result.as_ref().unwrap();
+    assert_eq!(got[0].path, conf.join("10-linked.conflist"));
+    assert_eq!(linked.source.as_deref(), Some(got[0].path.as_path()));
+    let types: Vec<&str> = linked
+        .plugins
+        .iter()
+        .map(|p| p.plugin_type.as_str())
+        .collect();
+    assert_eq!(types, ["a", "b"]);
+    assert!(
+        matches!(got[1].result, Err(ConfigError::Read { .. })),
+        "{:?}",
+        got[1].result
+    );
+    assert_eq!(got[1].name, None);
+    assert!(
+        matches!(got[2].result, Err(ConfigError::Read { .. })),
+        "{:?}",
+        got[2].result
+    );
+    // Looked up by name too; without the root, the links lead elsewhere.
+    let opts = LoadOptions { skip_broken: true };
+    assert_eq!(
+        load_on(&conf, "linked", &opts, &root).unwrap().list.name,
+        "linked"
+    );
+    assert!(load(&conf, "linked", &opts).is_err());
+    assert_eq!(
+        scan(&conf).unwrap()[1].result.as_ref().unwrap().name,
+        "outside"
+    );
+}

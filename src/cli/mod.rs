@@ -307,10 +307,19 @@ pub fn main() -> i32 {
     if args.get(1).is_some_and(|a| a == complete::HELPER) {
         return complete::run(&args[2..]);
     }
-    let cli = match command()
-        .try_get_matches()
+    // The help's epilogues (formats, exit codes, examples, wrapped) cost more than the parse
+    // itself: a command line that parses does not need them, so they are added only when clap
+    // has help or an error to print, by parsing again with them.
+    let parsed = base_command()
+        .try_get_matches_from(&args)
         .and_then(|m| Cli::from_arg_matches(&m))
-    {
+        .or_else(|e| match e.kind() {
+            clap::error::ErrorKind::DisplayVersion => Err(e),
+            _ => command()
+                .try_get_matches_from(&args)
+                .and_then(|m| Cli::from_arg_matches(&m)),
+        });
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() {

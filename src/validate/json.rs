@@ -456,7 +456,18 @@ impl Parser<'_> {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Characters in `text[..i * CHAR_BLOCK]` for each i: a column is found by counting at
+    /// most one block, not the whole line (one line of megabytes would make it quadratic).
+    chars: Vec<usize>,
     text: Vec<u8>,
+}
+
+/// Bytes per entry of [`LineIndex::chars`].
+const CHAR_BLOCK: usize = 256;
+
+/// Characters (bytes that are not UTF-8 continuation bytes) in `bytes`.
+fn char_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 impl LineIndex {
@@ -469,10 +480,26 @@ impl LineIndex {
                 .filter(|(_, &b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
+        let mut chars = Vec::with_capacity(text.len() / CHAR_BLOCK + 1);
+        let mut total = 0;
+        chars.push(0);
+        for block in text.chunks_exact(CHAR_BLOCK) {
+            total += char_count(block);
+            chars.push(total);
+        }
         LineIndex {
             starts,
+            chars,
             text: text.to_vec(),
         }
+    }
+
+    /// Characters before byte `offset` (at most the text's length).
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / CHAR_BLOCK;
+        let from = block * CHAR_BLOCK;
+        self.chars.get(block).copied().unwrap_or_default()
+            + char_count(self.text.get(from..offset).unwrap_or_default())
     }
 
     /// The 1-based (line, column) of byte `offset` (clamped to the text).
@@ -480,10 +507,7 @@ impl LineIndex {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
-        let col = self.text[start..offset]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count();
+        let col = self.chars_before(offset) - self.chars_before(start);
         (line, col + 1)
     }
 

@@ -145,7 +145,19 @@ impl<'a> Builder<'a> {
 
     fn string(&mut self) -> Option<String> {
         let end = string_end(self.s, self.i)?;
-        let v = serde_json::from_slice::<String>(&self.s[self.i..end]).ok()?;
+        let raw = &self.s[self.i..end];
+        if raw.first() != Some(&b'"') {
+            return None;
+        }
+        // Most strings have no escape and no control character: their text is their value
+        // (the input is valid UTF-8 and the quotes are ASCII, so the slice is too). The rest
+        // are decoded by serde_json, which also refuses what JSON does not allow.
+        let inner = &raw[1..raw.len() - 1];
+        let v = if inner.iter().all(|&b| b != b'\\' && b >= 0x20) {
+            String::from_utf8(inner.to_vec()).ok()?
+        } else {
+            serde_json::from_slice::<String>(raw).ok()?
+        };
         self.i = end;
         Some(v)
     }

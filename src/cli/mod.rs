@@ -400,6 +400,18 @@ pub fn main() -> i32 {
             return exit::USAGE;
         }
     }
+    if matches!(
+        cli.command,
+        Commands::Add(_) | Commands::Check(_) | Commands::Del(_)
+    ) {
+        // One malloc arena for the commands that run a chain: their namespace thread would
+        // otherwise map and fault in an arena of its own for the few allocations of each
+        // plugin call. (validate's workers allocate at the same time: they keep theirs.)
+        // SAFETY: mallopt only sets a parameter of glibc's allocator; no other thread exists.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 1);
+        }
+    }
     let result = match cli.command {
         Commands::Add(a) => add::run(&settings, a),
         Commands::Check(a) => check::run(&settings, a),

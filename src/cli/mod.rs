@@ -254,6 +254,55 @@ pub fn command() -> clap::Command {
     with_epilogues(base_command(), "")
 }
 
+/// For a line running add, check or del: the command with that one subcommand, which clap
+/// builds and checks in a fraction of the time of all twelve. Only a line that parses is taken
+/// from it (any error or help is parsed again with the whole command), and the subcommand is
+/// the first word naming one: the top level takes no positional argument, so a line that
+/// parses with it parses the same with the others beside it.
+fn lean_command(args: &[std::ffi::OsString]) -> Option<clap::Command> {
+    use clap::Args;
+    let name = args.iter().skip(1).find_map(|a| {
+        Cli::command_names()
+            .iter()
+            .copied()
+            .find(|n| a.to_str() == Some(n))
+    })?;
+    let sub = clap::Command::new(name);
+    let sub = match name {
+        "add" => add::AddArgs::augment_args(sub),
+        "check" => check::CheckArgs::augment_args(sub),
+        "del" => del::DelArgs::augment_args(sub),
+        _ => return None,
+    };
+    let top = clap::Command::new("cnictl")
+        .version(version())
+        .max_term_width(100)
+        .subcommand_required(true)
+        .arg_required_else_help(true);
+    Some(GlobalArgs::augment_args(top).subcommand(sub))
+}
+
+impl Cli {
+    /// Every subcommand's name.
+    fn command_names() -> &'static [&'static str] {
+        &[
+            "add",
+            "check",
+            "del",
+            "gc",
+            "status",
+            "ls",
+            "plugins",
+            "attachments",
+            "ipam",
+            "inspect",
+            "validate",
+            "completions",
+            "help",
+        ]
+    }
+}
+
 /// The clap command as derived, with the version: what the man pages are made from (they
 /// render exit codes and examples as sections of their own).
 pub fn base_command() -> clap::Command {
@@ -370,10 +419,20 @@ pub fn main() -> i32 {
     if args.get(1).is_some_and(|a| a == complete::HELPER) {
         return complete::run(&args[2..]);
     }
-    let cli = match command()
-        .try_get_matches()
+    // The help's epilogues (formats, exit codes, examples, wrapped) cost more than the parse
+    // itself: a command line that parses does not need them, so they are added only when clap
+    // has help or an error to print, by parsing again with them.
+    let parsed = lean_command(&args)
+        .unwrap_or_else(base_command)
+        .try_get_matches_from(&args)
         .and_then(|m| Cli::from_arg_matches(&m))
-    {
+        .or_else(|e| match e.kind() {
+            clap::error::ErrorKind::DisplayVersion => Err(e),
+            _ => command()
+                .try_get_matches_from(&args)
+                .and_then(|m| Cli::from_arg_matches(&m)),
+        });
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() {
@@ -407,6 +466,18 @@ pub fn main() -> i32 {
     if let Err(e) = gate(&cli) {
         return settings.printer.report(&e);
     }
+    if matches!(
+        cli.command,
+        Commands::Add(_) | Commands::Check(_) | Commands::Del(_)
+    ) {
+        // One malloc arena for the commands that run a chain: their namespace thread would
+        // otherwise map and fault in an arena of its own for the few allocations of each
+        // plugin call. (validate's workers allocate at the same time: they keep theirs.)
+        // SAFETY: mallopt only sets a parameter of glibc's allocator; no other thread exists.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 1);
+        }
+    }
     let result = match cli.command {
         Commands::Add(a) => add::run(&settings, a),
         Commands::Check(a) => check::run(&settings, a),
@@ -425,5 +496,103 @@ pub fn main() -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => settings.printer.report(&e),
+    }
+}
+
+#[cfg(test)]
+mod lean_tests {
+    use super::*;
+    use clap::FromArgMatches;
+
+    #[test]
+    fn command_names_are_the_subcommands() {
+        let mut names: Vec<String> = base_command()
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .collect();
+        names.push("help".into());
+        names.sort();
+        let mut listed: Vec<String> = Cli::command_names().iter().map(|s| s.to_string()).collect();
+        listed.sort();
+        assert_eq!(names, listed);
+    }
+
+    #[test]
+    fn lean_parse_is_the_full_parse() {
+        let lines: &[&[&str]] = &[
+            &["cnictl", "add", "net", "ns"],
+            &[
+                "cnictl",
+                "--conf-dir",
+                "/x",
+                "-v",
+                "-v",
+                "del",
+                "net",
+                "ns",
+                "--rm-netns",
+            ],
+            &[
+                "cnictl",
+                "add",
+                "-o",
+                "json",
+                "--cap",
+                "a=1",
+                "--arg",
+                "K=V",
+                "net",
+                "/proc/1/ns/net",
+            ],
+            &[
+                "cnictl",
+                "--cache-dir",
+                "add",
+                "check",
+                "net",
+                "ns",
+                "--timeout",
+                "2s",
+            ],
+            &[
+                "cnictl",
+                "check",
+                "--host-netns",
+                "h",
+                "net",
+                "ns",
+                "-i",
+                "eth1",
+                "--container-id",
+                "c",
+            ],
+        ];
+        let mut taken = 0;
+        for line in lines {
+            let args: Vec<std::ffi::OsString> = line.iter().map(Into::into).collect();
+            let full = base_command()
+                .try_get_matches_from(&args)
+                .and_then(|m| Cli::from_arg_matches(&m))
+                .map(|c| format!("{c:?}"))
+                .map_err(|e| e.kind());
+            let lean = lean_command(&args)
+                .expect("a lean command for add, check and del")
+                .try_get_matches_from(&args)
+                .and_then(|m| Cli::from_arg_matches(&m))
+                .map(|c| format!("{c:?}"))
+                .map_err(|e| e.kind());
+            // A lean parse that fails is parsed again whole (main): only its successes must
+            // be the full parse's.
+            if lean.is_ok() {
+                assert_eq!(lean, full, "{line:?}");
+                taken += 1;
+            }
+        }
+        // "--cache-dir add check ...": "add" is a value there, the lean parse fails and the
+        // whole command gives check; every other line is taken lean.
+        assert_eq!(taken, lines.len() - 1);
+        // Other commands take the whole command.
+        let args: Vec<std::ffi::OsString> = ["cnictl", "ls"].iter().map(Into::into).collect();
+        assert!(lean_command(&args).is_none());
     }
 }

@@ -145,27 +145,26 @@ impl Settings {
         if self.signals_caught.swap(true, Ordering::SeqCst) {
             return Ok(());
         }
-        let mut signals = signal_hook::iterator::Signals::new([
-            signal_hook::consts::SIGINT,
-            signal_hook::consts::SIGTERM,
-        ])
-        .context("cannot install the signal handlers")?;
-        let first = self.interrupt.clone();
-        let second = self.rollback_stop.clone();
-        std::thread::Builder::new()
-            .name("signals".into())
-            .spawn(move || {
-                for sig in signals.forever() {
-                    let sig = usize::try_from(sig).unwrap_or(usize::MAX);
+        // The handler itself records the signal (atomics only: async-signal-safe), with no
+        // thread to start: the plugin loop looks at the flags at each of its ticks.
+        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            let first = self.interrupt.clone();
+            let second = self.rollback_stop.clone();
+            let value = usize::try_from(sig).unwrap_or(usize::MAX);
+            // SAFETY: the action only does atomic compare-exchange and store, which are
+            // async-signal-safe; it allocates, locks and prints nothing.
+            unsafe {
+                signal_hook::low_level::register(sig, move || {
                     if first
-                        .compare_exchange(0, sig, Ordering::SeqCst, Ordering::SeqCst)
+                        .compare_exchange(0, value, Ordering::SeqCst, Ordering::SeqCst)
                         .is_err()
                     {
-                        second.store(sig, Ordering::SeqCst);
+                        second.store(value, Ordering::SeqCst);
                     }
-                }
-            })
-            .context("cannot start the signal thread")?;
+                })
+            }
+            .context("cannot install the signal handlers")?;
+        }
         Ok(())
     }
 }

@@ -24,8 +24,21 @@ pub(crate) fn parse_verbatim(bytes: &[u8]) -> Result<Value, JsonSyntax> {
         lossy = go_lossy(bytes);
         &lossy
     };
+    // serde_json decides what is valid. Checking the text without building its value
+    // (IgnoredAny) costs a fraction of a parse into a Value; the builder then makes the value
+    // once. What the check and the builder both accept is valid for the full parse too: the
+    // builder turns strings with serde_json itself (a lone surrogate fails there) and stops
+    // short of serde_json's nesting limit. Anything else takes the full parse, whose verdict
+    // and error positions are the ones reported.
+    if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
+        let mut b = Builder::new(bytes);
+        b.ws();
+        if let Some(v) = b.value() {
+            return Ok(v);
+        }
+    }
     let checked: Value = serde_json::from_slice(bytes).map_err(|e| JsonSyntax::from_serde(&e))?;
-    let mut b = Builder { s: bytes, i: 0 };
+    let mut b = Builder::new(bytes);
     b.ws();
     // serde_json accepted the text, so the builder cannot fail; if it ever did, serde_json's
     // own value (with normalised exponents) is still correct JSON.
@@ -49,9 +62,18 @@ pub(crate) fn go_lossy(bytes: &[u8]) -> Vec<u8> {
 struct Builder<'a> {
     s: &'a [u8],
     i: usize,
+    /// Arrays and objects open around the current position.
+    depth: usize,
 }
 
-impl Builder<'_> {
+/// The builder gives up deeper than this (serde_json refuses past 128 levels).
+const MAX_DEPTH: usize = 100;
+
+impl<'a> Builder<'a> {
+    fn new(s: &'a [u8]) -> Self {
+        Builder { s, i: 0, depth: 0 }
+    }
+
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
     }
@@ -73,8 +95,19 @@ impl Builder<'_> {
 
     fn value(&mut self) -> Option<Value> {
         match self.peek()? {
-            b'{' => self.object(),
-            b'[' => self.array(),
+            b'{' | b'[' if self.depth >= MAX_DEPTH => None,
+            b'{' => {
+                self.depth += 1;
+                let v = self.object();
+                self.depth -= 1;
+                v
+            }
+            b'[' => {
+                self.depth += 1;
+                let v = self.array();
+                self.depth -= 1;
+                v
+            }
             b'"' => self.string().map(Value::String),
             b't' => self.literal(b"true", Value::Bool(true)),
             b'f' => self.literal(b"false", Value::Bool(false)),
@@ -112,7 +145,19 @@ impl Builder<'_> {
 
     fn string(&mut self) -> Option<String> {
         let end = string_end(self.s, self.i)?;
-        let v = serde_json::from_slice::<String>(&self.s[self.i..end]).ok()?;
+        let raw = &self.s[self.i..end];
+        if raw.first() != Some(&b'"') {
+            return None;
+        }
+        // Most strings have no escape and no control character: their text is their value
+        // (the input is valid UTF-8 and the quotes are ASCII, so the slice is too). The rest
+        // are decoded by serde_json, which also refuses what JSON does not allow.
+        let inner = &raw[1..raw.len() - 1];
+        let v = if inner.iter().all(|&b| b != b'\\' && b >= 0x20) {
+            String::from_utf8(inner.to_vec()).ok()?
+        } else {
+            serde_json::from_slice::<String>(raw).ok()?
+        };
         self.i = end;
         Some(v)
     }
@@ -271,6 +316,50 @@ pub(crate) fn lenient_name(bytes: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn verdicts_and_errors_are_serde_jsons() {
+        // Texts the cheap check (IgnoredAny) and the full parse may see differently: the full
+        // parse's verdict and message must come out, whichever path is taken.
+        let deep_ok = format!("{}1{}", "[".repeat(120), "]".repeat(120));
+        let deep_bad = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let cases: Vec<Vec<u8>> = vec![
+            br#"{"a":"\ud800"}"#.to_vec(),
+            br#"{"a":"\udc00x"}"#.to_vec(),
+            br#"{"a":"\ud83d\ude00"}"#.to_vec(),
+            br#"{"a":"\u12"}"#.to_vec(),
+            b"{\"a\":\"\x01\"}".to_vec(),
+            br#"{"a":1} x"#.to_vec(),
+            br#"{"a":1,}"#.to_vec(),
+            br#"{"a":-01}"#.to_vec(),
+            br#"{"a":1e5,"b":-0.5E-3,"a":2}"#.to_vec(),
+            br#"[1,2"#.to_vec(),
+            deep_ok.into_bytes(),
+            deep_bad.into_bytes(),
+        ];
+        assert_eq!(
+            parse_verbatim(br#"{"a":"\ud83d\ude00"}"#).unwrap()["a"],
+            "\u{1F600}"
+        );
+        for text in cases {
+            let full = serde_json::from_slice::<Value>(&text);
+            let ours = parse_verbatim(&text);
+            match (&full, &ours) {
+                // Both accept (numbers keep their text in ours: numbers_keep_their_text).
+                (Ok(_), Ok(_)) => {}
+                (Err(f), Err(o)) => assert_eq!(
+                    JsonSyntax::from_serde(f).to_string(),
+                    o.to_string(),
+                    "{}",
+                    String::from_utf8_lossy(&text)
+                ),
+                _ => panic!(
+                    "{}: serde_json {full:?}, parse_verbatim {ours:?}",
+                    String::from_utf8_lossy(&text)
+                ),
+            }
+        }
+    }
 
     #[test]
     fn invalid_utf8_in_strings_reads_as_go_reads_it() {

@@ -231,6 +231,18 @@ fn reap_bounded(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
     }
 }
 
+/// A pidfd of a child not yet reaped (so its pid cannot have been reused); None when the
+/// kernel has no pidfd_open.
+fn pidfd_open(pid: u32) -> Option<std::os::fd::OwnedFd> {
+    use std::os::fd::FromRawFd;
+    let pid = libc::pid_t::try_from(pid).ok()?;
+    // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor or -1.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    let fd = i32::try_from(fd).ok().filter(|fd| *fd >= 0)?;
+    // SAFETY: the descriptor was just returned by the kernel and is owned by no one else.
+    Some(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
+}
+
 fn set_nonblocking(fd: &impl AsFd) -> std::io::Result<()> {
     let raw = fd.as_fd().as_raw_fd();
     let flags = OFlag::from_bits_retain(fcntl(raw, FcntlArg::F_GETFL)?);
@@ -295,6 +307,10 @@ struct Run<'a> {
     deadline: Option<Instant>,
     /// Set once the direct child has been reaped.
     status: Option<ExitStatus>,
+    /// A pidfd of the child (Linux 5.3+), polled with the pipes so its exit wakes the loop at
+    /// once; without it (older kernels) an exit with the pipes already closed is seen by the
+    /// short tick.
+    pidfd: Option<std::os::fd::OwnedFd>,
 }
 
 impl<'a> Run<'a> {
@@ -302,6 +318,7 @@ impl<'a> Run<'a> {
         let stdin = child.stdin.take();
         let stdout = child.stdout.take();
         let stderr = child.stderr.take();
+        let pidfd = pidfd_open(child.id());
         Run {
             child,
             limits,
@@ -312,6 +329,7 @@ impl<'a> Run<'a> {
             err: Capture::new(exec.stderr_cap),
             deadline: limits.timeout.map(|t| start + t),
             status: None,
+            pidfd,
         }
     }
 
@@ -344,6 +362,8 @@ impl<'a> Run<'a> {
                 }
                 if let Some(st) = self.child.try_wait()? {
                     self.status = Some(st);
+                    // Readable for good now: polling it would spin.
+                    self.pidfd = None;
                     let now = Instant::now();
                     // After a kill the grace already runs from the kill.
                     ended_at.get_or_insert(now);
@@ -379,7 +399,7 @@ impl<'a> Run<'a> {
             } else {
                 0
             };
-            let mut wait = if idle && idle_waits < 20 {
+            let mut wait = if idle && idle_waits < 20 && self.pidfd.is_none() {
                 SHORT_TICK
             } else {
                 TICK
@@ -433,7 +453,10 @@ impl<'a> Run<'a> {
 
     /// Waits until a pipe is ready or `wait` has passed.
     fn wait_for_io(&self, wait: Duration) -> Result<(), Stop> {
-        let mut fds: Vec<PollFd> = Vec::with_capacity(3);
+        let mut fds: Vec<PollFd> = Vec::with_capacity(4);
+        if let Some(p) = &self.pidfd {
+            fds.push(PollFd::new(p.as_fd(), PollFlags::POLLIN));
+        }
         if let Some(s) = &self.stdin {
             fds.push(PollFd::new(s.as_fd(), PollFlags::POLLOUT));
         }

@@ -456,7 +456,20 @@ impl Parser<'_> {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Characters in `text[..i * CHAR_BLOCK]` for each i, made at the first column asked on a
+    /// long line: a column is then found by counting at most one block, not the whole line
+    /// (one line of megabytes would make the lookups quadratic).
+    chars: std::sync::OnceLock<Vec<usize>>,
     text: Vec<u8>,
+}
+
+/// Bytes per entry of [`LineIndex::chars`]; a column this close to its line's start is counted
+/// directly.
+const CHAR_BLOCK: usize = 256;
+
+/// Characters (bytes that are not UTF-8 continuation bytes) in `bytes`.
+fn char_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 impl LineIndex {
@@ -471,8 +484,27 @@ impl LineIndex {
         );
         LineIndex {
             starts,
+            chars: std::sync::OnceLock::new(),
             text: text.to_vec(),
         }
+    }
+
+    /// Characters before byte `offset` (at most the text's length).
+    fn chars_before(&self, offset: usize) -> usize {
+        let chars = self.chars.get_or_init(|| {
+            let mut chars = Vec::with_capacity(self.text.len() / CHAR_BLOCK + 1);
+            let mut total = 0;
+            chars.push(0);
+            for block in self.text.chunks_exact(CHAR_BLOCK) {
+                total += char_count(block);
+                chars.push(total);
+            }
+            chars
+        });
+        let block = offset / CHAR_BLOCK;
+        let from = block * CHAR_BLOCK;
+        chars.get(block).copied().unwrap_or_default()
+            + char_count(self.text.get(from..offset).unwrap_or_default())
     }
 
     /// The 1-based (line, column) of byte `offset` (clamped to the text).
@@ -480,10 +512,11 @@ impl LineIndex {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
-        let col = self.text[start..offset]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count();
+        let col = if offset - start <= 2 * CHAR_BLOCK {
+            char_count(&self.text[start..offset])
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        };
         (line, col + 1)
     }
 

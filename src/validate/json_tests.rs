@@ -267,3 +267,29 @@ fn serde_private_keys_read_as_serde_json_reads_them() {
     assert_eq!(node.start, 1);
     assert!(parse(br#"{"$serde_json::private::Number":-0}"#).is_err());
 }
+
+#[test]
+fn columns_of_long_lines_count_characters_across_index_blocks() {
+    // Multi-byte characters straddle the index's block boundaries; every offset is checked
+    // against a plain count from the line's start.
+    let mut text = String::from("{\n");
+    for i in 0..400 {
+        text.push_str(if i % 3 == 0 { "é€😀" } else { "ab" });
+    }
+    text.push_str("\nx\u{e9}y\n");
+    let bytes = text.as_bytes();
+    let idx = LineIndex::new(bytes);
+    for offset in 0..=bytes.len() + 3 {
+        let clamped = offset.min(bytes.len());
+        let start = bytes[..clamped]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = 1 + bytes[..clamped].iter().filter(|&&b| b == b'\n').count();
+        let col = 1 + bytes[start..clamped]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count();
+        assert_eq!(idx.position(offset), (line, col), "offset {offset}");
+    }
+}

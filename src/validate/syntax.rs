@@ -140,10 +140,21 @@ fn walk(file: &FileCtx, node: &Node, sink: &mut Sink) {
 }
 
 fn duplicates(file: &FileCtx, members: &[json::Member], sink: &mut Sink) {
-    let mut first: HashMap<&str, usize> = HashMap::with_capacity(members.len());
-    for m in members {
-        match first.get(m.key.as_str()) {
-            Some(&at) => {
+    // Most objects are small: comparing each key with the ones before it costs less than
+    // hashing them all.
+    const SMALL: usize = 16;
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, m) in members.iter().enumerate() {
+        let earlier = if members.len() <= SMALL {
+            members[..i]
+                .iter()
+                .find(|e| e.key == m.key)
+                .map(|e| e.key_start)
+        } else {
+            first.get(m.key.as_str()).copied()
+        };
+        match earlier {
+            Some(at) => {
                 let (line, col) = file.index.position(at);
                 sink.emit_hint(
                     &DUPLICATE_KEY,
@@ -156,9 +167,10 @@ fn duplicates(file: &FileCtx, members: &[json::Member], sink: &mut Sink) {
                     Some("remove one of the two"),
                 );
             }
-            None => {
+            None if members.len() > SMALL => {
                 first.insert(&m.key, m.key_start);
             }
+            None => {}
         }
     }
 }

@@ -298,6 +298,7 @@ impl Cli {
             "inspect",
             "validate",
             "completions",
+            "conformance",
             "help",
         ]
     }

@@ -30,7 +30,11 @@ pub(crate) fn parse_verbatim(bytes: &[u8]) -> Result<Value, JsonSyntax> {
     // builder turns strings with serde_json itself (a lone surrogate fails there) and stops
     // short of serde_json's nesting limit. Anything else takes the full parse, whose verdict
     // and error positions are the ones reported.
-    if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
+    // serde_json gives two private keys a meaning of their own when one opens an object
+    // (`$serde_json::private::Number` and `...::RawValue`, from arbitrary_precision and
+    // raw_value): the cheap check does not, so a text naming them takes the full parse.
+    let private_key = bytes.windows(PRIVATE_KEY.len()).any(|w| w == PRIVATE_KEY);
+    if !private_key && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
         let mut b = Builder::new(bytes);
         b.ws();
         if let Some(v) = b.value() {
@@ -66,8 +70,12 @@ struct Builder<'a> {
     depth: usize,
 }
 
-/// The builder gives up deeper than this (serde_json refuses past 128 levels).
-const MAX_DEPTH: usize = 100;
+/// The builder gives up deeper than this: serde_json refuses past 128 levels, so whatever it
+/// accepts the builder builds too (numbers keep their text at every depth it allows).
+const MAX_DEPTH: usize = 128;
+
+/// What serde_json's private keys start with.
+const PRIVATE_KEY: &[u8] = b"$serde_json::private::";
 
 impl<'a> Builder<'a> {
     fn new(s: &'a [u8]) -> Self {
@@ -336,6 +344,11 @@ mod tests {
             br#"[1,2"#.to_vec(),
             deep_ok.into_bytes(),
             deep_bad.into_bytes(),
+            br#"{"$serde_json::private::Number":"zz"}"#.to_vec(),
+            br#"{"$serde_json::private::Number":-0}"#.to_vec(),
+            br#"{"$serde_json::private::RawValue":"[1"}"#.to_vec(),
+            br#"{"a":{"$serde_json::private::Number":"1"}}"#.to_vec(),
+            br#"{"plugins":[{"$serde_json::private::RawValue":"{}"}]}"#.to_vec(),
         ];
         assert_eq!(
             parse_verbatim(br#"{"a":"\ud83d\ude00"}"#).unwrap()["a"],
@@ -358,6 +371,15 @@ mod tests {
                     String::from_utf8_lossy(&text)
                 ),
             }
+        }
+    }
+
+    #[test]
+    fn numbers_keep_their_text_at_every_depth_serde_json_accepts() {
+        for depth in [90, 110, 127] {
+            let text = format!("{}{{\"w\":1E5}}{}", "[".repeat(depth), "]".repeat(depth));
+            let v = parse_verbatim(text.as_bytes()).expect("serde_json accepts it");
+            assert!(v.to_string().contains("1E5"), "depth {depth}: {v}");
         }
     }
 

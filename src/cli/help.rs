@@ -138,7 +138,7 @@ pub const DOCS: &[Doc] = &[
         command: "conformance",
         exit: &[
             (exit::OK, "every step passed (warnings allowed)"),
-            (exit::FAILED, "a step failed"),
+            (exit::FAILED, "a step failed, or the clean-up could not remove what the run made"),
             (exit::USAGE, "nothing was run: usage, config not found or unreadable, a namespace that could not be made"),
             NEEDS_ROOT,
             (exit::SIGINT, "interrupted by SIGINT (the run's namespaces and temp dirs are removed)"),

@@ -147,7 +147,7 @@ set edit:completion:arg-completer[cnictl] = {|@words|
         }
         &'cnictl;status'= {
             cand --metrics-file 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)'
-            cand --every 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file (which it needs) after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal'
+            cand --every 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file (which it needs) after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens; a note or warning is printed the first time only. Exits 0 when stopped by the signal'
             cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH) [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]'
             cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]'
@@ -226,7 +226,7 @@ set edit:completion:arg-completer[cnictl] = {|@words|
         &'cnictl;attachments'= {
             cand --network 'Only the attachments of this network'
             cand --metrics-file 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)'
-            cand --every 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file (which it needs) after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal'
+            cand --every 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file (which it needs) after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens; a note or warning is printed the first time only. Exits 0 when stopped by the signal'
             cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH) [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]'
             cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]'
@@ -275,7 +275,7 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand --valid 'A container still in use, CONTAINER_ID or CONTAINER_ID:IFNAME (repeatable)'
             cand --valid-from 'Read the containers still in use from FILE, or stdin with -: a JSON array of {"containerID": .., "ifname": ..} objects, or lines "ID IFNAME"'
             cand --metrics-file 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)'
-            cand --every 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file (which it needs) after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal'
+            cand --every 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file (which it needs) after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens; a note or warning is printed the first time only. Exits 0 when stopped by the signal'
             cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH) [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]'
             cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]'
@@ -319,7 +319,7 @@ set edit:completion:arg-completer[cnictl] = {|@words|
             cand --config 'Use this config file for every file checked, instead of looking for cnictl.toml or .cnictl.toml from each file''s directory up to the repository root'
             cand --explain 'Print the documentation of RULE (what it checks, why, an example and the fix) and exit'
             cand --metrics-file 'Write the Prometheus metrics (-o prometheus) to FILE instead of stdout, atomically: a temporary file beside it, then a rename (for node-exporter''s textfile directory)'
-            cand --every 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file (which it needs) after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens. Exits 0 when stopped by the signal'
+            cand --every 'Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting --metrics-file (which it needs) after each run; a run that fails is reported on stderr and in the metrics, and the next one still happens; a note or warning is printed the first time only. Exits 0 when stopped by the signal'
             cand --conf-dir 'Directory of network configuration files (env: NETCONFPATH) [default: /etc/cni/net.d; without CAP_SYS_ADMIN, $XDG_CONFIG_HOME/cni/net.d or ~/.config/cni/net.d when it exists]'
             cand --cni-path 'Directories searched for plugin binaries, separated by '':'' (env: CNI_PATH)'
             cand --cache-dir 'Directory of libcni''s results cache (shared with containerd, CRI-O and cnitool) [default: /var/lib/cni; without CAP_SYS_ADMIN, $XDG_CACHE_HOME/cni or ~/.cache/cni when it exists]'

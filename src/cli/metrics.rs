@@ -24,7 +24,8 @@ pub struct MetricsArgs {
 
     /// Run again every DURATION (e.g. 30s, 5m) until SIGTERM or SIGINT, rewriting
     /// --metrics-file (which it needs) after each run; a run that fails is reported on stderr
-    /// and in the metrics, and the next one still happens. Exits 0 when stopped by the signal
+    /// and in the metrics, and the next one still happens; a note or warning is printed the
+    /// first time only. Exits 0 when stopped by the signal
     #[arg(
         long,
         value_name = "DURATION",
@@ -87,6 +88,8 @@ pub fn run(
         };
     };
     s.catch_signals()?;
+    // The same notes every round would fill a DaemonSet's log: each is said once.
+    s.printer.say_notes_once();
     let mut next = Instant::now();
     loop {
         let out = round();

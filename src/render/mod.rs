@@ -127,6 +127,9 @@ pub struct Printer {
     /// Width tables must fit (None: never shorten).
     width: Option<usize>,
     headers: bool,
+    /// Under `--every`: the notes and warnings already printed, each said once (shared by
+    /// clones; None prints every one).
+    said: std::sync::Arc<std::sync::Mutex<Option<std::collections::HashSet<String>>>>,
 }
 
 impl Printer {
@@ -165,6 +168,7 @@ impl Printer {
             verbose,
             width,
             headers,
+            said: Default::default(),
         }
     }
 
@@ -178,6 +182,26 @@ impl Printer {
             verbose: 0,
             width: Some(80),
             headers: true,
+            said: Default::default(),
+        }
+    }
+
+    /// From now on each note and warning is printed the first time only: a command repeated
+    /// by `--every` would otherwise print the same ones every round. Errors are always printed.
+    pub fn say_notes_once(&self) {
+        if let Ok(mut said) = self.said.lock() {
+            said.get_or_insert_with(Default::default);
+        }
+    }
+
+    /// Whether `line` is to be printed: always, unless notes are said once and it was.
+    fn first_time(&self, line: &str) -> bool {
+        match self.said.lock() {
+            Ok(mut said) => match said.as_mut() {
+                Some(seen) => seen.insert(line.to_string()),
+                None => true,
+            },
+            Err(_) => true,
         }
     }
 
@@ -238,6 +262,9 @@ impl Printer {
 
     /// `warning: ...` on stderr.
     pub fn warning(&self, msg: &str) {
+        if !self.first_time(&format!("warning: {msg}")) {
+            return;
+        }
         eprintln!(
             "{} {msg}",
             self.err_style("warning:", |s| s.yellow().bold())
@@ -246,6 +273,9 @@ impl Printer {
 
     /// `note: ...` on stderr.
     pub fn note(&self, msg: &str) {
+        if !self.first_time(&format!("note: {msg}")) {
+            return;
+        }
         eprintln!("{} {msg}", self.err_style("note:", |s| s.cyan().bold()));
     }
 

@@ -370,8 +370,16 @@ fn fail(msg: impl Into<String>) -> Outcome {
 
 impl<'a> RoundRun<'a> {
     fn run(&mut self, list: &NetworkConfigList) {
-        let v = Version::parse(&self.version).ok();
-        let at_least = |min: Version| v.is_some_and(|v| v >= min);
+        // A verb newer than the round's cniVersion is skipped, saying since when it exists.
+        let too_old = |verb: &str, since: Version, round: &str| -> Option<Outcome> {
+            if cnictl::types::version::at_least(round, since) {
+                return None;
+            }
+            Some((
+                Verdict::Skip,
+                vec![format!("{verb} arrived with {since}; not part of {round}")],
+            ))
+        };
         let prepared = self.prepare(list);
         self.step("add", |r| match &prepared {
             Err(e) => fail(e.clone()),
@@ -386,14 +394,8 @@ impl<'a> RoundRun<'a> {
             return;
         }
         self.step("check", |r| {
-            if !at_least(Version::V0_4_0) {
-                return (
-                    Verdict::Skip,
-                    vec![format!(
-                        "CHECK arrived with 0.4.0; not part of {}",
-                        r.version
-                    )],
-                );
+            if let Some(skip) = too_old("CHECK", Version::V0_4_0, &r.version) {
+                return skip;
             }
             r.check(&["eth0"])
         });
@@ -422,14 +424,8 @@ impl<'a> RoundRun<'a> {
             if r.single_interface {
                 return one();
             }
-            if !at_least(Version::V0_4_0) {
-                return (
-                    Verdict::Skip,
-                    vec![format!(
-                        "CHECK arrived with 0.4.0; not part of {}",
-                        r.version
-                    )],
-                );
+            if let Some(skip) = too_old("CHECK", Version::V0_4_0, &r.version) {
+                return skip;
             }
             r.check(&["eth0", "eth1"])
         });
@@ -456,23 +452,14 @@ impl<'a> RoundRun<'a> {
         });
         self.step("del-final", |r| r.del_step("eth0", false));
         self.step("gc", |r| {
-            if !at_least(Version::V1_1_0) {
-                return (
-                    Verdict::Skip,
-                    vec![format!("GC arrived with 1.1.0; not part of {}", r.version)],
-                );
+            if let Some(skip) = too_old("GC", Version::V1_1_0, &r.version) {
+                return skip;
             }
             r.gc_step()
         });
         self.step("status", |r| {
-            if !at_least(Version::V1_1_0) {
-                return (
-                    Verdict::Skip,
-                    vec![format!(
-                        "STATUS arrived with 1.1.0; not part of {}",
-                        r.version
-                    )],
-                );
+            if let Some(skip) = too_old("STATUS", Version::V1_1_0, &r.version) {
+                return skip;
             }
             r.status_step()
         });

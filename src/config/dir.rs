@@ -2,16 +2,22 @@
 //! are tried, and finding a network by name (libcni `LoadNetworkConf`, made more forgiving of
 //! broken files that belong to other networks).
 
+use std::ffi::{OsStr, OsString};
 use std::fs;
-use std::io;
+use std::io::{self, Read};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::error::{ConfigError, FoundNetwork};
-use super::files::conf_files;
 use super::json::{lenient_name, parse_verbatim};
-use super::list::{conf_from_file, conf_from_file_on, list_from_file, list_from_file_on};
+use super::list::{
+    conf_from_file, conf_from_file_on, is_one_path_component, list_from_file, list_from_file_on,
+};
+use super::probe::probe;
 use super::{LoadOptions, LoadWarning, Loaded, NetworkConfigList};
 use crate::noderoot::NodeRoot;
+use crate::safe_read::MAX_INPUT_BYTES;
 
 /// The two kinds of configuration file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,31 +45,129 @@ pub struct ScannedFile {
 /// The configuration files of `dir` in libcni's priority order: `.conflist` files sorted,
 /// then `.conf` and `.json` files sorted together. A missing `dir` has none.
 pub fn config_files(dir: &Path) -> Result<Vec<(PathBuf, FileKind)>, ConfigError> {
-    match fs::metadata(dir) {
-        Ok(m) if !m.is_dir() => {
-            return Err(ConfigError::NotADirectory {
-                dir: dir.to_path_buf(),
-            })
-        }
-        Ok(_) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(cause) => {
-            return Err(ConfigError::ReadDir {
-                dir: dir.to_path_buf(),
-                cause,
-            })
-        }
-    }
-    let read_err = |cause| ConfigError::ReadDir {
-        dir: dir.to_path_buf(),
-        cause,
-    };
-    let lists = conf_files(dir, &[".conflist"]).map_err(read_err)?;
-    let singles = conf_files(dir, &[".conf", ".json"]).map_err(read_err)?;
-    let lists = lists.into_iter().map(|p| (p, FileKind::List));
-    Ok(lists
-        .chain(singles.into_iter().map(|p| (p, FileKind::Single)))
+    Ok(Listing::read(dir)?
+        .files
+        .into_iter()
+        .map(|f| (dir.join(&f.name), f.kind))
         .collect())
+}
+
+/// One configuration file of a listing.
+struct Listed {
+    /// Its name in the directory.
+    name: OsString,
+    kind: FileKind,
+    /// The directory entry said it is a regular file (not a link).
+    regular: bool,
+}
+
+/// What one read of a configuration directory found (libcni `ConfFiles`, for both kinds).
+struct Listing {
+    /// The configuration files, in priority order.
+    files: Vec<Listed>,
+    /// The names of every entry, sorted (plugin subdirectories among them).
+    names: Vec<OsString>,
+    /// A hash of each name, sorted: most names asked for are not there, which this tells
+    /// without comparing names.
+    hashes: Vec<u64>,
+}
+
+impl Listing {
+    /// Reads `dir` once. A missing `dir` has no files; one that is not a directory is
+    /// [`ConfigError::NotADirectory`].
+    fn read(dir: &Path) -> Result<Listing, ConfigError> {
+        let read_err = |cause| ConfigError::ReadDir {
+            dir: dir.to_path_buf(),
+            cause,
+        };
+        match fs::metadata(dir) {
+            Ok(m) if !m.is_dir() => {
+                return Err(ConfigError::NotADirectory {
+                    dir: dir.to_path_buf(),
+                })
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Ok(Listing {
+                    files: Vec::new(),
+                    names: Vec::new(),
+                    hashes: Vec::new(),
+                })
+            }
+            Err(cause) => return Err(read_err(cause)),
+        }
+        let entries = match fs::read_dir(dir) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Ok(Listing {
+                    files: Vec::new(),
+                    names: Vec::new(),
+                    hashes: Vec::new(),
+                })
+            }
+            Err(cause) => return Err(read_err(cause)),
+        };
+        let mut files = Vec::new();
+        let mut names = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(read_err)?;
+            let ty = entry.file_type().map_err(read_err)?;
+            let name = entry.file_name();
+            if !ty.is_dir() {
+                let kind = match extension(name.as_bytes()) {
+                    b".conflist" => Some(FileKind::List),
+                    b".conf" | b".json" => Some(FileKind::Single),
+                    _ => None,
+                };
+                if let Some(kind) = kind {
+                    files.push(Listed {
+                        name: name.clone(),
+                        kind,
+                        regular: ty.is_file(),
+                    });
+                }
+            }
+            names.push(name);
+        }
+        // Lists first; within a kind, byte order of the names (the paths share `dir`).
+        files.sort_by(|a, b| {
+            let rank = |k| (k == FileKind::Single) as u8;
+            (rank(a.kind), a.name.as_bytes()).cmp(&(rank(b.kind), b.name.as_bytes()))
+        });
+        names.sort_unstable();
+        let mut hashes: Vec<u64> = names.iter().map(|n| name_hash(n.as_bytes())).collect();
+        hashes.sort_unstable();
+        Ok(Listing {
+            files,
+            names,
+            hashes,
+        })
+    }
+
+    /// True when the directory has an entry `name`.
+    fn has(&self, name: &str) -> bool {
+        self.hashes
+            .binary_search(&name_hash(name.as_bytes()))
+            .is_ok()
+            && self
+                .names
+                .binary_search_by(|n| n.as_bytes().cmp(name.as_bytes()))
+                .is_ok()
+    }
+}
+
+/// FNV-1a of a name: [`Listing::has`]'s first look.
+fn name_hash(name: &[u8]) -> u64 {
+    name.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The text from the last dot of a file name, dot included (libcni's `filepath.Ext`).
+fn extension(name: &[u8]) -> &[u8] {
+    name.iter()
+        .rposition(|&b| b == b'.')
+        .map_or(&b""[..], |i| &name[i..])
 }
 
 /// Reads one configuration file as its kind says.
@@ -156,7 +260,8 @@ fn recover_name(path: &Path, root: &NodeRoot) -> Option<String> {
 /// A broken file that sorts before the match stops the search (as in libcni) when it could
 /// be the network asked for: when its name cannot be read, or is `name`. A broken file that
 /// names another network is only a warning; with [`LoadOptions::skip_broken`] every broken
-/// file is. Files after the match are not read.
+/// file is. Files after the match are not loaded (with many files, one a thread had started
+/// on may have been read).
 ///
 /// Errors: [`ConfigError::NotADirectory`]; [`ConfigError::NoConfigsFound`] when `dir` is
 /// missing or has no configuration files; [`ConfigError::NotFound`], listing the networks
@@ -168,46 +273,78 @@ pub fn load(dir: &Path, name: &str, opts: &LoadOptions) -> Result<Loaded, Config
 
 /// [`load`] from a config dir of the node whose `/` is `root` (`--root`), each file read
 /// through [`read_file_on`].
+///
+/// Each file before the match is first read straight from the directory and given to
+/// [`probe`]: a file it vouches for names another network and is passed over without being
+/// built; any other file is loaded the full way, whose verdict counts. With many files the
+/// work is shared by a few threads, the outcome taken in priority order as before.
 pub fn load_on(
     dir: &Path,
     name: &str,
     opts: &LoadOptions,
     root: &NodeRoot,
 ) -> Result<Loaded, ConfigError> {
-    let files = config_files(dir)?;
-    if files.is_empty() {
+    let listing = Listing::read(dir)?;
+    if listing.files.is_empty() {
         return Err(ConfigError::NoConfigsFound {
             dir: dir.to_path_buf(),
         });
     }
-    let mut warnings = Vec::new();
-    let mut networks = Vec::new();
-    for (path, kind) in files {
-        let scanned = read_file_on(&path, kind, root);
-        match scanned.result {
-            Ok(list) if list.name == name => return Ok(Loaded { list, warnings }),
-            Ok(list) => networks.push(FoundNetwork {
-                name: list.name,
-                file: path,
-            }),
+    // The directory's descriptor, to open its files by name; without it every file takes the
+    // full way.
+    let dir_fd = fs::File::open(dir).ok();
+    let steps = in_order_until(listing.files.len(), |i, buf| {
+        let file = &listing.files[i];
+        if file.regular {
+            if let Some(fd) = &dir_fd {
+                if let Some(other) = pass_over(&listing, fd, file, name, buf) {
+                    return (Step::Other(other.to_string()), false);
+                }
+            }
+        }
+        let path = dir.join(&file.name);
+        let scanned = read_file_on(&path, file.kind, root);
+        let step = match scanned.result {
+            Ok(list) if list.name == name => Step::Found(Box::new(list)),
+            Ok(list) => Step::Other(list.name),
             Err(error) => {
                 let other_network = scanned.name.as_deref().is_some_and(|n| n != name);
                 if other_network || opts.skip_broken {
-                    warnings.push(LoadWarning {
+                    Step::Skipped(Box::new(LoadWarning {
                         file: path,
                         network: scanned.name,
                         message: error.to_string(),
-                    });
+                    }))
                 } else if scanned.name.is_some() {
-                    return Err(error);
+                    Step::Stop(Box::new(error))
                 } else {
-                    return Err(ConfigError::Undecidable {
+                    Step::Stop(Box::new(ConfigError::Undecidable {
                         file: path,
                         wanted: name.to_string(),
                         cause: Box::new(error),
-                    });
+                    }))
                 }
             }
+        };
+        let ends = matches!(step, Step::Found(_) | Step::Stop(_));
+        (step, ends)
+    });
+    let mut warnings = Vec::new();
+    let mut networks = Vec::new();
+    for (step, file) in steps.into_iter().zip(&listing.files) {
+        match step {
+            Step::Found(list) => {
+                return Ok(Loaded {
+                    list: *list,
+                    warnings,
+                })
+            }
+            Step::Stop(error) => return Err(*error),
+            Step::Other(name) => networks.push(FoundNetwork {
+                name,
+                file: dir.join(&file.name),
+            }),
+            Step::Skipped(warning) => warnings.push(*warning),
         }
     }
     Err(ConfigError::NotFound {
@@ -216,4 +353,162 @@ pub fn load_on(
         networks,
         skipped: warnings,
     })
+}
+
+/// What a lookup made of one file.
+/// (Boxed but for the common case: thousands are held at once.)
+enum Step {
+    /// The network asked for.
+    Found(Box<NetworkConfigList>),
+    /// A good file of another network: its name.
+    Other(String),
+    /// A broken file passed over.
+    Skipped(Box<LoadWarning>),
+    /// A broken file that ends the lookup.
+    Stop(Box<ConfigError>),
+}
+
+/// The network of `file` when [`probe`] vouches that it loads and it is not `wanted` (the
+/// match is always loaded the full way): read by name from `dir_fd`, without following a
+/// link. `buf` is the caller's, reused from file to file.
+fn pass_over<'b>(
+    listing: &Listing,
+    dir_fd: &fs::File,
+    file: &Listed,
+    wanted: &str,
+    buf: &'b mut Vec<u8>,
+) -> Option<&'b str> {
+    read_at(dir_fd, &file.name, buf)?;
+    let probed = probe(buf, file.kind)?;
+    if probed.name == wanted {
+        return None;
+    }
+    // A conflist also loads the plugins of the subdirectory named after it: only its
+    // absence is vouched for here (and a name that cannot name one is the full load's error).
+    if !probed.inline_only && (!is_one_path_component(probed.name) || listing.has(probed.name)) {
+        return None;
+    }
+    Some(probed.name)
+}
+
+/// Reads the regular file `name` of the directory open as `dir_fd` into `buf`, as
+/// [`crate::safe_read::read_file`] would read it but by name (no path walk, no link
+/// followed); `None` on any failure, which the full load then reports.
+fn read_at(dir_fd: &fs::File, name: &OsStr, buf: &mut Vec<u8>) -> Option<()> {
+    use nix::fcntl::{openat, OFlag};
+    use std::os::fd::{AsRawFd, FromRawFd};
+    let flags = OFlag::O_RDONLY
+        | OFlag::O_NONBLOCK
+        | OFlag::O_NOCTTY
+        | OFlag::O_NOFOLLOW
+        | OFlag::O_CLOEXEC;
+    let fd = openat(
+        Some(dir_fd.as_raw_fd()),
+        name,
+        flags,
+        nix::sys::stat::Mode::empty(),
+    )
+    .ok()?;
+    // SAFETY: openat has just returned `fd`, open and owned by nothing else.
+    let file = unsafe { fs::File::from_raw_fd(fd) };
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() > MAX_INPUT_BYTES {
+        return None;
+    }
+    // One read of one byte more than the file's size: getting exactly its size back is its
+    // end (a regular file's read is short only there), so no second read is needed to see
+    // it. Anything else (it grew or shrank meanwhile) is read on to the end.
+    let size = meta.len() as usize;
+    buf.clear();
+    buf.resize(size + 1, 0);
+    let n = (&file).read(buf).ok()?;
+    buf.truncate(n);
+    if n != size {
+        (&file)
+            .take(MAX_INPUT_BYTES + 1 - n as u64)
+            .read_to_end(buf)
+            .ok()?;
+    }
+    (buf.len() as u64 <= MAX_INPUT_BYTES).then_some(())
+}
+
+/// Below this many files a lookup uses one thread.
+const PARALLEL_FROM: usize = 64;
+
+/// At most this many threads share a lookup.
+const MAX_THREADS: usize = 4;
+
+/// Runs `work` on the indexes `0..n` in order until one returns true (it ends the run), and
+/// gives back the results up to and including that one, in order. With many indexes a few
+/// threads share them: each takes the next index not yet taken and stops once an index at or
+/// before it has ended the run, so every index up to the first that ends it is done, and
+/// what was done past it is dropped. `work` gets a buffer of its thread's to reuse.
+fn in_order_until<T: Send>(
+    n: usize,
+    work: impl Fn(usize, &mut Vec<u8>) -> (T, bool) + Sync,
+) -> Vec<T> {
+    let threads = if n < PARALLEL_FROM {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |p| p.get().min(MAX_THREADS))
+    };
+    if threads == 1 {
+        let mut buf = Vec::new();
+        let mut out = Vec::new();
+        for i in 0..n {
+            let (t, ends) = work(i, &mut buf);
+            out.push(t);
+            if ends {
+                break;
+            }
+        }
+        return out;
+    }
+    let next = AtomicUsize::new(0);
+    let end = AtomicUsize::new(usize::MAX);
+    let run = |helper: bool| {
+        if helper {
+            // Opening and closing thousands of files from several threads of one process
+            // contends for its table of descriptors: a helper gets a table of its own (a copy;
+            // every file it opens it closes).
+            let _ = nix::sched::unshare(nix::sched::CloneFlags::CLONE_FILES);
+        }
+        let mut buf = Vec::new();
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n || i > end.load(Ordering::Relaxed) {
+                return done;
+            }
+            let (t, ends) = work(i, &mut buf);
+            if ends {
+                end.fetch_min(i, Ordering::Relaxed);
+            }
+            done.push((i, t));
+        }
+    };
+    let mut done = std::thread::scope(|scope| {
+        // A thread that cannot be made leaves its share to the others.
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, || run(true))
+                    .ok()
+            })
+            .collect();
+        let mut done = run(false);
+        for h in helpers {
+            match h.join() {
+                Ok(more) => done.extend(more),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    let end = end.into_inner();
+    done.into_iter()
+        .take_while(|(i, _)| *i <= end)
+        .map(|(_, t)| t)
+        .collect()
 }

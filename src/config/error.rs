@@ -341,26 +341,37 @@ fn file_name(p: &Path) -> String {
         .unwrap_or_else(|| p.display().to_string())
 }
 
+/// A not-found message names at most this many networks (and as many broken files): a
+/// directory of thousands would make a message nobody reads.
+const NOT_FOUND_NAMED: usize = 20;
+
 fn not_found_detail(networks: &[FoundNetwork], skipped: &[LoadWarning]) -> String {
     let mut out = String::new();
     if networks.is_empty() {
         out.push_str(" (no network there loads)");
     } else {
-        let list: Vec<String> = networks
-            .iter()
-            .map(|n| format!("{:?} in {}", n.name, file_name(&n.file)))
-            .collect();
-        out.push_str(&format!(" (networks there: {})", list.join(", ")));
+        let list = some_of(networks, |n| {
+            format!("{:?} in {}", n.name, file_name(&n.file))
+        });
+        out.push_str(&format!(" (networks there: {list})"));
     }
     if !skipped.is_empty() {
-        let list: Vec<String> = skipped
-            .iter()
-            .map(|w| match &w.network {
-                Some(n) => format!("{} (network {n:?})", file_name(&w.file)),
-                None => file_name(&w.file),
-            })
-            .collect();
-        out.push_str(&format!("; broken files skipped: {}", list.join(", ")));
+        let list = some_of(skipped, |w| match &w.network {
+            Some(n) => format!("{} (network {n:?})", file_name(&w.file)),
+            None => file_name(&w.file),
+        });
+        out.push_str(&format!("; broken files skipped: {list}"));
+    }
+    out
+}
+
+/// The first [`NOT_FOUND_NAMED`] items, joined, and how many more there are.
+fn some_of<T>(items: &[T], show: impl Fn(&T) -> String) -> String {
+    let shown: Vec<String> = items.iter().take(NOT_FOUND_NAMED).map(show).collect();
+    let mut out = shown.join(", ");
+    if items.len() > NOT_FOUND_NAMED {
+        let more = items.len() - NOT_FOUND_NAMED;
+        out.push_str(&format!(" and {more} more; 'cnictl ls' lists them all"));
     }
     out
 }

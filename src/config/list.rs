@@ -245,6 +245,6 @@ fn parse_list(bytes: &[u8], source: &Path) -> Result<NetworkConfigList, ListErro
 }
 
 /// True when `name` names exactly one entry of a directory.
-fn is_one_path_component(name: &str) -> bool {
+pub(super) fn is_one_path_component(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\0'])
 }

@@ -25,6 +25,7 @@ mod gojson;
 pub(crate) mod json;
 mod list;
 mod plugin;
+mod probe;
 #[cfg(test)]
 mod tests;
 mod version_select;
@@ -39,6 +40,15 @@ pub use list::{
     conf_from_bytes, conf_from_file, list_from_bytes, list_from_file, plugin_from_bytes,
     plugin_from_file,
 };
+
+/// The config-directory lookup's quick look at one file's bytes (see `probe.rs`): `Some` with
+/// the network's name and whether a conflist reads no plugin subdirectory only when the full
+/// parse of `bytes` as `kind` certainly succeeds with that name; `None` when it cannot tell.
+/// Public for the fuzz checks, which hold it to that promise.
+#[doc(hidden)]
+pub fn probe_name(bytes: &[u8], kind: FileKind) -> Option<(String, bool)> {
+    probe::probe(bytes, kind).map(|p| (p.name.to_string(), p.inline_only))
+}
 
 /// One plugin of a chain. `raw` is the plugin object exactly as written (key order, unknown keys
 /// and exact numbers kept), which is what request building injects into.

@@ -4,7 +4,7 @@
 //! panic inside the library is a bug too (no panics on any input).
 
 use cnictl::cache::Cached;
-use cnictl::config::{conf_from_bytes, list_from_bytes, plugin_from_bytes};
+use cnictl::config::{conf_from_bytes, list_from_bytes, plugin_from_bytes, probe_name, FileKind};
 use cnictl::invoke::version::decode_version_info;
 use cnictl::runtime::gc::{parse_valid_list, parse_valid_pair};
 use cnictl::types::ident::{validate_container_id, validate_ifname};
@@ -25,8 +25,21 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("validate_static", validate_static),
 ];
 
-/// Config loading: a `.conflist`'s or a `.conf`'s bytes to a list, and a plugin's bytes.
+/// Config loading: a `.conflist`'s or a `.conf`'s bytes to a list, and a plugin's bytes; and
+/// the lookup's quick look at a file vouches only for what the full load accepts, by the
+/// same name.
 pub fn config_load(data: &[u8]) {
+    if let Some((name, inline_only)) = probe_name(data, FileKind::List) {
+        let list = list_from_bytes(data).expect("the probe vouched for a conflist that fails");
+        assert_eq!(
+            (list.name, list.load_only_inlined_plugins),
+            (name, inline_only)
+        );
+    }
+    if let Some((name, _)) = probe_name(data, FileKind::Single) {
+        let list = conf_from_bytes(data).expect("the probe vouched for a .conf that fails");
+        assert_eq!(list.name, name);
+    }
     if let Ok(list) = list_from_bytes(data) {
         // libcni caches a conflist's bytes as they are.
         assert_eq!(list.bytes, data, "a conflist keeps its bytes");

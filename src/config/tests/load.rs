@@ -290,6 +290,82 @@ fn unreadable_file_of_unknown_network() {
 }
 
 #[test]
+fn not_found_names_twenty_networks_and_counts_the_rest() {
+    let d = tempdir();
+    for i in 0..25 {
+        write(
+            d.path(),
+            &format!("{i:02}.conflist"),
+            &conflist(&format!("n{i:02}"), &["bridge"]),
+        );
+    }
+    let e = load(d.path(), "missing", &STRICT).unwrap_err();
+    let ConfigError::NotFound { networks, .. } = &e else {
+        panic!("{e}")
+    };
+    // The error keeps them all; its message names the first twenty.
+    assert_eq!(networks.len(), 25);
+    let text = e.to_string();
+    assert!(
+        text.contains("\"n19\" in 19.conflist and 5 more; 'cnictl ls' lists them all)"),
+        "{text}"
+    );
+    assert!(!text.contains("\"n20\""), "{text}");
+}
+
+#[test]
+fn many_files_are_looked_up_in_order_with_the_same_verdicts() {
+    // Enough files for the lookup to share them among threads: a broken file of another
+    // network is still a warning, in order, and the first match still wins.
+    let d = tempdir();
+    for i in 0..300 {
+        write(
+            d.path(),
+            &format!("{i:03}.conflist"),
+            &conflist(&format!("n{i:03}"), &["bridge"]),
+        );
+    }
+    write(d.path(), "100.conflist", r#"{"name":"n100","plugins":[]}"#);
+    write(d.path(), "150.conflist", "{");
+    write(d.path(), "200-dup.conflist", &conflist("n250", &["ptp"]));
+    write(d.path(), "250.conflist", &conflist("n250", &["bridge"]));
+    // A subdirectory of plugins for one of them: the probe leaves it to the full load.
+    write(d.path(), "n050/extra.conf", r#"{"type":"tuning"}"#);
+    let got = load(d.path(), "n250", &SKIP).unwrap();
+    assert_eq!(types(&got.list), ["ptp"]);
+    let warned: Vec<String> = got
+        .warnings
+        .iter()
+        .map(|w| w.file.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(warned, ["100.conflist", "150.conflist"]);
+    let n050 = load(d.path(), "n050", &STRICT).unwrap();
+    assert_eq!(types(&n050.list), ["bridge", "tuning"]);
+    // Strict: the broken file of unknown name at 150 stops a lookup of a later network...
+    let e = load(d.path(), "n299", &STRICT).unwrap_err();
+    assert!(matches!(e, ConfigError::Undecidable { .. }), "{e}");
+    // ...but not of an earlier one.
+    assert!(load(d.path(), "n120", &STRICT).is_ok());
+    // Not found: every network in order, 299 good files (the duplicate name twice).
+    let e = load(d.path(), "zzz", &SKIP).unwrap_err();
+    let ConfigError::NotFound {
+        networks, skipped, ..
+    } = &e
+    else {
+        panic!("{e}")
+    };
+    assert_eq!(skipped.len(), 2);
+    assert_eq!(networks.len(), 299);
+    let names: Vec<&str> = networks.iter().map(|n| n.name.as_str()).collect();
+    assert_eq!(&names[..3], ["n000", "n001", "n002"]);
+    // 100 and 150 are broken; "200-dup" sorts before "200.conflist".
+    assert_eq!(names[198], "n250");
+    assert_eq!(networks[198].file, d.path().join("200-dup.conflist"));
+    assert_eq!(names[199], "n200");
+    assert_eq!(names[298], "n299");
+}
+
+#[test]
 fn files_after_the_match_are_not_read() {
     let d = tempdir();
     write(d.path(), "10.conflist", &conflist("net", &["x"]));

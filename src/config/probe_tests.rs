@@ -80,7 +80,7 @@ fn vouches_for_ordinary_files() {
             inline_only: true
         })
     );
-    for b in [&BRIDGE.as_bytes()[..], single, inline] {
+    for b in [BRIDGE.as_bytes(), single, inline] {
         assert!(sound(b, List) || sound(b, Single));
     }
 }

@@ -6,6 +6,7 @@ use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -292,7 +293,11 @@ pub fn load_on(
     }
     // The directory's descriptor, to open its files by name; without it every file takes the
     // full way.
-    let dir_fd = fs::File::open(dir).ok();
+    let dir_fd = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY)
+        .open(dir)
+        .ok();
     let steps = in_order_until(listing.files.len(), |i, buf| {
         let file = &listing.files[i];
         if file.regular {

@@ -35,5 +35,8 @@ pub mod safe_read;
 pub mod types;
 pub mod validate;
 
+#[cfg(test)]
+mod test_rng;
+
 pub use types::error::CniError;
 pub use types::version::{Version, CURRENT_VERSION, KNOWN_VERSIONS};

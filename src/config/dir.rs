@@ -74,6 +74,15 @@ struct Listing {
 }
 
 impl Listing {
+    /// A missing directory's.
+    fn empty() -> Listing {
+        Listing {
+            files: Vec::new(),
+            names: Vec::new(),
+            hashes: Vec::new(),
+        }
+    }
+
     /// Reads `dir` once. A missing `dir` has no files; one that is not a directory is
     /// [`ConfigError::NotADirectory`].
     fn read(dir: &Path) -> Result<Listing, ConfigError> {
@@ -88,24 +97,12 @@ impl Listing {
                 })
             }
             Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Ok(Listing {
-                    files: Vec::new(),
-                    names: Vec::new(),
-                    hashes: Vec::new(),
-                })
-            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Listing::empty()),
             Err(cause) => return Err(read_err(cause)),
         }
         let entries = match fs::read_dir(dir) {
             Ok(rd) => rd,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Ok(Listing {
-                    files: Vec::new(),
-                    names: Vec::new(),
-                    hashes: Vec::new(),
-                })
-            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Listing::empty()),
             Err(cause) => return Err(read_err(cause)),
         };
         let mut files = Vec::new();

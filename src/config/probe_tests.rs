@@ -253,20 +253,6 @@ fn leaves_what_it_does_not_know_to_the_full_load() {
     assert_eq!(probe(deep.as_bytes(), List), None);
 }
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 /// Random edits of good files: whatever the probe vouches for, the full load accepts with
 /// the same name (the fuzz target `config_load` checks the same on any input).
 #[test]
@@ -283,21 +269,11 @@ fn mutations_it_vouches_for_load_the_same() {
         ),
     ];
     let alphabet: &[u8] = b"{}[]:,\"\\ \n0123456789-+.eEtrufalsn/ux\xc3\xa9\xff";
-    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut rng = crate::test_rng::Rng(0x2545_f491_4f6c_dd1d);
     let (mut vouched, mut tried) = (0, 0);
     for (seed, kind) in &seeds {
         for _ in 0..15_000 {
-            let mut m = seed.to_vec();
-            for _ in 0..1 + rng.below(2) {
-                let at = rng.below(m.len() + 1);
-                match rng.below(3) {
-                    0 if at < m.len() => {
-                        m.remove(at);
-                    }
-                    1 if at < m.len() => m[at] = alphabet[rng.below(alphabet.len())],
-                    _ => m.insert(at, alphabet[rng.below(alphabet.len())]),
-                }
-            }
+            let m = rng.mutate(seed, alphabet, 2);
             tried += 1;
             for k in [List, Single] {
                 if sound(&m, k) && k == *kind {

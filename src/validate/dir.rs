@@ -262,21 +262,11 @@ mod tests {
         assert!(!sink.diagnostics[1].message.contains("containerd"));
     }
 
-    struct Rng(u64);
-    impl Rng {
-        fn below(&mut self, n: u64) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0 % n
-        }
-    }
-
     /// The sweep against comparing every pair: each finding is a real overlap with another
     /// network, and every overlapping pair of networks gets at least one finding.
     #[test]
     fn overlap_sweep_agrees_with_all_pairs() {
-        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let mut rng = crate::test_rng::Rng(0x2545_f491_4f6c_dd1d);
         for _ in 0..200 {
             let mut cidrs = Vec::new();
             for i in 0..40 {

@@ -139,20 +139,6 @@ fn nesting_limit_matches_serde_json() {
 }
 
 /// A small deterministic generator (xorshift), so the mutation test needs no extra crate.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 #[test]
 fn mutations_of_real_configs_get_the_same_verdict() {
     let seeds: Vec<&[u8]> = vec![
@@ -161,21 +147,11 @@ fn mutations_of_real_configs_get_the_same_verdict() {
     ];
     // Bytes a mutation may insert: structure, string escapes, digits, and non-ASCII.
     let alphabet: &[u8] = b"{}[]:,\"\\ \n\t0123456789-+.eEtrufalsn/xu\x7f\xc3\xa9\xff";
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rng = crate::test_rng::Rng(0x9e37_79b9_7f4a_7c15);
     let mut accepted = 0;
     for seed in &seeds {
         for _ in 0..20_000 {
-            let mut m = seed.to_vec();
-            for _ in 0..1 + rng.below(3) {
-                let at = rng.below(m.len() + 1);
-                match rng.below(3) {
-                    0 if at < m.len() => {
-                        m.remove(at);
-                    }
-                    1 if at < m.len() => m[at] = alphabet[rng.below(alphabet.len())],
-                    _ => m.insert(at, alphabet[rng.below(alphabet.len())]),
-                }
-            }
+            let m = rng.mutate(seed, alphabet, 3);
             agree(&m);
             if serde_ok(&m).is_some() {
                 accepted += 1;

@@ -32,7 +32,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub use guard::{check_spelling, reader_dependent, Forbidden, Guard};
-pub use named::{create_named, current_netns_id, delete_named, delete_path, netns_id};
+pub use named::{
+    create_named, current_netns_id, delete_named, delete_path, netns_id, open_for_plugins,
+};
 pub use nsid::{named_nsids, named_nsids_in, nsid_of_path};
 pub use path::{clean_path, default_container_id, is_bare_name, resolve_netns_arg, validate_name};
 pub use state::NetnsState;

@@ -5,6 +5,7 @@
 //! not read environment variables.
 
 use super::{CniArgs, Command};
+use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
@@ -87,6 +88,9 @@ fn assemble(
     vars: [(&str, OsString); 6],
 ) -> Vec<(OsString, OsString)> {
     let mut out: Vec<(OsString, OsString)> = Vec::with_capacity(parent.len() + 7);
+    // Where each key went in `out` (a scan of `out` per key made this quadratic: a third of
+    // the instructions of building a plugin's environment).
+    let mut slots: HashMap<&OsStr, usize> = HashMap::with_capacity(parent.len());
     for (k, v) in parent {
         let dropped = k
             .to_str()
@@ -94,9 +98,16 @@ fn assemble(
         if dropped || k.is_empty() {
             continue;
         }
-        match out.iter_mut().find(|(ok, _)| ok == k) {
-            Some(slot) => slot.1 = v.clone(),
-            None => out.push((k.clone(), v.clone())),
+        match slots.get(k.as_os_str()) {
+            Some(&i) => {
+                if let Some(slot) = out.get_mut(i) {
+                    slot.1 = v.clone();
+                }
+            }
+            None => {
+                slots.insert(k.as_os_str(), out.len());
+                out.push((k.clone(), v.clone()));
+            }
         }
     }
     let has_path = out.iter().any(|(k, v)| k == "PATH" && !v.is_empty());

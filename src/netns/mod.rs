@@ -14,9 +14,13 @@
 //!   the node's, cnictl's own) and refuses them, and paths whose meaning depends on the reader,
 //!   for every verb; [`ensure`] is the one way ADD gets its namespace.
 //! * [`NetnsState`] is what a path recorded in the cache is now (`attachments`, `gc`).
+//! * [`open_for_plugins`] opens and identifies `--host-netns` for the plugins of add, check,
+//!   del, gc and status: each plugin's process enters it (`setns` in the child before it
+//!   exec's, [`crate::invoke::spawn`]), so no thread of cnictl's changes namespace.
 //! * [`NsThread`] is a thread that has `setns`ed into a network namespace (`setns` is per thread,
-//!   what `ns.Do` does in containernetworking/plugins); its [`NsThread::spawner`] lets the
-//!   invoke module start plugins inside that namespace.
+//!   what `ns.Do` does in containernetworking/plugins), for what must run inside one: netlink
+//!   reads (`inspect`), conformance's tools and plugins; [`NsThread::spawner`] and
+//!   [`NsThread::runner`] start processes from it.
 
 mod guard;
 mod named;

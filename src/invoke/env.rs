@@ -5,7 +5,6 @@
 //! not read environment variables.
 
 use super::{CniArgs, Command};
-use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
@@ -88,9 +87,6 @@ fn assemble(
     vars: [(&str, OsString); 6],
 ) -> Vec<(OsString, OsString)> {
     let mut out: Vec<(OsString, OsString)> = Vec::with_capacity(parent.len() + 7);
-    // Where each key went in `out` (a scan of `out` per key made this quadratic: a third of
-    // the instructions of building a plugin's environment).
-    let mut slots: HashMap<&OsStr, usize> = HashMap::with_capacity(parent.len());
     for (k, v) in parent {
         let dropped = k
             .to_str()
@@ -98,16 +94,9 @@ fn assemble(
         if dropped || k.is_empty() {
             continue;
         }
-        match slots.get(k.as_os_str()) {
-            Some(&i) => {
-                if let Some(slot) = out.get_mut(i) {
-                    slot.1 = v.clone();
-                }
-            }
-            None => {
-                slots.insert(k.as_os_str(), out.len());
-                out.push((k.clone(), v.clone()));
-            }
+        match out.iter_mut().find(|(ok, _)| ok == k) {
+            Some(slot) => slot.1 = v.clone(),
+            None => out.push((k.clone(), v.clone())),
         }
     }
     let has_path = out.iter().any(|(k, v)| k == "PATH" && !v.is_empty());
@@ -192,6 +181,29 @@ mod tests {
         assert_eq!(env.len(), 8);
         // No escaping in CNI_ARGS, as libcni.
         assert_eq!(join_cni_args(&[("A".into(), "b;c=d".into())]), "A=b;c=d");
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_first_place_and_its_last_value() {
+        let env = build_env(
+            &pairs(&[
+                ("B", "1"),
+                ("A", "x"),
+                ("C", "y"),
+                ("B", "2"),
+                ("A", "z"),
+                ("B", "3"),
+                ("", "no key"),
+            ]),
+            Command::Add,
+            &CniArgs::default(),
+        );
+        let parent_part: Vec<_> = env
+            .iter()
+            .take_while(|(k, _)| k != "PATH")
+            .cloned()
+            .collect();
+        assert_eq!(parent_part, pairs(&[("B", "3"), ("A", "z"), ("C", "y")]));
     }
 
     #[test]

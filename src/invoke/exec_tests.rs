@@ -417,3 +417,11 @@ fn spawn_reports_the_exec_errno() {
     let err = crate::invoke::spawn::spawn(&not_exec, &env(), None).unwrap_err();
     assert_eq!(err.raw_os_error(), Some(libc::EACCES), "{err}");
 }
+
+/// A variable with a NUL byte cannot be passed to `execve`: refused before anything starts.
+#[test]
+fn spawn_refuses_a_nul_in_the_environment() {
+    let env: Vec<(OsString, OsString)> = vec![("A".into(), "b\0c".into())];
+    let err = crate::invoke::spawn::spawn(Path::new(SH), &env, None).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput, "{err}");
+}

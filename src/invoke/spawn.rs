@@ -94,24 +94,32 @@ pub fn spawn(
     env: &[(OsString, OsString)],
     netns: Option<BorrowedFd<'_>>,
 ) -> io::Result<PluginChild> {
-    let nul = |_| {
+    let nul = || {
         io::Error::new(
             io::ErrorKind::InvalidInput,
             "nul byte found in provided data",
         )
     };
-    let program = CString::new(path.as_os_str().as_bytes()).map_err(nul)?;
-    let vars = env
+    let program = CString::new(path.as_os_str().as_bytes()).map_err(|_| nul())?;
+    // Every `KEY=VALUE\0` in one buffer, then the pointers into it: two allocations, not one
+    // per variable.
+    let mut block: Vec<u8> =
+        Vec::with_capacity(env.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
+    let mut starts: Vec<usize> = Vec::with_capacity(env.len());
+    for (k, v) in env {
+        if k.as_bytes().contains(&0) || v.as_bytes().contains(&0) {
+            return Err(nul());
+        }
+        starts.push(block.len());
+        block.extend_from_slice(k.as_bytes());
+        block.push(b'=');
+        block.extend_from_slice(v.as_bytes());
+        block.push(0);
+    }
+    let mut envp: Vec<*const c_char> = starts
         .iter()
-        .map(|(k, v)| {
-            let mut kv = Vec::with_capacity(k.len() + v.len() + 2);
-            kv.extend_from_slice(k.as_bytes());
-            kv.push(b'=');
-            kv.extend_from_slice(v.as_bytes());
-            CString::new(kv).map_err(nul)
-        })
-        .collect::<io::Result<Vec<CString>>>()?;
-    let mut envp: Vec<*const c_char> = vars.iter().map(|v| v.as_ptr()).collect();
+        .map(|&at| block.as_ptr().wrapping_add(at).cast::<c_char>())
+        .collect();
     envp.push(std::ptr::null());
     let argv: [*const c_char; 2] = [program.as_ptr(), std::ptr::null()];
 

@@ -14,7 +14,7 @@ target=x86_64-unknown-linux-gnu
 check=false
 [ "${1:-}" = --check ] && check=true
 
-RUSTFLAGS='-C target-feature=+crt-static' cargo build --locked --release --target "$target" --bin cnictl
+RUSTFLAGS='-C target-feature=+crt-static -C link-arg=-Wl,-z,pack-relative-relocs' cargo build --locked --release --target "$target" --bin cnictl
 bin=target/$target/release/cnictl
 
 # A static binary has no program interpreter and needs no shared library.

@@ -7,9 +7,10 @@ use anyhow::{bail, Context};
 use cnictl::cache::PluginNsRecord;
 use cnictl::config::{self, LoadOptions, Loaded, NetworkConfigList};
 use cnictl::invoke::RawExec;
-use cnictl::netns::{self, Guard, NetnsError, NsId, NsThread};
+use cnictl::netns::{self, Guard, NetnsError, NsId};
 use cnictl::runtime::{Attachment, CallRecord, DelRequest, Runtime};
 use cnictl::types::ident::validate_network_name;
+use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -223,8 +224,9 @@ fn lookup(s: &Settings, name: &str) -> Result<Loaded, config::ConfigError> {
 /// The namespace plugins run in: a dedicated thread inside `--host-netns`, or cnictl's own;
 /// and the guard built from it, which every verb asks before a plugin runs.
 pub struct PluginNs {
-    /// The thread inside --host-netns, if any.
-    pub thread: Option<Arc<NsThread>>,
+    /// `--host-netns`, open: each plugin enters it (`setns` in the plugin's process before it
+    /// exec's), so no thread of cnictl's ever changes namespace.
+    pub netns: Option<Arc<OwnedFd>>,
     /// The namespaces no container's network may go into: this one, the node's, cnictl's own.
     pub guard: Guard,
     /// The identity of the namespace plugins run in.
@@ -232,35 +234,38 @@ pub struct PluginNs {
 }
 
 impl PluginNs {
-    /// Enters `--host-netns` when given, and identifies the forbidden namespaces.
+    /// Opens `--host-netns` when given (checked and identified as a network namespace), and
+    /// identifies the forbidden namespaces.
     pub fn open(s: &Settings) -> anyhow::Result<PluginNs> {
-        let thread = match &s.host_netns {
-            Some(path) => {
-                Some(Arc::new(NsThread::enter(path).with_context(|| {
-                    format!("--host-netns {}", path.display())
-                })?))
-            }
+        let entered = match &s.host_netns {
+            Some(path) => Some(
+                netns::open_for_plugins(path)
+                    .with_context(|| format!("--host-netns {}", path.display()))?,
+            ),
             None => None,
         };
-        let guard = Guard::new(thread.as_ref().map(|t| t.id()))
+        let guard = Guard::new(entered.as_ref().map(|(_, id)| *id))
             .context("cannot identify cnictl's own network namespace")?;
         if let (Some(why), true) = (guard.init_unknown(), s.verbose > 1) {
             s.printer.note(&format!(
                 "the node's init namespace cannot be identified ({why}); cnictl's own is refused as NETNS in any case"
             ));
         }
-        let id = match &thread {
-            Some(t) => t.id(),
-            None => netns::current_netns_id()
-                .context("cannot identify cnictl's own network namespace")?,
+        let (netns, id) = match entered {
+            Some((fd, id)) => (Some(Arc::new(fd)), id),
+            None => (
+                None,
+                netns::current_netns_id()
+                    .context("cannot identify cnictl's own network namespace")?,
+            ),
         };
-        Ok(PluginNs { thread, guard, id })
+        Ok(PluginNs { netns, guard, id })
     }
 
     /// The runner that spawns plugins inside this namespace.
     pub fn exec(&self) -> RawExec {
-        match &self.thread {
-            Some(t) => RawExec::with_spawner(t.spawner()),
+        match &self.netns {
+            Some(fd) => RawExec::entering(Arc::clone(fd)),
             None => RawExec::new(),
         }
     }
@@ -269,7 +274,7 @@ impl PluginNs {
     pub fn record(&self, s: &Settings) -> PluginNsRecord {
         PluginNsRecord {
             path: self
-                .thread
+                .netns
                 .as_ref()
                 .and(s.host_netns.as_ref())
                 .map(|p| p.display().to_string()),

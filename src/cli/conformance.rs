@@ -213,7 +213,7 @@ fn run_rounds(
     })?);
     let guard =
         Guard::new(Some(host.id())).context("cannot identify cnictl's own network namespace")?;
-    let exec = RawExec::with_spawner(host.spawner());
+    let exec = RawExec::with_spawner(host.runner());
     let observer = |c: &CallRecord| render::print_call(&s.printer, s.verbose, c);
     let (dev, ino) = host.id();
     let runtime = |limits: cnictl::invoke::ExecLimits| Runtime {

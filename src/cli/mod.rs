@@ -12,6 +12,7 @@ pub mod conformance;
 mod del;
 #[cfg(test)]
 mod deploy_tests;
+mod fast;
 mod gc;
 mod gen;
 pub mod help;
@@ -423,16 +424,20 @@ pub fn main() -> i32 {
     // The help's epilogues (formats, exit codes, examples, wrapped) cost more than the parse
     // itself: a command line that parses does not need them, so they are added only when clap
     // has help or an error to print, by parsing again with them.
-    let parsed = lean_command(&args)
-        .unwrap_or_else(base_command)
-        .try_get_matches_from(&args)
-        .and_then(|m| Cli::from_arg_matches(&m))
-        .or_else(|e| match e.kind() {
-            clap::error::ErrorKind::DisplayVersion => Err(e),
-            _ => command()
-                .try_get_matches_from(&args)
-                .and_then(|m| Cli::from_arg_matches(&m)),
-        });
+    // A plain add/check/del line needs no clap command at all (see `fast`).
+    let parsed = match fast::parse(&args, &|k| std::env::var_os(k)) {
+        Some(cli) => Ok(cli),
+        None => lean_command(&args)
+            .unwrap_or_else(base_command)
+            .try_get_matches_from(&args)
+            .and_then(|m| Cli::from_arg_matches(&m)),
+    };
+    let parsed = parsed.or_else(|e| match e.kind() {
+        clap::error::ErrorKind::DisplayVersion => Err(e),
+        _ => command()
+            .try_get_matches_from(&args)
+            .and_then(|m| Cli::from_arg_matches(&m)),
+    });
     let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
@@ -466,18 +471,6 @@ pub fn main() -> i32 {
     }
     if let Err(e) = gate(&cli) {
         return settings.printer.report(&e);
-    }
-    if matches!(
-        cli.command,
-        Commands::Add(_) | Commands::Check(_) | Commands::Del(_)
-    ) {
-        // One malloc arena for the commands that run a chain: their namespace thread would
-        // otherwise map and fault in an arena of its own for the few allocations of each
-        // plugin call. (validate's workers allocate at the same time: they keep theirs.)
-        // SAFETY: mallopt only sets a parameter of glibc's allocator; no other thread exists.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, 1);
-        }
     }
     let result = match cli.command {
         Commands::Add(a) => add::run(&settings, a),

@@ -184,6 +184,29 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_key_keeps_its_first_place_and_its_last_value() {
+        let env = build_env(
+            &pairs(&[
+                ("B", "1"),
+                ("A", "x"),
+                ("C", "y"),
+                ("B", "2"),
+                ("A", "z"),
+                ("B", "3"),
+                ("", "no key"),
+            ]),
+            Command::Add,
+            &CniArgs::default(),
+        );
+        let parent_part: Vec<_> = env
+            .iter()
+            .take_while(|(k, _)| k != "PATH")
+            .cloned()
+            .collect();
+        assert_eq!(parent_part, pairs(&[("B", "3"), ("A", "z"), ("C", "y")]));
+    }
+
+    #[test]
     fn version_env_uses_dummies() {
         let env = version_env(&pairs(&[("PATH", "/x"), ("CNI_NETNS", "/real")]));
         assert_eq!(

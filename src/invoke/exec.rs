@@ -19,6 +19,7 @@
 //!   through to an empty success).
 
 use super::error::{signal_name, ExecError};
+use super::spawn::{spawn, PluginChild};
 use super::{Exec, ExecLimits, ExecOutput};
 use nix::errno::Errno;
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
@@ -26,11 +27,13 @@ use nix::poll::{poll, PollFd, PollFlags};
 use nix::sys::signal::{killpg, Signal};
 use nix::unistd::Pid;
 use std::ffi::OsString;
+use std::fs::File;
 use std::io::{ErrorKind, Read, Write};
+use std::os::fd::OwnedFd;
 use std::os::fd::{AsFd, AsRawFd};
-use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, ExitStatus, Stdio};
+use std::process::ExitStatus;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -53,21 +56,28 @@ const REAP_LIMIT: Duration = Duration::from_secs(5);
 /// Attempts at starting a binary that is busy (ETXTBSY), and the pause between them.
 const TXTBSY_ATTEMPTS: u32 = 5;
 const TXTBSY_PAUSE: Duration = Duration::from_millis(150);
-/// Reads per stream per loop turn (64 KiB each), so a flood cannot starve the deadline checks.
-const READS_PER_TURN: usize = 16;
+/// Reads per stream per loop turn ([`SCRATCH_BYTES`] each), so a flood cannot starve the
+/// deadline checks.
+const READS_PER_TURN: usize = 64;
+/// The read buffer, on the stack: a 64 KiB one on the heap cost a calloc, its zeroing and ~16
+/// fresh page faults on every plugin call, for outputs that are nearly always a few hundred bytes.
+const SCRATCH_BYTES: usize = 16 * 1024;
 
-/// A job that builds and spawns the plugin's `std::process::Command`.
-pub type SpawnJob = Box<dyn FnOnce() -> std::io::Result<Child> + Send>;
+/// A job that spawns the plugin ([`super::spawn::spawn`]).
+pub type SpawnJob = Box<dyn FnOnce() -> std::io::Result<PluginChild> + Send>;
 
 /// Runs a [`SpawnJob`] somewhere else, e.g. on a thread that has entered the host network
 /// namespace (the child inherits that thread's namespace), and returns the child.
-pub type Spawner = Arc<dyn Fn(SpawnJob) -> std::io::Result<Child> + Send + Sync>;
+pub type Spawner = Arc<dyn Fn(SpawnJob) -> std::io::Result<PluginChild> + Send + Sync>;
 
 /// The real plugin runner.
 #[derive(Clone)]
 pub struct RawExec {
     /// Where to spawn the child: `None` spawns from the calling thread.
     pub spawn_in: Option<Spawner>,
+    /// The network namespace the child enters before it exec's (`setns` in the child); `None`
+    /// leaves it in the spawning thread's.
+    pub netns: Option<Arc<OwnedFd>>,
     /// Bytes of stdout kept; the rest is drained and dropped.
     pub stdout_cap: usize,
     /// Bytes of stderr kept; the rest is drained and dropped.
@@ -78,6 +88,7 @@ impl Default for RawExec {
     fn default() -> Self {
         RawExec {
             spawn_in: None,
+            netns: None,
             stdout_cap: DEFAULT_STDOUT_CAP,
             stderr_cap: DEFAULT_STDERR_CAP,
         }
@@ -88,6 +99,7 @@ impl std::fmt::Debug for RawExec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RawExec")
             .field("spawn_in", &self.spawn_in.as_ref().map(|_| "<spawner>"))
+            .field("netns", &self.netns)
             .field("stdout_cap", &self.stdout_cap)
             .field("stderr_cap", &self.stderr_cap)
             .finish()
@@ -108,20 +120,29 @@ impl RawExec {
         }
     }
 
+    /// A runner whose plugins enter the network namespace open as `netns` (from the calling
+    /// thread: no thread of cnictl's changes namespace).
+    pub fn entering(netns: Arc<OwnedFd>) -> Self {
+        RawExec {
+            netns: Some(netns),
+            ..RawExec::default()
+        }
+    }
+
     /// Starts the child, retrying while the binary is busy.
     fn spawn(
         &self,
         path: &Path,
         env: &[(OsString, OsString)],
         limits: &ExecLimits,
-    ) -> Result<Child, ExecError> {
+    ) -> Result<PluginChild, ExecError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let job = spawn_job(path.to_path_buf(), env.to_vec());
+            let netns = self.netns.clone();
             let result = match &self.spawn_in {
-                Some(spawner) => spawner(job),
-                None => job(),
+                Some(spawner) => spawner(spawn_job(path.to_path_buf(), env.to_vec(), netns)),
+                None => spawn(path, env, netns.as_deref().map(AsFd::as_fd)),
             };
             let err = match result {
                 Ok(child) => return Ok(child),
@@ -149,19 +170,14 @@ impl RawExec {
     }
 }
 
-/// The job that builds the command (exactly `env`, piped stdio, own process group) and spawns
-/// it on whatever thread runs the job.
-fn spawn_job(path: PathBuf, env: Vec<(OsString, OsString)>) -> SpawnJob {
-    Box::new(move || {
-        std::process::Command::new(&path)
-            .env_clear()
-            .envs(env)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .process_group(0)
-            .spawn()
-    })
+/// The job that spawns the plugin (exactly `env`, piped stdio, own process group) on whatever
+/// thread runs the job.
+fn spawn_job(
+    path: PathBuf,
+    env: Vec<(OsString, OsString)>,
+    netns: Option<Arc<OwnedFd>>,
+) -> SpawnJob {
+    Box::new(move || spawn(&path, &env, netns.as_deref().map(AsFd::as_fd)))
 }
 
 /// The interrupt signal number, when the caller's flag is set.
@@ -213,14 +229,14 @@ impl Exec for RawExec {
 
 /// SIGKILLs the child's process group (its pgid is its pid). Only called before the child is
 /// reaped, so the group id cannot have been reused.
-fn kill_group(child: &Child) {
+fn kill_group(child: &PluginChild) {
     if let Ok(pid) = i32::try_from(child.id()) {
         let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
     }
 }
 
 /// Waits up to `limit` for the child to be reaped.
-fn reap_bounded(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+fn reap_bounded(child: &mut PluginChild, limit: Duration) -> Option<ExitStatus> {
     let until = Instant::now() + limit;
     loop {
         match child.try_wait() {
@@ -297,11 +313,11 @@ impl Capture {
 
 /// One running plugin: its pipes, its captures and the state of the deadline.
 struct Run<'a> {
-    child: &'a mut Child,
+    child: &'a mut PluginChild,
     limits: &'a ExecLimits,
-    stdin: Option<ChildStdin>,
-    stdout: Option<ChildStdout>,
-    stderr: Option<ChildStderr>,
+    stdin: Option<File>,
+    stdout: Option<File>,
+    stderr: Option<File>,
     out: Capture,
     err: Capture,
     deadline: Option<Instant>,
@@ -314,7 +330,12 @@ struct Run<'a> {
 }
 
 impl<'a> Run<'a> {
-    fn new(child: &'a mut Child, exec: &RawExec, limits: &'a ExecLimits, start: Instant) -> Self {
+    fn new(
+        child: &'a mut PluginChild,
+        exec: &RawExec,
+        limits: &'a ExecLimits,
+        start: Instant,
+    ) -> Self {
         let stdin = child.stdin.take();
         let stdout = child.stdout.take();
         let stderr = child.stderr.take();
@@ -351,7 +372,7 @@ impl<'a> Run<'a> {
         let mut ended_at: Option<Instant> = None;
         let mut killed_at: Option<Instant> = None;
         let mut timed_out = false;
-        let mut scratch = vec![0u8; 64 * 1024];
+        let mut scratch = [0u8; SCRATCH_BYTES];
         // Consecutive waits with no pipe open: the child is probably exiting, look often at
         // first, then settle to the normal tick.
         let mut idle_waits = 0u32;
@@ -481,7 +502,7 @@ impl<'a> Run<'a> {
 
 /// Writes what the pipe takes. True when stdin is done: all written, or the plugin closed it
 /// (EPIPE: not an error, the plugin may not need all of its input), or it failed.
-fn write_some(stdin: &mut ChildStdin, input: &[u8], written: &mut usize) -> bool {
+fn write_some(stdin: &mut File, input: &[u8], written: &mut usize) -> bool {
     loop {
         let rest = input.get(*written..).unwrap_or_default();
         if rest.is_empty() {

@@ -382,3 +382,46 @@ fn fake_plugin_through_raw_exec() {
     assert_eq!(records[2]["has_cap_args"], false);
     assert_eq!(records[2]["path"], crate::invoke::DEFAULT_PATH);
 }
+
+/// The plugin starts with no signal blocked and SIGPIPE at its default (the test process, like
+/// cnictl, ignores SIGPIPE: a plugin inheriting that would not die writing to a closed pipe).
+#[test]
+fn plugin_starts_with_default_sigpipe_and_empty_mask() {
+    let out = sh(
+        "grep -E '^Sig(Blk|Ign):' /proc/self/status\n",
+        &ExecLimits::default(),
+    )
+    .unwrap();
+    assert!(out.is_success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mask = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+    };
+    assert_eq!(mask("SigBlk:"), 0, "{text}");
+    let sigpipe_bit = 1u64 << (libc::SIGPIPE - 1);
+    assert_eq!(mask("SigIgn:") & sigpipe_bit, 0, "SIGPIPE ignored: {text}");
+}
+
+/// A binary that cannot be started is reported with the errno of `execve`, the child reaped.
+#[test]
+fn spawn_reports_the_exec_errno() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing");
+    let err = crate::invoke::spawn::spawn(&missing, &env(), None).unwrap_err();
+    assert_eq!(err.raw_os_error(), Some(libc::ENOENT), "{err}");
+    let not_exec = dir.path().join("data");
+    std::fs::write(&not_exec, "x").unwrap();
+    let err = crate::invoke::spawn::spawn(&not_exec, &env(), None).unwrap_err();
+    assert_eq!(err.raw_os_error(), Some(libc::EACCES), "{err}");
+}
+
+/// A variable with a NUL byte cannot be passed to `execve`: refused before anything starts.
+#[test]
+fn spawn_refuses_a_nul_in_the_environment() {
+    let env: Vec<(OsString, OsString)> = vec![("A".into(), "b\0c".into())];
+    let err = crate::invoke::spawn::spawn(Path::new(SH), &env, None).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput, "{err}");
+}

@@ -6,6 +6,7 @@
 //! - [`env`](mod@env): the plugin environment (`Args.AsEnv`), with a default `PATH`;
 //! - [`request`]: the stdin of one plugin (`buildOneConfig`, GC and STATUS requests), keeping the
 //!   plugin's raw JSON verbatim (key order, unknown keys, exact numbers);
+//! - [`spawn`]: starting the plugin process (vfork-style, entering its network namespace);
 //! - [`exec`]: [`RawExec`], the real runner: own process group, non-blocking stdin, capped
 //!   stdout/stderr, deadline and interrupt handling, no hang on pipes held by grandchildren;
 //! - [`error`]: [`ExecError`] and [`plugin_failure`], libcni's `pluginErr` texts plus what
@@ -20,6 +21,7 @@ pub mod fake;
 pub mod find;
 mod quote;
 pub mod request;
+pub mod spawn;
 pub mod tool;
 pub mod version;
 

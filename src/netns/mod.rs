@@ -14,9 +14,13 @@
 //!   the node's, cnictl's own) and refuses them, and paths whose meaning depends on the reader,
 //!   for every verb; [`ensure`] is the one way ADD gets its namespace.
 //! * [`NetnsState`] is what a path recorded in the cache is now (`attachments`, `gc`).
+//! * [`open_for_plugins`] opens and identifies `--host-netns` for the plugins of add, check,
+//!   del, gc and status: each plugin's process enters it (`setns` in the child before it
+//!   exec's, [`crate::invoke::spawn`]), so no thread of cnictl's changes namespace.
 //! * [`NsThread`] is a thread that has `setns`ed into a network namespace (`setns` is per thread,
-//!   what `ns.Do` does in containernetworking/plugins); its [`NsThread::spawner`] lets the
-//!   invoke module start plugins inside that namespace.
+//!   what `ns.Do` does in containernetworking/plugins), for what must run inside one: netlink
+//!   reads (`inspect`), conformance's tools and plugins; [`NsThread::spawner`] and
+//!   [`NsThread::runner`] start processes from it.
 
 mod guard;
 mod named;
@@ -32,7 +36,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub use guard::{check_spelling, reader_dependent, Forbidden, Guard};
-pub use named::{create_named, current_netns_id, delete_named, delete_path, netns_id};
+pub use named::{
+    create_named, current_netns_id, delete_named, delete_path, netns_id, open_for_plugins,
+};
 pub use nsid::{named_nsids, named_nsids_in, nsid_of_path};
 pub use path::{clean_path, default_container_id, is_bare_name, resolve_netns_arg, validate_name};
 pub use state::NetnsState;

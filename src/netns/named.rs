@@ -41,6 +41,14 @@ pub fn current_netns_id() -> Result<NsId, NetnsError> {
     netns_id(Path::new(THREAD_SELF_NET))
 }
 
+/// Opens `path` as a network namespace for plugins to enter (`setns` in each plugin's process,
+/// before it exec's): the descriptor, checked as [`netns_id`] checks the path, and the identity
+/// of the namespace it is. Only that namespace can be entered through it, whatever happens to
+/// the path afterwards.
+pub fn open_for_plugins(path: &Path) -> Result<(std::os::fd::OwnedFd, NsId), NetnsError> {
+    open_netns(path).map(|(file, id)| (file.into(), id))
+}
+
 /// Opens `path` as a network namespace, returning the open file (usable with `setns`) and its
 /// identity.
 pub(super) fn open_netns(path: &Path) -> Result<(File, NsId), NetnsError> {

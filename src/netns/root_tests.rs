@@ -449,3 +449,41 @@ fn root_ensure_waits_for_a_placeholder_being_mounted() {
     assert!(!got.created, "the namespace was someone else's");
     assert_eq!(got.id, netns_id(&path).expect("id"));
 }
+
+#[test]
+#[ignore = "needs root: creates network namespaces"]
+fn root_plugins_enter_the_namespace_through_its_descriptor() {
+    use crate::invoke::{Exec, ExecLimits, RawExec};
+    require_root();
+    let host = current_netns_id().expect("host id");
+    let ns = TestNs::create();
+    let (fd, id) = open_for_plugins(&ns.path).expect("open_for_plugins");
+    assert_eq!(id, netns_id(&ns.path).expect("netns_id"));
+    let exec = RawExec::entering(Arc::new(fd));
+    let env = vec![("PATH".into(), "/usr/bin:/bin".into())];
+    let out = exec
+        .exec(
+            Path::new("/bin/sh"),
+            b"stat -L -c '%d %i' /proc/self/ns/net\n",
+            &env,
+            &ExecLimits::default(),
+        )
+        .expect("exec");
+    assert!(out.is_success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut words = text.split_whitespace().map(|w| w.parse::<u64>().ok());
+    let (Some(Some(dev)), Some(Some(ino))) = (words.next(), words.next()) else {
+        panic!("unexpected stat output {text:?}");
+    };
+    assert_eq!((dev, ino), id, "the plugin must run inside the namespace");
+    assert_eq!(
+        current_netns_id().expect("caller"),
+        host,
+        "no thread of the caller changes namespace"
+    );
+    // Something that is no network namespace is refused before any plugin runs.
+    assert!(matches!(
+        open_for_plugins(Path::new("/proc/self/ns/uts")),
+        Err(NetnsError::WrongType { .. })
+    ));
+}

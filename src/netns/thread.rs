@@ -29,6 +29,10 @@ pub type SpawnFn = Box<dyn FnOnce() -> io::Result<Child> + Send>;
 /// closure that spawns the process, and gets the child back. See [`NsThread::spawner`].
 pub type Spawner = Arc<dyn Fn(SpawnFn) -> io::Result<Child> + Send + Sync>;
 
+/// A [`Spawner`] for jobs that return `T`: see [`NsThread::runner`].
+pub type Runner<T> =
+    Arc<dyn Fn(Box<dyn FnOnce() -> io::Result<T> + Send>) -> io::Result<T> + Send + Sync>;
+
 /// A thread that has entered a network namespace and runs closures there.
 ///
 /// Only the network namespace changes: the thread keeps the process's mount namespace, so
@@ -152,8 +156,16 @@ impl NsThread {
     /// A child's `PR_SET_PDEATHSIG`, if set, fires when *this thread* ends (when the last
     /// handle to the `NsThread` is dropped), not when cnictl exits.
     pub fn spawner(self: &Arc<Self>) -> Spawner {
+        self.runner()
+    }
+
+    /// Like [`NsThread::spawner`], for a job that returns any kind of started process (the
+    /// plugin runner's own, [`crate::invoke::spawn::PluginChild`]).
+    pub fn runner<T: Send + 'static>(self: &Arc<Self>) -> Runner<T> {
         let this = Arc::clone(self);
-        Arc::new(move |spawn: SpawnFn| this.run(spawn).map_err(io::Error::other)?)
+        Arc::new(move |job: Box<dyn FnOnce() -> io::Result<T> + Send>| {
+            this.run(job).map_err(io::Error::other)?
+        })
     }
 
     fn panicked(&self, payload: Box<dyn Any + Send>) -> NetnsError {

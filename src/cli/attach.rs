@@ -292,6 +292,7 @@ pub fn runtime<'a>(
     observer: &'a dyn Fn(&CallRecord),
 ) -> Runtime<'a> {
     Runtime {
+        env_memo: Default::default(),
         exec,
         cni_path: s.cni_path.clone(),
         cache: s.cache.clone(),

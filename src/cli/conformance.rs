@@ -217,6 +217,7 @@ fn run_rounds(
     let observer = |c: &CallRecord| render::print_call(&s.printer, s.verbose, c);
     let (dev, ino) = host.id();
     let runtime = |limits: cnictl::invoke::ExecLimits| Runtime {
+        env_memo: Default::default(),
         exec: &exec,
         cni_path: s.cni_path.clone(),
         cache: Cache::new(dirs.cache()),

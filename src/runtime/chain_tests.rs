@@ -65,6 +65,7 @@ impl Lab {
 
     fn rt(&self) -> Runtime<'_> {
         Runtime {
+            env_memo: Default::default(),
             exec: &self.exec,
             cni_path: vec![self.bin(1), self.bin(2)],
             cache: Cache::new(self.dir.path().join("cache")),
@@ -1111,6 +1112,7 @@ fn the_observer_sees_every_call_with_its_outcome_and_the_rollback_flag() {
         ));
     };
     let rt = Runtime {
+        env_memo: Default::default(),
         observer: Some(&observer),
         ..lab.rt()
     };

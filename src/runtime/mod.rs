@@ -30,6 +30,7 @@ use crate::types::result::CniResult;
 use crate::types::version::{self, Version};
 use serde_json::{Map, Value};
 use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
@@ -496,6 +497,31 @@ pub struct Runtime<'a> {
     /// caller identified the namespaces itself); the command line checks the same guard
     /// earlier only to give friendlier errors.
     pub guard: Guard,
+    /// The environment of the last call, reused while the command and the `CNI_*` values stay
+    /// the same (every plugin of a chain): assembling it copies the whole parent environment.
+    pub env_memo: EnvMemo,
+}
+
+/// The plugin environment [`Runtime`] built last, with what it was built for.
+#[derive(Debug, Default)]
+pub struct EnvMemo(std::sync::Mutex<Option<(Command, CniArgs, Arc<Env>)>>);
+
+/// A plugin process's environment, in order.
+type Env = Vec<(OsString, OsString)>;
+
+impl EnvMemo {
+    /// The environment for `command` and `args`: the last one when it was built for the same.
+    fn get(&self, parent: &[(OsString, OsString)], command: Command, args: &CniArgs) -> Arc<Env> {
+        let mut memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((c, a, env)) = memo.as_ref() {
+            if *c == command && a == args {
+                return Arc::clone(env);
+            }
+        }
+        let env = Arc::new(invoke::build_env(parent, command, args));
+        *memo = Some((command, args.clone(), Arc::clone(&env)));
+        env
+    }
 }
 
 /// The binaries a chain needs, resolved before anything runs.
@@ -638,13 +664,15 @@ impl<'a> Runtime<'a> {
         limits: &ExecLimits,
         rollback: bool,
     ) -> Result<ExecOutput, CallError> {
-        let env = invoke::build_env(&self.parent_env, command, args);
+        let env = self.env_memo.get(&self.parent_env, command, args);
         let cni_env = env
             .iter()
-            .filter_map(|(k, v)| {
-                let k = k.to_string_lossy();
-                k.starts_with("CNI_")
-                    .then(|| (k.into_owned(), v.to_string_lossy().into_owned()))
+            .filter(|(k, _)| k.as_bytes().starts_with(b"CNI_"))
+            .map(|(k, v)| {
+                (
+                    k.to_string_lossy().into_owned(),
+                    v.to_string_lossy().into_owned(),
+                )
             })
             .collect();
         let res = self.exec.exec(path, &stdin, &env, limits);

@@ -45,6 +45,7 @@ fn failure() -> ExecOutput {
 impl Env {
     fn rt(&self) -> Runtime<'_> {
         Runtime {
+            env_memo: Default::default(),
             exec: &self.exec,
             cni_path: vec![self.dir.path().to_path_buf()],
             cache: Cache::new(self.dir.path().join("cache")),

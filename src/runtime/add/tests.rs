@@ -82,6 +82,7 @@ fn runtime<'a>(
     stop: &Arc<AtomicUsize>,
 ) -> Runtime<'a> {
     Runtime {
+        env_memo: Default::default(),
         exec,
         cni_path: vec![dir.path().to_path_buf()],
         cache: Cache::new(dir.path().join("cache")),

@@ -39,6 +39,7 @@ fn env(fail_del: &'static [&'static str]) -> Env {
 impl Env {
     fn rt(&self) -> Runtime<'_> {
         Runtime {
+            env_memo: Default::default(),
             exec: &self.exec,
             cni_path: vec![self.dir.path().to_path_buf()],
             cache: Cache::new(self.dir.path().join("cache")),

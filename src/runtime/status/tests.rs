@@ -17,6 +17,7 @@ fn cni_dir(names: &[&str]) -> tempfile::TempDir {
 
 fn runtime<'a>(exec: &'a RecordingExec, dir: &tempfile::TempDir) -> Runtime<'a> {
     Runtime {
+        env_memo: Default::default(),
         exec,
         cni_path: vec![dir.path().to_path_buf()],
         cache: Cache::new(dir.path().join("cache")),

@@ -10,14 +10,17 @@
 //! process with std's code 101 after its message. The arguments are std's as ever (captured
 //! before `main` on glibc); `std::process::exit` flushes stdout as std's `main` would.
 
-#![no_main]
+// Tests keep libtest's own `main`.
+#![cfg_attr(not(test), no_main)]
 
 mod cli;
 mod exit_codes;
 mod render;
 
+#[cfg(not(test))]
 use std::ffi::{c_char, c_int};
 
+#[cfg(not(test))]
 #[no_mangle]
 extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
     standard_fds();
@@ -34,6 +37,7 @@ extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
     std::process::exit(code)
 }
 
+#[cfg(not(test))]
 /// Opens `/dev/null` on whichever of descriptors 0, 1 and 2 is closed, as std's start-up does.
 fn standard_fds() {
     for fd in 0..3 {
@@ -44,4 +48,11 @@ fn standard_fds() {
             unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) };
         }
     }
+}
+
+/// In tests libtest's `main` runs instead; this one keeps the command line reachable there.
+#[cfg(test)]
+fn main() {
+    cli::settings::drop_empty_env();
+    std::process::exit(cli::main())
 }

@@ -240,46 +240,40 @@ impl<'a> Scan<'a> {
     /// serde_json private key, is left to the full load) positioned at its value, and must
     /// consume the value.
     fn object(&mut self, mut member: impl FnMut(&mut Self, &'a [u8]) -> Option<()>) -> Option<()> {
-        self.enter(b'{')?;
-        self.ws();
-        if self.eat(b'}').is_none() {
-            loop {
-                let Kind::Str(key) = self.string()? else {
-                    return None;
-                };
-                if key.starts_with(PRIVATE_KEY) {
-                    return None;
-                }
-                self.ws();
-                self.eat(b':')?;
-                self.ws();
-                member(self, key)?;
-                self.ws();
-                match self.peek()? {
-                    b',' => {
-                        self.i += 1;
-                        self.ws();
-                    }
-                    b'}' => {
-                        self.i += 1;
-                        break;
-                    }
-                    _ => return None,
-                }
+        self.sequence(b'{', b'}', |s| {
+            let Kind::Str(key) = s.string()? else {
+                return None;
+            };
+            if key.starts_with(PRIVATE_KEY) {
+                return None;
             }
-        }
-        self.depth -= 1;
-        Some(())
+            s.ws();
+            s.eat(b':')?;
+            s.ws();
+            member(s, key)
+        })
+        .map(drop)
     }
 
     /// An array: `element` consumes each element. Returns the number of elements.
-    fn array(&mut self, mut element: impl FnMut(&mut Self) -> Option<()>) -> Option<usize> {
-        self.enter(b'[')?;
+    fn array(&mut self, element: impl FnMut(&mut Self) -> Option<()>) -> Option<usize> {
+        self.sequence(b'[', b']', element)
+    }
+
+    /// What arrays and objects share: `open`, items separated by commas (each consumed by
+    /// `item`), `close`. Returns the number of items.
+    fn sequence(
+        &mut self,
+        open: u8,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<usize> {
+        self.enter(open)?;
         self.ws();
         let mut n = 0;
-        if self.eat(b']').is_none() {
+        if self.eat(close).is_none() {
             loop {
-                element(self)?;
+                item(self)?;
                 n += 1;
                 self.ws();
                 match self.peek()? {
@@ -287,7 +281,7 @@ impl<'a> Scan<'a> {
                         self.i += 1;
                         self.ws();
                     }
-                    b']' => {
+                    c if c == close => {
                         self.i += 1;
                         break;
                     }

@@ -44,8 +44,12 @@ fn standard_fds() {
         // SAFETY: F_GETFD only asks whether `fd` is open.
         if unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1 {
             // The lowest free descriptor is `fd` itself (the lower ones are open by now).
-            // SAFETY: a plain open of a constant C string.
-            unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) };
+            // Without /dev/null, std's start-up aborts: so does this (a pipe to a plugin must
+            // never land on 0, 1 or 2).
+            // SAFETY: a plain open of a constant C string; abort ends the process.
+            if unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) } != fd {
+                std::process::abort();
+            }
         }
     }
 }

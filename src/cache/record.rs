@@ -215,7 +215,14 @@ impl Record {
 
 /// The start time of process `pid` (field 22 of /proc/PID/stat); None when it is gone.
 pub fn process_start(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    use std::io::Read;
+    // Read into room for the whole line at once (procfs reports a size of 0, so
+    // `read_to_string` would grow its buffer over six reads).
+    let mut stat = String::with_capacity(1024);
+    std::fs::File::open(format!("/proc/{pid}/stat"))
+        .ok()?
+        .read_to_string(&mut stat)
+        .ok()?;
     // The command name (field 2) is in parentheses and may hold spaces: count after it.
     let rest = &stat[stat.rfind(')')? + 1..];
     rest.split_whitespace().nth(19)?.parse().ok()

@@ -13,7 +13,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::error::{ConfigError, FoundNetwork};
 use super::json::{lenient_name, parse_verbatim};
 use super::list::{
-    conf_from_file, conf_from_file_on, is_one_path_component, list_from_file, list_from_file_on,
+    conf_from_file, conf_from_file_bytes, is_one_path_component, list_from_file,
+    list_from_file_bytes,
 };
 use super::probe::probe;
 use super::{LoadOptions, LoadWarning, Loaded, NetworkConfigList};
@@ -66,20 +67,31 @@ struct Listed {
 struct Listing {
     /// The configuration files, in priority order.
     files: Vec<Listed>,
-    /// The names of every entry, sorted (plugin subdirectories among them).
-    names: Vec<OsString>,
-    /// A hash of each name, sorted: most names asked for are not there, which this tells
-    /// without comparing names.
+    /// A hash of each entry's name (plugin subdirectories among them) with its ASCII letters
+    /// in lower case, sorted: most names asked for are not there, which this tells without
+    /// comparing names.
     hashes: Vec<u64>,
+    /// The longest name the directory's file system takes.
+    name_max: usize,
+    /// The length of the directory's path.
+    dir_len: usize,
 }
+
+/// The longest path the kernel resolves, its final NUL included.
+const PATH_MAX: usize = libc::PATH_MAX as usize;
+
+/// The longest file name most file systems take (`NAME_MAX`): assumed when `statfs` says
+/// nothing.
+const NAME_MAX: usize = 255;
 
 impl Listing {
     /// A missing directory's.
     fn empty() -> Listing {
         Listing {
             files: Vec::new(),
-            names: Vec::new(),
             hashes: Vec::new(),
+            name_max: NAME_MAX,
+            dir_len: 0,
         }
     }
 
@@ -106,58 +118,72 @@ impl Listing {
             Err(cause) => return Err(read_err(cause)),
         };
         let mut files = Vec::new();
-        let mut names = Vec::new();
+        let mut hashes = Vec::new();
         for entry in entries {
             let entry = entry.map_err(read_err)?;
             let ty = entry.file_type().map_err(read_err)?;
             let name = entry.file_name();
-            if !ty.is_dir() {
-                let kind = match extension(name.as_bytes()) {
-                    b".conflist" => Some(FileKind::List),
-                    b".conf" | b".json" => Some(FileKind::Single),
-                    _ => None,
-                };
-                if let Some(kind) = kind {
-                    files.push(Listed {
-                        name: name.clone(),
-                        kind,
-                        regular: ty.is_file(),
-                    });
-                }
+            hashes.push(folded_hash(name.as_bytes()));
+            if ty.is_dir() {
+                continue;
             }
-            names.push(name);
+            let kind = match extension(name.as_bytes()) {
+                b".conflist" => FileKind::List,
+                b".conf" | b".json" => FileKind::Single,
+                _ => continue,
+            };
+            files.push(Listed {
+                name,
+                kind,
+                regular: ty.is_file(),
+            });
         }
         // Lists first; within a kind, byte order of the names (the paths share `dir`).
         files.sort_by(|a, b| {
             let rank = |k| (k == FileKind::Single) as u8;
             (rank(a.kind), a.name.as_bytes()).cmp(&(rank(b.kind), b.name.as_bytes()))
         });
-        names.sort_unstable();
-        let mut hashes: Vec<u64> = names.iter().map(|n| name_hash(n.as_bytes())).collect();
         hashes.sort_unstable();
+        let name_max = nix::sys::statfs::statfs(dir)
+            .ok()
+            .and_then(|s| usize::try_from(s.maximum_name_length()).ok())
+            .filter(|&n| n > 0)
+            .unwrap_or(NAME_MAX);
         Ok(Listing {
             files,
-            names,
             hashes,
+            name_max,
+            dir_len: dir.as_os_str().len(),
         })
     }
 
-    /// True when the directory has an entry `name`.
-    fn has(&self, name: &str) -> bool {
-        self.hashes
-            .binary_search(&name_hash(name.as_bytes()))
-            .is_ok()
-            && self
-                .names
-                .binary_search_by(|n| n.as_bytes().cmp(name.as_bytes()))
+    /// False only when the directory certainly has no entry `name`, even on a file system
+    /// that ignores case: no ASCII-folded name hashes the same, and `name` is ASCII (other
+    /// letters may fold too). A wrong "may" only costs a full load.
+    fn may_have(&self, name: &str) -> bool {
+        !name.is_ascii()
+            || self
+                .hashes
+                .binary_search(&folded_hash(name.as_bytes()))
                 .is_ok()
+    }
+
+    /// True when `name` can name a plugin subdirectory of this directory that certainly does
+    /// not exist, so that a conflist of that name loads no plugins from one. A name that is
+    /// not one path component, or is longer than the file system's names or than a path may
+    /// be, fails the full load instead (libcni joins it unchecked).
+    fn certainly_no_subdir(&self, name: &str) -> bool {
+        is_one_path_component(name)
+            && name.len() <= self.name_max
+            && self.dir_len + 1 + name.len() < PATH_MAX
+            && !self.may_have(name)
     }
 }
 
-/// FNV-1a of a name: [`Listing::has`]'s first look.
-fn name_hash(name: &[u8]) -> u64 {
+/// FNV-1a of a name with its ASCII letters in lower case ([`Listing::may_have`]).
+fn folded_hash(name: &[u8]) -> u64 {
     name.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
     })
 }
 
@@ -178,13 +204,26 @@ pub fn read_file(path: &Path, kind: FileKind) -> ScannedFile {
 /// an absolute path reads the node's file, not the one at that path here. The file keeps its
 /// own name; one whose links cannot be followed (a loop) is unreadable.
 pub fn read_file_on(path: &Path, kind: FileKind, root: &NodeRoot) -> ScannedFile {
+    match super::list::read_on(path, root) {
+        Ok(bytes) => judge(path, kind, root, &bytes),
+        Err(error) => ScannedFile {
+            path: path.to_path_buf(),
+            kind,
+            name: None,
+            result: Err(error),
+        },
+    }
+}
+
+/// [`read_file_on`] of the bytes of `path`, already read.
+fn judge(path: &Path, kind: FileKind, root: &NodeRoot, bytes: &[u8]) -> ScannedFile {
     let result = match kind {
-        FileKind::List => list_from_file_on(path, root),
-        FileKind::Single => conf_from_file_on(path, root),
+        FileKind::List => list_from_file_bytes(bytes, path, root),
+        FileKind::Single => conf_from_file_bytes(bytes, path),
     };
     let name = match &result {
         Ok(list) => Some(list.name.clone()),
-        Err(_) => recover_name(path, root),
+        Err(_) => recover_name(bytes),
     };
     ScannedFile {
         path: path.to_path_buf(),
@@ -241,14 +280,13 @@ pub fn scan_on(dir: &Path, root: &NodeRoot) -> Result<Vec<ScannedFile>, ConfigEr
 
 /// The network name a broken file meant to define: its top-level `name` string if it is a
 /// JSON object, or what a lenient scan of broken JSON finds.
-fn recover_name(path: &Path, root: &NodeRoot) -> Option<String> {
-    let bytes = super::list::read_on(path, root).ok()?;
-    match parse_verbatim(&bytes) {
+fn recover_name(bytes: &[u8]) -> Option<String> {
+    match parse_verbatim(bytes) {
         Ok(serde_json::Value::Object(m)) => {
             m.get("name").and_then(|n| n.as_str()).map(str::to_string)
         }
         Ok(_) => None,
-        Err(_) => lenient_name(&super::json::go_lossy(&bytes)),
+        Err(_) => lenient_name(&super::json::go_lossy(bytes)),
     }
 }
 
@@ -297,15 +335,23 @@ pub fn load_on(
         .ok();
     let steps = in_order_until(listing.files.len(), |i, buf| {
         let file = &listing.files[i];
-        if file.regular {
-            if let Some(fd) = &dir_fd {
-                if let Some(other) = pass_over(&listing, fd, file, name, buf) {
-                    return (Step::Other(other.to_string()), false);
-                }
+        // Read by name when the directory says it is a regular file; else (a link, or any
+        // failure) the full way, through `root`.
+        let read = file.regular
+            && dir_fd
+                .as_ref()
+                .is_some_and(|fd| read_at(fd, &file.name, buf).is_some());
+        if read {
+            if let Some(other) = pass_over(&listing, file, name, buf) {
+                return (Step::Other(other.to_string()), false);
             }
         }
         let path = dir.join(&file.name);
-        let scanned = read_file_on(&path, file.kind, root);
+        let scanned = if read {
+            judge(&path, file.kind, root, buf)
+        } else {
+            read_file_on(&path, file.kind, root)
+        };
         let step = match scanned.result {
             Ok(list) if list.name == name => Step::Found(Box::new(list)),
             Ok(list) => Step::Other(list.name),
@@ -370,24 +416,16 @@ enum Step {
     Stop(Box<ConfigError>),
 }
 
-/// The network of `file` when [`probe`] vouches that it loads and it is not `wanted` (the
-/// match is always loaded the full way): read by name from `dir_fd`, without following a
-/// link. `buf` is the caller's, reused from file to file.
-fn pass_over<'b>(
-    listing: &Listing,
-    dir_fd: &fs::File,
-    file: &Listed,
-    wanted: &str,
-    buf: &'b mut Vec<u8>,
-) -> Option<&'b str> {
-    read_at(dir_fd, &file.name, buf)?;
+/// The network of `file`, whose bytes are `buf`, when [`probe`] vouches that it loads and it
+/// is not `wanted` (the match is always loaded the full way).
+fn pass_over<'b>(listing: &Listing, file: &Listed, wanted: &str, buf: &'b [u8]) -> Option<&'b str> {
     let probed = probe(buf, file.kind)?;
     if probed.name == wanted {
         return None;
     }
     // A conflist also loads the plugins of the subdirectory named after it: only its
-    // absence is vouched for here (and a name that cannot name one is the full load's error).
-    if !probed.inline_only && (!is_one_path_component(probed.name) || listing.has(probed.name)) {
+    // certain absence is vouched for here.
+    if !probed.inline_only && !listing.certainly_no_subdir(probed.name) {
         return None;
     }
     Some(probed.name)
@@ -395,7 +433,10 @@ fn pass_over<'b>(
 
 /// Reads the regular file `name` of the directory open as `dir_fd` into `buf`, as
 /// [`crate::safe_read::read_file`] would read it but by name (no path walk, no link
-/// followed); `None` on any failure, which the full load then reports.
+/// followed); `None` on any failure, which the full load then reports. The directory entry
+/// said it is a regular file: that is the look before opening (a device must not be opened)
+/// that `safe_read` takes with a `stat`; swapping the file for a device between the two needs
+/// write access to the config dir, as it does between `safe_read`'s `stat` and `open`.
 fn read_at(dir_fd: &fs::File, name: &OsStr, buf: &mut Vec<u8>) -> Option<()> {
     use nix::fcntl::{openat, OFlag};
     use std::os::fd::{AsRawFd, FromRawFd};

@@ -49,7 +49,16 @@ pub fn list_from_file(path: &Path) -> Result<NetworkConfigList, ConfigError> {
 /// the one beside `path`, as for libcni, and `path` names the list.
 pub fn list_from_file_on(path: &Path, root: &NodeRoot) -> Result<NetworkConfigList, ConfigError> {
     let bytes = read_on(path, root)?;
-    let mut list = parse_list(&bytes, path).map_err(|error| ConfigError::List {
+    list_from_file_bytes(&bytes, path, root)
+}
+
+/// [`list_from_file_on`] of the bytes of `path`, already read.
+pub(super) fn list_from_file_bytes(
+    bytes: &[u8],
+    path: &Path,
+    root: &NodeRoot,
+) -> Result<NetworkConfigList, ConfigError> {
+    let mut list = parse_list(bytes, path).map_err(|error| ConfigError::List {
         file: Some(path.to_path_buf()),
         error,
     })?;
@@ -89,7 +98,15 @@ pub fn conf_from_file(path: &Path) -> Result<NetworkConfigList, ConfigError> {
 /// [`conf_from_file`] of a file of the node whose `/` is `root` (see [`read_on`]).
 pub fn conf_from_file_on(path: &Path, root: &NodeRoot) -> Result<NetworkConfigList, ConfigError> {
     let bytes = read_on(path, root)?;
-    let mut list = wrap_conf(&bytes, path).map_err(|error| ConfigError::Plugin {
+    conf_from_file_bytes(&bytes, path)
+}
+
+/// [`conf_from_file_on`] of the bytes of `path`, already read.
+pub(super) fn conf_from_file_bytes(
+    bytes: &[u8],
+    path: &Path,
+) -> Result<NetworkConfigList, ConfigError> {
+    let mut list = wrap_conf(bytes, path).map_err(|error| ConfigError::Plugin {
         file: Some(path.to_path_buf()),
         error,
     })?;

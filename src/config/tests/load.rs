@@ -366,6 +366,30 @@ fn many_files_are_looked_up_in_order_with_the_same_verdicts() {
 }
 
 #[test]
+fn a_list_whose_name_cannot_name_its_plugin_directory_is_still_warned_about() {
+    // The full load reads the plugin subdirectory `<dir>/<name>`: a name longer than a file
+    // name may be fails there, which the lookup must report as before, not pass over.
+    let d = tempdir();
+    let long = "x".repeat(300);
+    write(d.path(), "a.conflist", &conflist(&long, &["bridge"]));
+    write(d.path(), "b.conflist", &conflist("want", &["bridge"]));
+    let got = load(d.path(), "want", &STRICT).unwrap();
+    assert_eq!(got.warnings.len(), 1, "{:?}", got.warnings);
+    assert!(got.warnings[0]
+        .message
+        .contains("failed to read plugin config files"));
+    // A name that only differs in case from an entry of the directory takes the full load
+    // too (a file system may ignore case); on this one it loads.
+    write(d.path(), "c.conflist", &conflist("Sub", &["bridge"]));
+    write(d.path(), "sub/extra.conf", r#"{"type":"tuning"}"#);
+    let got = load(d.path(), "zzz", &SKIP).unwrap_err();
+    let ConfigError::NotFound { networks, .. } = &got else {
+        panic!("{got}")
+    };
+    assert!(networks.iter().any(|n| n.name == "Sub"));
+}
+
+#[test]
 fn files_after_the_match_are_not_read() {
     let d = tempdir();
     write(d.path(), "10.conflist", &conflist("net", &["x"]));

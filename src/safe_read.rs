@@ -257,6 +257,15 @@ pub(crate) fn read_regular(path: &Path, follow: bool, cap: u64) -> Result<Vec<u8
     read_capped(file, input(), Some(meta.len()), cap)
 }
 
+/// Gives the calling thread a descriptor table of its own (a copy of the process's): for a
+/// thread that opens and closes many files while others do too, which otherwise contend for
+/// the one shared table on every open and close. The thread must close what it opens (its
+/// table goes with it) and use no descriptor another thread opens later. Best effort: on
+/// failure the thread keeps sharing.
+pub(crate) fn own_descriptor_table() {
+    let _ = nix::sched::unshare(nix::sched::CloneFlags::CLONE_FILES);
+}
+
 /// Reads at most `cap + 1` bytes of `reader`; more than `cap` is [`ReadError::TooLarge`].
 /// `known` is the size a `stat` gave, when it is a regular file's.
 pub(crate) fn read_capped(

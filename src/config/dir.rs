@@ -511,10 +511,7 @@ fn in_order_until<T: Send>(
     let end = AtomicUsize::new(usize::MAX);
     let run = |helper: bool| {
         if helper {
-            // Opening and closing thousands of files from several threads of one process
-            // contends for its table of descriptors: a helper gets a table of its own (a copy;
-            // every file it opens it closes).
-            let _ = nix::sched::unshare(nix::sched::CloneFlags::CLONE_FILES);
+            crate::safe_read::own_descriptor_table();
         }
         let mut buf = Vec::new();
         let mut done = Vec::new();

@@ -448,7 +448,12 @@ fn run_jobs(jobs: &[Job]) -> Vec<Outcome> {
     let results: Vec<Vec<Outcome>> = std::thread::scope(|s| {
         let handles: Vec<_> = jobs
             .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(check_job).collect::<Vec<_>>()))
+            .map(|part| {
+                s.spawn(move || {
+                    crate::safe_read::own_descriptor_table();
+                    part.iter().map(check_job).collect::<Vec<_>>()
+                })
+            })
             .collect();
         handles
             .into_iter()

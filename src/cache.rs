@@ -456,7 +456,6 @@ impl Cache {
         let bytes = format::encode(entry)
             .ok_or_else(|| CacheError::ResultNotObject { path: path.clone() })?;
         let dir = self.results_dir();
-        ensure_dir(&dir)?;
         self.write_atomic(&dir, &path, &bytes)?;
         Ok(path)
     }
@@ -718,9 +717,28 @@ impl Cache {
     /// syncs it, renames it over `path` in `dir` (replacing a symbolic link there rather than
     /// following it) and syncs `dir`. When `dir` is on another filesystem than the temp dir
     /// (a bind mount), the temp file is made in `dir` itself.
+    ///
+    /// `dir` and the temp dir exist on every write but the first: they are made (0700), or
+    /// refused when something else is in the way, only when the write finds one missing.
     fn write_atomic(&self, dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
+        match self.write_atomic_in_place(dir, path, bytes) {
+            Err(CacheError::Write { err, .. }) if missing_dir(&err) => {
+                ensure_dir(dir)?;
+                ensure_dir(&self.temp_dir())?;
+                self.write_atomic_in_place(dir, path, bytes)
+            }
+            other => other,
+        }
+    }
+
+    /// [`Cache::write_atomic`] with both directories in place.
+    fn write_atomic_in_place(
+        &self,
+        dir: &Path,
+        path: &Path,
+        bytes: &[u8],
+    ) -> Result<(), CacheError> {
         let tmp_dir = self.temp_dir();
-        ensure_dir(&tmp_dir)?;
         match write_via(&tmp_dir, path, bytes) {
             Err(Renamed::CrossDevice) => match write_via(dir, path, bytes) {
                 Ok(()) => {}
@@ -792,28 +810,43 @@ fn write_via(tmp_dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), Renamed> {
 
 /// Opens (creating it, 0600, and its directory, 0700) and flocks a lock file.
 fn lock_file(path: &Path, arg: FlockArg) -> Result<Flock<File>, CacheError> {
-    if let Some(parent) = path.parent() {
-        ensure_dir(parent)?;
-    }
     let lock_err = |err| CacheError::Lock {
         path: path.to_path_buf(),
         err,
     };
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-        .open(path)
-        .map_err(lock_err)?;
+    let open = || {
+        OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(path)
+    };
+    // The directory exists on every run but the first: it is made (or refused, when something
+    // else is in the way) only when the open says it is missing.
+    let file = match open() {
+        Err(e) if missing_dir(&e) => {
+            if let Some(parent) = path.parent() {
+                ensure_dir(parent)?;
+            }
+            open()
+        }
+        other => other,
+    }
+    .map_err(lock_err)?;
     Flock::lock(file, arg).map_err(|(_, errno)| match errno {
         Errno::EWOULDBLOCK => CacheError::Busy {
             path: path.to_path_buf(),
         },
         other => lock_err(io::Error::from(other)),
     })
+}
+
+/// True for the errors of a path whose directory is missing or is not a directory.
+fn missing_dir(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::ENOENT) | Some(libc::ENOTDIR))
 }
 
 mod format;

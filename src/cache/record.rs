@@ -280,7 +280,6 @@ impl Cache {
         // Serialising a struct of strings, numbers and JSON values cannot fail.
         let bytes = serde_json::to_vec_pretty(record).unwrap_or_default();
         let dir = self.records_dir();
-        super::ensure_dir(&dir)?;
         match self.write_atomic(&dir, &path, &bytes) {
             // The record guards against a killed process, not a power cut: once it is in
             // place, a directory that could not be synced is no failure.

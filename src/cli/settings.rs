@@ -151,6 +151,7 @@ impl Settings {
             let first = self.interrupt.clone();
             let second = self.rollback_stop.clone();
             let value = usize::try_from(sig).unwrap_or(usize::MAX);
+            cnictl::invoke::spawn::note_caught(sig);
             // SAFETY: the action only does atomic compare-exchange and store, which are
             // async-signal-safe; it allocates, locks and prints nothing.
             unsafe {

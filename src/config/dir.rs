@@ -102,19 +102,15 @@ impl Listing {
             dir: dir.to_path_buf(),
             cause,
         };
-        match fs::metadata(dir) {
-            Ok(m) if !m.is_dir() => {
+        // Opening it as a directory tells all: missing, not a directory, or unreadable.
+        let entries = match fs::read_dir(dir) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Listing::empty()),
+            Err(e) if e.raw_os_error() == Some(libc::ENOTDIR) => {
                 return Err(ConfigError::NotADirectory {
                     dir: dir.to_path_buf(),
                 })
             }
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Listing::empty()),
-            Err(cause) => return Err(read_err(cause)),
-        }
-        let entries = match fs::read_dir(dir) {
-            Ok(rd) => rd,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Listing::empty()),
             Err(cause) => return Err(read_err(cause)),
         };
         let mut files = Vec::new();

@@ -18,13 +18,25 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::ExitStatus;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 
 /// The child's stack until `execve` (glibc's `posix_spawn` uses 32 KiB plus the arguments; the
 /// child here runs a few system calls).
 const CHILD_STACK: usize = 32 * 1024;
-/// One past the last signal number (glibc's `_NSIG`).
-const NSIG: c_int = 65;
+/// The signals cnictl has installed a handler for (bit `n` for signal `n`), noted by
+/// [`note_caught`] before each handler is installed. Only these, and SIGPIPE, need resetting in
+/// the child: `execve` resets every caught signal itself, and until then the child runs with
+/// every signal blocked; the reset only closes the window between unblocking and `execve`.
+static CAUGHT: AtomicU64 = AtomicU64::new(0);
+
+/// Notes that a handler for `sig` is about to be installed: a spawned child sets it back to
+/// the default before it unblocks signals (the handler lives in memory the child shares).
+/// Every place that installs a handler calls this first.
+pub fn note_caught(sig: c_int) {
+    if (1..64).contains(&sig) {
+        CAUGHT.fetch_or(1 << sig, Ordering::SeqCst);
+    }
+}
 
 /// A started plugin: its pid, the parent's ends of its pipes, and its status once reaped.
 #[derive(Debug)]
@@ -84,6 +96,8 @@ struct ChildArgs {
     error: AtomicI32,
     /// Set when the step that failed was `setns`.
     in_setns: AtomicI32,
+    /// The signals to set back to their default: SIGPIPE and those in [`CAUGHT`].
+    reset: u64,
 }
 
 /// Starts `path` with exactly `env`, piped stdin, stdout and stderr, in a process group of its
@@ -138,6 +152,7 @@ pub fn spawn(
         ],
         error: AtomicI32::new(0),
         in_setns: AtomicI32::new(0),
+        reset: CAUGHT.load(Ordering::SeqCst) | (1 << libc::SIGPIPE),
     };
     let mut stack: Vec<u8> = Vec::with_capacity(CHILD_STACK);
     // The stack grows down from its end, 16-byte aligned.
@@ -251,23 +266,15 @@ extern "C" fn child_main(arg: *mut c_void) -> c_int {
             }
         }
         // Signals cnictl catches (its handlers are in this shared memory) and SIGPIPE (which
-        // Rust ignores) go back to their defaults; ignored ones stay ignored, as with
-        // posix_spawn. glibc refuses its two internal signals; that is fine.
-        for sig in 1..NSIG {
-            if sig == libc::SIGKILL || sig == libc::SIGSTOP {
-                continue;
-            }
-            let mut sa: libc::sigaction = std::mem::zeroed();
-            if libc::sigaction(sig, std::ptr::null(), &mut sa) != 0 {
-                continue;
-            }
-            if sig == libc::SIGPIPE
-                || (sa.sa_sigaction != libc::SIG_DFL && sa.sa_sigaction != libc::SIG_IGN)
-            {
-                let mut dfl: libc::sigaction = std::mem::zeroed();
-                dfl.sa_sigaction = libc::SIG_DFL;
-                libc::sigaction(sig, &dfl, std::ptr::null_mut());
-            }
+        // cnictl ignores) go back to their defaults; other ignored ones stay ignored, as with
+        // posix_spawn. One call per signal noted, not a query of all 64.
+        let mut dfl: libc::sigaction = std::mem::zeroed();
+        dfl.sa_sigaction = libc::SIG_DFL;
+        let mut bits = a.reset;
+        while bits != 0 {
+            let sig = c_int::try_from(bits.trailing_zeros()).unwrap_or(0);
+            bits &= bits - 1;
+            libc::sigaction(sig, &dfl, std::ptr::null_mut());
         }
         let mut none: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut none);

@@ -25,15 +25,25 @@
 //! again, so a PID reused by a process of a forbidden namespace is refused, not DELeted.
 
 use std::fs;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use super::named::{current_netns_id, netns_id};
+use super::named::netns_id;
 use super::path::clean_path;
 use super::{NetnsError, NsId};
 
-/// The namespace files of PID 1 and of the calling process.
+/// The namespace files of PID 1, of the calling process and of the calling thread.
 const INIT_NET: &str = "/proc/1/ns/net";
 const SELF_NET: &str = "/proc/self/ns/net";
+const THREAD_SELF_NET: &str = "/proc/thread-self/ns/net";
+
+/// The identity of the namespace a kernel link of `/proc` (`/proc/PID/ns/net`) leads to.
+fn kernel_link_id(link: &str) -> Result<NsId, NetnsError> {
+    let meta =
+        fs::metadata(link).map_err(|e| NetnsError::io("cannot inspect", Path::new(link), e))?;
+    Ok((meta.dev(), meta.ino()))
+}
 
 /// Symlinks followed before giving up on a path (the kernel's own limit).
 const MAX_SYMLINKS: usize = 40;
@@ -74,11 +84,26 @@ pub(super) fn describe_all(reasons: &[Forbidden]) -> String {
 }
 
 /// The forbidden namespaces, identified once per command; see the module docs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Guard {
     forbidden: Vec<(NsId, Forbidden)>,
     init_unknown: Option<String>,
+    /// Paths whose spelling this guard has passed, with the identity found there once one was
+    /// (and passed): a verb that checks its NETNS at several steps (the command, then the
+    /// runtime) resolves it once. A path that was missing is looked at again.
+    passed: Arc<Mutex<Vec<Passed>>>,
 }
+
+/// A path a [`Guard`] passed, with the identity found there once it was looked at.
+type Passed = (PathBuf, Option<NsId>);
+
+impl PartialEq for Guard {
+    fn eq(&self, other: &Guard) -> bool {
+        self.forbidden == other.forbidden && self.init_unknown == other.init_unknown
+    }
+}
+
+impl Eq for Guard {}
 
 impl Guard {
     /// Identifies the forbidden namespaces: cnictl's own (always), PID 1's (when it can be
@@ -95,12 +120,18 @@ impl Guard {
         let own = Forbidden::Own {
             plugins: host_netns.is_none(),
         };
-        forbidden.push((current_netns_id()?, own));
-        // The thread group leader's, should it differ from this thread's.
-        if let Ok(id) = netns_id(Path::new(SELF_NET)) {
-            forbidden.push((id, own));
+        // The kernel's own links: `stat` through them reaches the namespace's nsfs file, so
+        // they need none of the checks a path given by the user gets.
+        forbidden.push((kernel_link_id(THREAD_SELF_NET)?, own));
+        // The thread group leader's, should it differ from this thread's (only a thread other
+        // than the main one can have entered another namespace).
+        // SAFETY: getpid and gettid take no arguments and cannot fail.
+        if unsafe { libc::getpid() != libc::gettid() } {
+            if let Ok(id) = kernel_link_id(SELF_NET) {
+                forbidden.push((id, own));
+            }
         }
-        let init_unknown = match netns_id(Path::new(INIT_NET)) {
+        let init_unknown = match kernel_link_id(INIT_NET) {
             Ok(id) => {
                 forbidden.push((id, Forbidden::Init));
                 None
@@ -110,6 +141,7 @@ impl Guard {
         Ok(Guard {
             forbidden,
             init_unknown,
+            passed: Arc::default(),
         })
     }
 
@@ -119,6 +151,7 @@ impl Guard {
         Guard {
             forbidden,
             init_unknown: None,
+            passed: Arc::default(),
         }
     }
 
@@ -138,9 +171,42 @@ impl Guard {
         out
     }
 
-    /// Refuses an empty path and a reader-dependent spelling: [`check_spelling`].
+    /// Refuses an empty path and a reader-dependent spelling: [`check_spelling`] (once per
+    /// path and guard).
     pub fn check_path(&self, path: &Path) -> Result<(), NetnsError> {
-        check_spelling(path)
+        if self.passed(path).is_some() {
+            return Ok(());
+        }
+        check_spelling(path)?;
+        self.note_spelled(path);
+        Ok(())
+    }
+
+    /// Records that `path` passed [`check_spelling`] (a caller that checked it before this
+    /// guard existed), so [`Guard::check_path`] does not resolve it again.
+    pub fn note_spelled(&self, path: &Path) {
+        if let Ok(mut passed) = self.passed.lock() {
+            if !passed.iter().any(|(p, _)| p == path) {
+                passed.push((path.to_path_buf(), None));
+            }
+        }
+    }
+
+    /// What this guard already knows of `path`: `Some(None)` when its spelling passed,
+    /// `Some(Some(id))` when its identity was found and passed too.
+    fn passed(&self, path: &Path) -> Option<Option<NsId>> {
+        let passed = self.passed.lock().ok()?;
+        passed.iter().find(|(p, _)| p == path).map(|(_, id)| *id)
+    }
+
+    /// Records the identity found at `path` once it passed [`Guard::check_id`].
+    pub(super) fn note_passed(&self, path: &Path, id: NsId) {
+        if let Ok(mut passed) = self.passed.lock() {
+            match passed.iter_mut().find(|(p, _)| p == path) {
+                Some(entry) => entry.1 = Some(id),
+                None => passed.push((path.to_path_buf(), Some(id))),
+            }
+        }
     }
 
     /// Refuses `id` (the identity found at `path`) when it is a forbidden namespace.
@@ -157,11 +223,17 @@ impl Guard {
     }
 
     /// For ADD and CHECK: `path` must be a network namespace, spelled the same for every reader,
-    /// and not a forbidden one. Returns its identity.
+    /// and not a forbidden one. Returns its identity. A path this guard already passed (in an
+    /// earlier step of the same command) is not looked at again.
     pub fn existing(&self, path: &Path) -> Result<NsId, NetnsError> {
+        if let Some(Some(id)) = self.passed(path) {
+            self.check_id(path, id)?;
+            return Ok(id);
+        }
         self.check_path(path)?;
         let id = netns_id(path)?;
         self.check_id(path, id)?;
+        self.note_passed(path, id);
         Ok(id)
     }
 
@@ -310,6 +382,32 @@ fn in_proc_pid(path: &Path) -> bool {
 mod tests {
     use super::*;
 
+    /// Within one command a path is resolved once; its identity is still checked each time,
+    /// and another guard (another command) resolves it afresh.
+    #[test]
+    fn a_passed_path_is_not_resolved_again_but_still_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gone");
+        let guard = Guard::from_parts(vec![((1, 2), Forbidden::Init)]);
+        guard.note_passed(&path, (3, 4));
+        assert_eq!(guard.existing(&path).unwrap(), (3, 4));
+        assert_eq!(guard.existing_or_gone(&path).unwrap(), Some((3, 4)));
+        guard.note_passed(&path, (1, 2));
+        match guard.existing(&path) {
+            Err(NetnsError::Forbidden { reasons, .. }) => {
+                assert_eq!(reasons, vec![Forbidden::Init])
+            }
+            other => panic!("{other:?}"),
+        }
+        let fresh = Guard::from_parts(Vec::new());
+        assert!(fresh.existing(&path).unwrap_err().is_not_found());
+        // A spelling passed without an identity is looked up (and found missing).
+        fresh.note_spelled(&path);
+        assert_eq!(fresh.existing_or_gone(&path).unwrap(), None);
+        // A reader-dependent spelling is refused by a guard that has not passed it.
+        assert!(fresh.check_path(Path::new("/proc/self/ns/net")).is_err());
+    }
+
     fn why(p: &str) -> Option<String> {
         reader_dependent(Path::new(p))
     }
@@ -386,7 +484,7 @@ mod tests {
     #[test]
     fn guard_identifies_own_namespace_under_every_spelling() {
         let guard = Guard::new(None).expect("guard");
-        let own = current_netns_id().expect("own");
+        let own = crate::netns::current_netns_id().expect("own");
         assert_eq!(guard.forbidden(own)[0], Forbidden::Own { plugins: true });
         // A process of this namespace other than this one: its /proc path is a legit spelling,
         // but the identity is refused.

@@ -219,5 +219,6 @@ pub fn ensure(arg: &str, cwd: &Path, guard: &Guard) -> Result<Ensured, NetnsErro
         }
         return Err(e);
     }
+    guard.note_passed(&path, id);
     Ok(Ensured { path, id, created })
 }

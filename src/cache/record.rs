@@ -216,15 +216,24 @@ impl Record {
 /// The start time of process `pid` (field 22 of /proc/PID/stat); None when it is gone.
 pub fn process_start(pid: u32) -> Option<u64> {
     use std::io::Read;
-    // Read into room for the whole line at once (procfs reports a size of 0, so
-    // `read_to_string` would grow its buffer over six reads).
-    let mut stat = String::with_capacity(1024);
-    std::fs::File::open(format!("/proc/{pid}/stat"))
-        .ok()?
-        .read_to_string(&mut stat)
-        .ok()?;
-    // The command name (field 2) is in parentheses and may hold spaces: count after it.
-    let rest = &stat[stat.rfind(')')? + 1..];
+    // One read into a buffer on the stack: the line is a few hundred bytes (procfs reports a
+    // size of 0, so `read_to_string` would look at the size and grow a buffer over six reads).
+    let mut buf = [0u8; 4096];
+    let mut file = std::fs::File::open(format!("/proc/{pid}/stat")).ok()?;
+    let mut len = 0;
+    while len < buf.len() {
+        match file.read(&mut buf[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    let stat = buf.get(..len)?;
+    // The command name (field 2) is in parentheses and may hold spaces (or any byte): count
+    // after it.
+    let close = stat.iter().rposition(|&b| b == b')')?;
+    let rest = std::str::from_utf8(stat.get(close + 1..)?).ok()?;
     rest.split_whitespace().nth(19)?.parse().ok()
 }
 

@@ -261,10 +261,11 @@ fn pidfd_open(pid: u32) -> Option<std::os::fd::OwnedFd> {
     Some(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
 }
 
+/// Makes cnictl's end of a pipe from [`super::spawn::spawn`] non-blocking. Such an end has no
+/// other status flag set (the pipe is made with only O_CLOEXEC, a descriptor flag), so the
+/// flags are set without reading them first.
 fn set_nonblocking(fd: &impl AsFd) -> std::io::Result<()> {
-    let raw = fd.as_fd().as_raw_fd();
-    let flags = OFlag::from_bits_retain(fcntl(raw, FcntlArg::F_GETFL)?);
-    fcntl(raw, FcntlArg::F_SETFL(flags | OFlag::O_NONBLOCK))?;
+    fcntl(fd.as_fd().as_raw_fd(), FcntlArg::F_SETFL(OFlag::O_NONBLOCK))?;
     Ok(())
 }
 
@@ -329,6 +330,9 @@ struct Run<'a> {
     /// once; without it (older kernels) an exit with the pipes already closed is seen by the
     /// short tick.
     pidfd: Option<std::os::fd::OwnedFd>,
+    /// Set when the last poll found the pidfd readable (the child may have exited): only then
+    /// is the child waited for while a pidfd watches it.
+    maybe_exited: bool,
 }
 
 impl<'a> Run<'a> {
@@ -353,6 +357,7 @@ impl<'a> Run<'a> {
             deadline: limits.timeout.map(|t| start + t),
             status: None,
             pidfd,
+            maybe_exited: false,
         }
     }
 
@@ -383,7 +388,10 @@ impl<'a> Run<'a> {
                 if let Some(sig) = interrupted(self.limits) {
                     return Err(Stop::Interrupted(sig));
                 }
-                if let Some(st) = self.child.try_wait()? {
+                // With a pidfd the poll says when the child may have exited; without one (or
+                // once it is killed) every turn looks.
+                let look = self.pidfd.is_none() || self.maybe_exited || timed_out;
+                if let Some(st) = look.then(|| self.child.try_wait()).transpose()?.flatten() {
                     self.status = Some(st);
                     // Readable for good now: polling it would spin.
                     self.pidfd = None;
@@ -475,7 +483,7 @@ impl<'a> Run<'a> {
     }
 
     /// Waits until a pipe is ready or `wait` has passed.
-    fn wait_for_io(&self, wait: Duration) -> Result<(), Stop> {
+    fn wait_for_io(&mut self, wait: Duration) -> Result<(), Stop> {
         let mut fds: Vec<PollFd> = Vec::with_capacity(4);
         if let Some(p) = &self.pidfd {
             fds.push(PollFd::new(p.as_fd(), PollFlags::POLLIN));
@@ -495,7 +503,19 @@ impl<'a> Run<'a> {
             ms = 1;
         }
         let ms = u16::try_from(ms).unwrap_or(u16::MAX);
-        match poll(&mut fds, ms) {
+        let polled = poll(&mut fds, ms);
+        self.maybe_exited = match &polled {
+            // The pidfd is the first descriptor when there is one.
+            Ok(_) => {
+                self.pidfd.is_some()
+                    && fds
+                        .first()
+                        .and_then(|f| f.revents())
+                        .is_some_and(|r| !r.is_empty())
+            }
+            Err(_) => true,
+        };
+        match polled {
             Ok(_) | Err(Errno::EINTR) => Ok(()),
             Err(e) => Err(e.into()),
         }

@@ -1,6 +1,8 @@
 /* The floor for bar (a): spawns the plugins named on the command line, one after the other,
  * each with the config file on its stdin through a pipe and CNI_COMMAND=argv[1], and reads
- * its output. Usage: driver ADD|DEL CONFIG PLUGIN... */
+ * its output. Usage: driver [-e] ADD|DEL CONFIG PLUGIN...
+ * The plugins get the five CNI variables only; with -e, the driver's own environment too (its
+ * CNI_* variables replaced), as libcni and cnictl give it, for the bench's informational case. */
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -10,11 +12,18 @@
 #include <unistd.h>
 extern char **environ;
 int main(int argc, char **argv) {
+    int inherit = argc > 1 && !strcmp(argv[1], "-e");
+    if (inherit) { argv++; argc--; }
     if (argc < 4) return 2;
     char conf[65536]; int fd = open(argv[2], O_RDONLY); ssize_t n = read(fd, conf, sizeof conf); close(fd);
     if (n < 0) return 2;
     char cmd[64]; snprintf(cmd, sizeof cmd, "CNI_COMMAND=%s", argv[1]);
-    char *env[] = { cmd, "CNI_CONTAINERID=bench", "CNI_NETNS=/var/run/netns/x", "CNI_IFNAME=eth0", "CNI_PATH=/nonexistent", NULL };
+    char *cni[] = { cmd, "CNI_CONTAINERID=bench", "CNI_NETNS=/var/run/netns/x", "CNI_IFNAME=eth0", "CNI_PATH=/nonexistent" };
+    int ne = 0; for (char **e = environ; inherit && *e; e++) ne++;
+    char **env = calloc(ne + 6, sizeof *env); if (!env) return 2;
+    int k = 0;
+    for (char **e = environ; inherit && *e; e++) if (strncmp(*e, "CNI_", 4)) env[k++] = *e;
+    for (int i = 0; i < 5; i++) env[k++] = cni[i];
     for (int i = 3; i < argc; i++) {
         int in[2], out[2]; if (pipe(in) || pipe(out)) return 2;
         posix_spawn_file_actions_t fa; posix_spawn_file_actions_init(&fa);

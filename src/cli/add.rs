@@ -29,9 +29,7 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
         Some(l) => l.clone(),
         None => attach::load_network(s, &t.network)?,
     };
-    let ns = PluginNs::open(s)?;
-    // `Target::resolve` checked the spelling of NETNS before the guard existed.
-    ns.guard.note_spelled(&t.netns);
+    let ns = PluginNs::open_for(s, &t)?;
     let exec = ns.exec();
     let observer = |c: &cnictl::runtime::CallRecord| render::print_call(&s.printer, s.verbose, c);
     let rt = attach::runtime(s, &ns, &exec, &observer);

@@ -262,6 +262,14 @@ impl PluginNs {
         Ok(PluginNs { netns, guard, id })
     }
 
+    /// [`PluginNs::open`] for a verb on `t`: the guard is told that NETNS passed the spelling
+    /// check of [`Target::resolve`], made before the guard existed, so it is not resolved again.
+    pub fn open_for(s: &Settings, t: &Target) -> anyhow::Result<PluginNs> {
+        let ns = PluginNs::open(s)?;
+        ns.guard.note_spelled(&t.netns);
+        Ok(ns)
+    }
+
     /// The runner that spawns plugins inside this namespace.
     pub fn exec(&self) -> RawExec {
         match &self.netns {

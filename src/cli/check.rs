@@ -31,9 +31,7 @@ pub fn run(s: &Settings, args: CheckArgs) -> anyhow::Result<i32> {
             file.display()
         ),
     };
-    let ns = PluginNs::open(s)?;
-    // `Target::resolve` checked the spelling of NETNS before the guard existed.
-    ns.guard.note_spelled(&t.netns);
+    let ns = PluginNs::open_for(s, &t)?;
     let id = ns.guard.existing(&t.netns)?;
     attach::find_other_spelling(s, &mut t, Some(id))?;
     let exec = ns.exec();

@@ -89,9 +89,7 @@ pub fn run(s: &Settings, a: DelArgs) -> anyhow::Result<i32> {
             }
         }
     };
-    let ns = PluginNs::open(s)?;
-    // `Target::resolve` checked the spelling of NETNS before the guard existed.
-    ns.guard.note_spelled(&t.netns);
+    let ns = PluginNs::open_for(s, &t)?;
     // DEL tolerates a namespace that is already gone, but never a forbidden one.
     let id = ns.guard.existing_or_gone(&t.netns)?;
     attach::find_other_spelling(s, &mut t, id)?;

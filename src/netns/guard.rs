@@ -25,25 +25,16 @@
 //! again, so a PID reused by a process of a forbidden namespace is refused, not DELeted.
 
 use std::fs;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use super::named::netns_id;
+use super::named::{current_netns_id, kernel_link_id, netns_id};
 use super::path::clean_path;
 use super::{NetnsError, NsId};
 
-/// The namespace files of PID 1, of the calling process and of the calling thread.
+/// The namespace files of PID 1 and of the calling process.
 const INIT_NET: &str = "/proc/1/ns/net";
 const SELF_NET: &str = "/proc/self/ns/net";
-const THREAD_SELF_NET: &str = "/proc/thread-self/ns/net";
-
-/// The identity of the namespace a kernel link of `/proc` (`/proc/PID/ns/net`) leads to.
-fn kernel_link_id(link: &str) -> Result<NsId, NetnsError> {
-    let meta =
-        fs::metadata(link).map_err(|e| NetnsError::io("cannot inspect", Path::new(link), e))?;
-    Ok((meta.dev(), meta.ino()))
-}
 
 /// Symlinks followed before giving up on a path (the kernel's own limit).
 const MAX_SYMLINKS: usize = 40;
@@ -120,9 +111,8 @@ impl Guard {
         let own = Forbidden::Own {
             plugins: host_netns.is_none(),
         };
-        // The kernel's own links: `stat` through them reaches the namespace's nsfs file, so
-        // they need none of the checks a path given by the user gets.
-        forbidden.push((kernel_link_id(THREAD_SELF_NET)?, own));
+        // Identified through the kernel's own links, which need no check.
+        forbidden.push((current_netns_id()?, own));
         // The thread group leader's, should it differ from this thread's (only a thread other
         // than the main one can have entered another namespace).
         // SAFETY: getpid and gettid take no arguments and cannot fail.
@@ -484,7 +474,7 @@ mod tests {
     #[test]
     fn guard_identifies_own_namespace_under_every_spelling() {
         let guard = Guard::new(None).expect("guard");
-        let own = crate::netns::current_netns_id().expect("own");
+        let own = current_netns_id().expect("own");
         assert_eq!(guard.forbidden(own)[0], Forbidden::Own { plugins: true });
         // A process of this namespace other than this one: its /proc path is a legit spelling,
         // but the identity is refused.

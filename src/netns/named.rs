@@ -38,7 +38,15 @@ pub fn netns_id(path: &Path) -> Result<NsId, NetnsError> {
 /// there is no `--host-netns`. Call it from a thread that has not `setns`ed (any thread except
 /// an [`super::NsThread`]'s).
 pub fn current_netns_id() -> Result<NsId, NetnsError> {
-    netns_id(Path::new(THREAD_SELF_NET))
+    kernel_link_id(THREAD_SELF_NET)
+}
+
+/// The identity of the namespace a kernel link of `/proc` (`/proc/PID/ns/net`,
+/// `/proc/thread-self/ns/net`) leads to: `stat` through it reaches the namespace's nsfs file,
+/// so it needs none of the checks [`netns_id`] makes of a path given by the user.
+pub(super) fn kernel_link_id(link: &str) -> Result<NsId, NetnsError> {
+    let meta = fs::metadata(link).map_err(|e| missing_or(e, "cannot inspect", Path::new(link)))?;
+    Ok((meta.dev(), meta.ino()))
 }
 
 /// Opens `path` as a network namespace for plugins to enter (`setns` in each plugin's process,

@@ -13,7 +13,7 @@
 
 use crate::netns::NetnsState;
 use crate::noderoot::NodeRoot;
-use crate::safe_read::{self, ReadError};
+use crate::safe_read::{self, FileKind, ReadError};
 use crate::types::error::CniError;
 use crate::types::ident::{validate_container_id, validate_ifname, validate_network_name};
 use crate::types::result::CniResult;
@@ -447,6 +447,23 @@ impl Cache {
     pub fn read(&self, net: &str, id: &str, ifname: &str) -> Result<Option<Cached>, CacheError> {
         let path = self.result_path(net, id, ifname)?;
         Ok(read_regular(&path)?.map(|bytes| format::decode(&bytes)))
+    }
+
+    /// Whether an entry is there, without reading it: what [`Cache::read`] would find, short of
+    /// its content (a file that is not a regular one is the same error).
+    pub fn has_entry(&self, net: &str, id: &str, ifname: &str) -> Result<bool, CacheError> {
+        let path = self.result_path(net, id, ifname)?;
+        match fs::symlink_metadata(&path) {
+            Ok(m) => match FileKind::of(m.file_type()) {
+                None => Ok(true),
+                Some(kind) => Err(CacheError::NotRegularFile {
+                    path,
+                    kind: kind.noun(),
+                }),
+            },
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(err) => Err(CacheError::Read { path, err }),
+        }
     }
 
     /// Writes atomically (0700 dirs, 0600 file, temp + fsync + rename, no symlink following).

@@ -746,3 +746,40 @@ fn listed_attachments_with_problems_are_suspects() {
         ]
     );
 }
+
+#[test]
+fn has_entry_says_what_read_would_find() {
+    let tmp = TempDir::new().unwrap();
+    let cache = Cache::new(tmp.path().join("cache"));
+    // No results dir yet, then no file: nothing there.
+    assert!(!cache.has_entry("n", "c", "eth0").unwrap());
+    cache.write(&entry("n", "c", "eth0")).unwrap();
+    assert!(cache.has_entry("n", "c", "eth0").unwrap());
+    assert!(!cache.has_entry("n", "c", "eth1").unwrap());
+    // A corrupt file is there (read gives Corrupt, not None).
+    fs::write(cache.results_dir().join("n-c-eth2"), "not json").unwrap();
+    assert!(matches!(
+        cache.read("n", "c", "eth2").unwrap(),
+        Some(Cached::Corrupt(_))
+    ));
+    assert!(cache.has_entry("n", "c", "eth2").unwrap());
+    // What read refuses, this refuses the same way.
+    fs::create_dir(cache.results_dir().join("n-c-eth3")).unwrap();
+    symlink(tmp.path(), cache.results_dir().join("n-c-eth4")).unwrap();
+    for (ifname, kind) in [("eth3", "directory"), ("eth4", "symbolic link")] {
+        for e in [
+            cache.read("n", "c", ifname).unwrap_err(),
+            cache.has_entry("n", "c", ifname).unwrap_err(),
+        ] {
+            assert!(
+                matches!(&e, CacheError::NotRegularFile { kind: k, .. } if *k == kind),
+                "{e}"
+            );
+        }
+    }
+    // A name read refuses is refused too.
+    assert!(matches!(
+        cache.has_entry("n", "bad/id", "eth0").unwrap_err(),
+        CacheError::InvalidName(_)
+    ));
+}

@@ -270,11 +270,12 @@ impl PluginNs {
         Ok(ns)
     }
 
-    /// The runner that spawns plugins inside this namespace.
+    /// The runner that spawns plugins inside this namespace. When `--host-netns` is the
+    /// namespace cnictl already runs in, the plugins start there without a `setns`.
     pub fn exec(&self) -> RawExec {
         match &self.netns {
-            Some(fd) => RawExec::entering(Arc::clone(fd)),
-            None => RawExec::new(),
+            Some(fd) if !self.guard.is_own(self.id) => RawExec::entering(Arc::clone(fd)),
+            _ => RawExec::new(),
         }
     }
 
@@ -318,11 +319,7 @@ pub fn runtime<'a>(
 /// network and interface whose netns is the same namespace under another spelling
 /// (`/run/netns/x` vs `/var/run/netns/x`), and switches to it, saying so.
 pub fn find_other_spelling(s: &Settings, t: &mut Target, id: Option<NsId>) -> anyhow::Result<()> {
-    if t.explicit_id
-        || s.cache
-            .read(&t.network, &t.container_id, &t.ifname)?
-            .is_some()
-    {
+    if t.explicit_id || s.cache.has_entry(&t.network, &t.container_id, &t.ifname)? {
         return Ok(());
     }
     let Some(id) = id else { return Ok(()) };

@@ -371,10 +371,14 @@ impl<'a> Run<'a> {
         if let Some(s) = &self.stderr {
             set_nonblocking(s)?;
         }
-        if input.is_empty() {
-            self.stdin = None;
-        }
         let mut written = 0usize;
+        // The empty pipe takes a config of up to 64 KiB at once: written before the first
+        // wait, not after a poll that can only say it may be.
+        if let Some(stdin) = &mut self.stdin {
+            if write_some(stdin, input, &mut written) {
+                self.stdin = None;
+            }
+        }
         // When the child exited (or was killed): the start of the drain grace.
         let mut ended_at: Option<Instant> = None;
         let mut killed_at: Option<Instant> = None;
@@ -441,19 +445,19 @@ impl<'a> Run<'a> {
             if let Some(t) = ended_at.filter(|_| outputs_open) {
                 wait = wait.min((t + DRAIN_GRACE).saturating_duration_since(now));
             }
-            self.wait_for_io(wait)?;
+            let ready = self.wait_for_io(wait)?;
 
-            if let Some(stdin) = &mut self.stdin {
+            if let Some(stdin) = self.stdin.as_mut().filter(|_| ready.stdin) {
                 if write_some(stdin, input, &mut written) {
                     self.stdin = None;
                 }
             }
-            if let Some(r) = &mut self.stdout {
+            if let Some(r) = self.stdout.as_mut().filter(|_| ready.stdout) {
                 if read_some(r, &mut self.out, &mut scratch) {
                     self.stdout = None;
                 }
             }
-            if let Some(r) = &mut self.stderr {
+            if let Some(r) = self.stderr.as_mut().filter(|_| ready.stderr) {
                 if read_some(r, &mut self.err, &mut scratch) {
                     self.stderr = None;
                 }
@@ -482,20 +486,24 @@ impl<'a> Run<'a> {
         Ok(out)
     }
 
-    /// Waits until a pipe is ready or `wait` has passed.
-    fn wait_for_io(&mut self, wait: Duration) -> Result<(), Stop> {
+    /// Waits until a pipe is ready or `wait` has passed; says which pipes to serve (those the
+    /// poll reported, with an error or a hang-up too; all of them when it was interrupted).
+    fn wait_for_io(&mut self, wait: Duration) -> Result<Ready, Stop> {
         let mut fds: Vec<PollFd> = Vec::with_capacity(4);
         if let Some(p) = &self.pidfd {
             fds.push(PollFd::new(p.as_fd(), PollFlags::POLLIN));
         }
-        if let Some(s) = &self.stdin {
-            fds.push(PollFd::new(s.as_fd(), PollFlags::POLLOUT));
-        }
-        if let Some(s) = &self.stdout {
-            fds.push(PollFd::new(s.as_fd(), PollFlags::POLLIN));
-        }
-        if let Some(s) = &self.stderr {
-            fds.push(PollFd::new(s.as_fd(), PollFlags::POLLIN));
+        // Where each pipe sits in `fds`.
+        let mut at = [None; 3];
+        for (slot, (pipe, events)) in at.iter_mut().zip([
+            (self.stdin.as_ref(), PollFlags::POLLOUT),
+            (self.stdout.as_ref(), PollFlags::POLLIN),
+            (self.stderr.as_ref(), PollFlags::POLLIN),
+        ]) {
+            if let Some(f) = pipe {
+                *slot = Some(fds.len());
+                fds.push(PollFd::new(f.as_fd(), events));
+            }
         }
         // Round up so a sub-millisecond remainder does not become a busy loop.
         let mut ms = wait.as_millis();
@@ -515,11 +523,31 @@ impl<'a> Run<'a> {
             }
             Err(_) => true,
         };
+        let all = polled.is_err();
+        let ready = |slot: Option<usize>| {
+            all || slot
+                .and_then(|i| fds.get(i))
+                .and_then(|f| f.revents())
+                .is_some_and(|r| !r.is_empty())
+        };
+        let [stdin, stdout, stderr] = at;
+        let ready = Ready {
+            stdin: ready(stdin),
+            stdout: ready(stdout),
+            stderr: ready(stderr),
+        };
         match polled {
-            Ok(_) | Err(Errno::EINTR) => Ok(()),
+            Ok(_) | Err(Errno::EINTR) => Ok(ready),
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// The pipes a wait found ready.
+struct Ready {
+    stdin: bool,
+    stdout: bool,
+    stderr: bool,
 }
 
 /// Writes what the pipe takes. True when stdin is done: all written, or the plugin closed it

@@ -78,6 +78,8 @@ pub(super) fn describe_all(reasons: &[Forbidden]) -> String {
 #[derive(Debug, Clone)]
 pub struct Guard {
     forbidden: Vec<(NsId, Forbidden)>,
+    /// The namespace of the thread that made the guard (None from [`Guard::from_parts`]).
+    own: Option<NsId>,
     init_unknown: Option<String>,
     /// Paths whose spelling this guard has passed, with the identity found there once one was
     /// (and passed): a verb that checks its NETNS at several steps (the command, then the
@@ -112,7 +114,8 @@ impl Guard {
             plugins: host_netns.is_none(),
         };
         // Identified through the kernel's own links, which need no check.
-        forbidden.push((current_netns_id()?, own));
+        let own_id = current_netns_id()?;
+        forbidden.push((own_id, own));
         // The thread group leader's, should it differ from this thread's (only a thread other
         // than the main one can have entered another namespace).
         // SAFETY: getpid and gettid take no arguments and cannot fail.
@@ -130,9 +133,15 @@ impl Guard {
         };
         Ok(Guard {
             forbidden,
+            own: Some(own_id),
             init_unknown,
             passed: Arc::default(),
         })
+    }
+
+    /// True when `id` is the network namespace of the thread that made this guard.
+    pub fn is_own(&self, id: NsId) -> bool {
+        self.own == Some(id)
     }
 
     /// A guard with exactly these forbidden namespaces (for tests and library callers that
@@ -140,6 +149,7 @@ impl Guard {
     pub fn from_parts(forbidden: Vec<(NsId, Forbidden)>) -> Guard {
         Guard {
             forbidden,
+            own: None,
             init_unknown: None,
             passed: Arc::default(),
         }

@@ -17,7 +17,13 @@ check=false
 # The functions add, check and del run are linked side by side (scripts/cnictl.order, made by
 # scripts/gen-order.sh): a run touches a few pages of code instead of a hundred spread over the
 # binary. Names the list has and the binary lacks are skipped (a stale list only loses speed).
-order="$PWD/scripts/cnictl.order"
+# The link order, under a name made from its content: cargo relinks when RUSTFLAGS change, not
+# when a file they name does, so a regenerated order gets a new name (and a rebuild).
+sum=$(sha256sum scripts/cnictl.order | cut -c1-16)
+out=$(realpath -m "${CARGO_TARGET_DIR:-target}")
+mkdir -p "$out"
+order="$out/cnictl-$sum.order"
+[ -f "$order" ] || cp scripts/cnictl.order "$order"
 RUSTFLAGS="-C target-feature=+crt-static -C link-arg=-Wl,-z,pack-relative-relocs -C link-arg=-Wl,--symbol-ordering-file=$order -C link-arg=-Wl,--no-warn-symbol-ordering" \
     cargo build --locked --release --target "$target" --bin cnictl
 bin=target/$target/release/cnictl

@@ -43,7 +43,7 @@ const FILES: &[(&str, &str)] = &[
     ("/opt/cni/bin, /usr/lib/cni", "The CNI path (--cni-path, CNI_PATH): the plugin binaries."),
     ("/var/lib/cni/results/NETWORK-ID-IFNAME", "libcni's results cache (--cache-dir), shared with containerd, CRI-O and cnitool."),
     ("/var/lib/cni/cnictl/records/NETWORK-ID-IFNAME", "cnictl's record of each ADD: the resolved chain, the args and the plugins' namespace."),
-    ("/var/lib/cni/cnictl/lock, /var/lib/cni/cnictl/locks/", "cnictl's lock files: the cache-wide lock (gc takes it exclusively) and one per container."),
+    ("/var/lib/cni/cnictl/lock", "cnictl's lock file: byte 0 is the cache-wide lock (gc takes it exclusively, add, check and del share it), and each container has a byte of its own (open file description locks, released when their holder exits)."),
     ("/var/lib/cni/cnictl/tmp", "Temp files of cnictl's atomic writes."),
     ("/var/run/netns", "Named network namespaces (NETNS and --host-netns names)."),
     ("/var/lib/cni/networks/NETWORK", "host-local's reservations and its lock file, read by ipam (the dataDir of the config moves it)."),

@@ -6,10 +6,11 @@
 //! validated before a path is built from it, writes are atomic (temp file, fsync, rename,
 //! fsync of the directory) and symbolic links in `results/` are never followed.
 //!
-//! libcni has no locking; cnictl serialises itself with `flock` on files under
-//! `<cache-dir>/cnictl/`: operations on one container take the shared side of a cache-wide
-//! lock plus an exclusive per-container lock, and gc takes the exclusive side of the
-//! cache-wide lock. Lock files are never removed (removing them would race with lockers).
+//! libcni has no locking; cnictl serialises itself with open file description locks (`fcntl`
+//! `F_OFD_SETLK`) on bytes of one file, `<cache-dir>/cnictl/lock`: operations on one container
+//! take byte 0 shared (the cache-wide lock) and the container's own byte exclusively, and gc
+//! takes byte 0 exclusively. One file for every lock: no lock file is made or removed per
+//! container, and a lock goes with the descriptor that holds it, also when the process dies.
 
 use crate::netns::NetnsState;
 use crate::noderoot::NodeRoot;
@@ -17,14 +18,13 @@ use crate::safe_read::{self, FileKind, ReadError};
 use crate::types::error::CniError;
 use crate::types::ident::{validate_container_id, validate_ifname, validate_network_name};
 use crate::types::result::CniResult;
-use nix::errno::Errno;
-use nix::fcntl::{Flock, FlockArg};
 use serde_json::{Map, Value};
 use std::ffi::OsString;
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -368,22 +368,10 @@ pub struct Cache {
     pub node_root: NodeRoot,
 }
 
-/// A held lock; released on drop.
+/// A held lock; released on drop (closing the descriptor releases every lock it holds).
 #[derive(Debug)]
 pub struct LockGuard {
-    // Released in order: the per-container lock before the cache-wide one.
-    _locks: Vec<Flock<File>>,
-    // The per-container lock file, removed while still locked so lock files do not pile up
-    // (a waiter that locked the removed file sees that and locks the new one).
-    remove: Option<PathBuf>,
-}
-
-impl Drop for LockGuard {
-    fn drop(&mut self) {
-        if let Some(path) = self.remove.take() {
-            let _ = fs::remove_file(path);
-        }
-    }
+    _file: File,
 }
 
 /// Makes temp file names unique within the process.
@@ -596,20 +584,12 @@ impl Cache {
 
     /// The exclusive side of the cache-wide lock (gc); blocks until no container lock is held.
     pub fn lock_exclusive(&self) -> Result<LockGuard, CacheError> {
-        let global = lock_file(&self.global_lock_path(), FlockArg::LockExclusive)?;
-        Ok(LockGuard {
-            _locks: vec![global],
-            remove: None,
-        })
+        self.cache_wide_lock(true, true)
     }
 
     /// Like [`Cache::lock_exclusive`], but fails with [`CacheError::Busy`] instead of waiting.
     pub fn try_lock_exclusive(&self) -> Result<LockGuard, CacheError> {
-        let global = lock_file(&self.global_lock_path(), FlockArg::LockExclusiveNonblock)?;
-        Ok(LockGuard {
-            _locks: vec![global],
-            remove: None,
-        })
+        self.cache_wide_lock(true, false)
     }
 
     /// `<dir>/cnictl/lock`
@@ -617,49 +597,32 @@ impl Cache {
         self.cnictl_dir().join("lock")
     }
 
+    /// Byte 0 of the lock file, shared or exclusive, waiting for it or not.
+    fn cache_wide_lock(&self, exclusive: bool, wait: bool) -> Result<LockGuard, CacheError> {
+        let path = self.global_lock_path();
+        let file = open_lock_file(&path)?;
+        lock_byte(&file, &path, 0, exclusive, wait)?;
+        Ok(LockGuard { _file: file })
+    }
+
     fn container_lock(&self, id: &str, nonblocking: bool) -> Result<LockGuard, CacheError> {
         validate_container_id(id).map_err(CacheError::InvalidName)?;
-        let (shared, exclusive) = if nonblocking {
-            (
-                FlockArg::LockSharedNonblock,
-                FlockArg::LockExclusiveNonblock,
-            )
-        } else {
-            (FlockArg::LockShared, FlockArg::LockExclusive)
-        };
-        let global = lock_file(&self.global_lock_path(), shared)?;
-        let path = self.cnictl_dir().join("locks").join(lock_name(id));
-        loop {
-            let own = lock_file(&path, exclusive)?;
-            // The holder before us may have removed the file after we opened it: only a lock on
-            // the file that is at the path now counts.
-            let held = own.metadata().map(|m| (m.dev(), m.ino())).ok();
-            let current = fs::symlink_metadata(&path).map(|m| (m.dev(), m.ino())).ok();
-            if held.is_some() && held == current {
-                return Ok(LockGuard {
-                    _locks: vec![own, global],
-                    remove: Some(path),
-                });
-            }
-        }
+        let path = self.global_lock_path();
+        let file = open_lock_file(&path)?;
+        lock_byte(&file, &path, 0, false, !nonblocking)?;
+        lock_byte(&file, &path, container_byte(id), true, !nonblocking)?;
+        Ok(LockGuard { _file: file })
     }
 }
 
-/// The lock file name of a container: `<id>.lock`, or, for an ID too long for that to be a
-/// file name, its first 200 bytes and a hash of the whole ID.
-fn lock_name(id: &str) -> String {
-    const NAME_MAX: usize = 255;
-    if id.len() + ".lock".len() <= NAME_MAX {
-        return format!("{id}.lock");
-    }
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(id.as_bytes());
-    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    let mut cut = 200;
-    while !id.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    format!("{}-{hex}.lock", &id[..cut])
+/// The byte of the lock file that stands for container `id`: past byte 0, from a 64-bit FNV-1a
+/// hash of the ID, so two IDs share a byte only by a 1-in-2^62 chance (and would then only
+/// wait for each other).
+fn container_byte(id: &str) -> i64 {
+    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    1 + i64::try_from(hash >> 2).unwrap_or(0)
 }
 
 /// True when `name` contains `-<id>-` past its first byte and before its end (libcni's cheap
@@ -825,12 +788,8 @@ fn write_via(tmp_dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), Renamed> {
     Ok(())
 }
 
-/// Opens (creating it, 0600, and its directory, 0700) and flocks a lock file.
-fn lock_file(path: &Path, arg: FlockArg) -> Result<Flock<File>, CacheError> {
-    let lock_err = |err| CacheError::Lock {
-        path: path.to_path_buf(),
-        err,
-    };
+/// Opens (creating it, 0600, and its directory, 0700) the lock file.
+fn open_lock_file(path: &Path) -> Result<File, CacheError> {
     let open = || {
         OpenOptions::new()
             .read(true)
@@ -843,7 +802,7 @@ fn lock_file(path: &Path, arg: FlockArg) -> Result<Flock<File>, CacheError> {
     };
     // The directory exists on every run but the first: it is made (or refused, when something
     // else is in the way) only when the open says it is missing.
-    let file = match open() {
+    match open() {
         Err(e) if missing_dir(&e) => {
             if let Some(parent) = path.parent() {
                 ensure_dir(parent)?;
@@ -852,13 +811,58 @@ fn lock_file(path: &Path, arg: FlockArg) -> Result<Flock<File>, CacheError> {
         }
         other => other,
     }
-    .map_err(lock_err)?;
-    Flock::lock(file, arg).map_err(|(_, errno)| match errno {
-        Errno::EWOULDBLOCK => CacheError::Busy {
-            path: path.to_path_buf(),
-        },
-        other => lock_err(io::Error::from(other)),
+    .map_err(|err| CacheError::Lock {
+        path: path.to_path_buf(),
+        err,
     })
+}
+
+/// Locks byte `at` of `file` (an open file description lock: it belongs to this descriptor,
+/// not to the process, so two guards of one process exclude each other too). Not waiting, a
+/// byte held by another is [`CacheError::Busy`].
+fn lock_byte(
+    file: &File,
+    path: &Path,
+    at: i64,
+    exclusive: bool,
+    wait: bool,
+) -> Result<(), CacheError> {
+    // SAFETY: flock is plain data; every field F_OFD_SETLK reads is set below (l_pid must be 0).
+    let mut range: libc::flock = unsafe { std::mem::zeroed() };
+    range.l_type = if exclusive {
+        libc::F_WRLCK
+    } else {
+        libc::F_RDLCK
+    } as libc::c_short;
+    range.l_whence = libc::SEEK_SET as libc::c_short;
+    range.l_start = at;
+    range.l_len = 1;
+    let cmd = if wait {
+        libc::F_OFD_SETLKW
+    } else {
+        libc::F_OFD_SETLK
+    };
+    loop {
+        // SAFETY: fcntl reads the flock it is given; the descriptor is open.
+        if unsafe { libc::fcntl(file.as_raw_fd(), cmd, &range) } == 0 {
+            return Ok(());
+        }
+        let err = io::Error::last_os_error();
+        match err.raw_os_error() {
+            Some(libc::EINTR) => continue,
+            Some(libc::EAGAIN) | Some(libc::EACCES) if !wait => {
+                return Err(CacheError::Busy {
+                    path: path.to_path_buf(),
+                })
+            }
+            _ => {
+                return Err(CacheError::Lock {
+                    path: path.to_path_buf(),
+                    err,
+                })
+            }
+        }
+    }
 }
 
 /// True for the errors of a path whose directory is missing or is not a directory.

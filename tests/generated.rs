@@ -159,7 +159,7 @@ fn man_pages_render_and_have_every_section() {
             "/etc/cni/net.d",
             "/var/lib/cni/results",
             "/opt/cni/bin",
-            "locks",
+            "cnictl/lock",
         ] {
             assert!(text.contains(file), "{page}: FILES does not name {file}");
         }

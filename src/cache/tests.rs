@@ -464,14 +464,14 @@ fn locks_exclude_each_other() {
     let cache = Cache::new(tmp.path().join("cache"));
     let a = cache.lock_container("a").unwrap();
     assert_eq!(mode(&cache.cnictl_dir()), 0o700);
-    assert_eq!(mode(&cache.cnictl_dir().join("locks/a.lock")), 0o600);
+    assert_eq!(mode(&cache.cnictl_dir().join("lock")), 0o600);
     assert!(!cache.results_dir().exists(), "locks live outside results/");
 
     let e = cache.try_lock_container("a").unwrap_err();
     assert!(matches!(e, CacheError::Busy { .. }));
     assert!(
         e.to_string()
-            .ends_with("locks/a.lock is held by another cnictl process"),
+            .ends_with("cnictl/lock is held by another cnictl process"),
         "{e}"
     );
     let b = cache.try_lock_container("b").unwrap();
@@ -520,13 +520,10 @@ fn lock_dir_that_is_a_file_is_an_error() {
 }
 
 #[test]
-fn container_lock_files_are_removed_and_a_waiter_locks_the_new_file() {
+fn container_locks_make_no_files_and_a_waiter_gets_the_lock_once_released() {
     let tmp = TempDir::new().unwrap();
     let cache = Cache::new(tmp.path().join("cache"));
-    let lock = cache.cnictl_dir().join("locks/a.lock");
     let a = cache.lock_container("a").unwrap();
-    assert!(lock.exists());
-    // a waiter opens the same file and blocks on it
     let (tx, rx) = mpsc::channel();
     let other = cache.clone();
     let waiter = std::thread::spawn(move || {
@@ -543,19 +540,33 @@ fn container_lock_files_are_removed_and_a_waiter_locks_the_new_file() {
     drop(a);
     rx.recv_timeout(Duration::from_secs(5))
         .expect("the waiter gets the lock");
-    // while the waiter holds it, the lock is on the file at the path: nobody else gets it
+    // while the waiter holds it, nobody else gets it
     assert!(matches!(
         cache.try_lock_container("a"),
         Err(CacheError::Busy { .. })
     ));
     waiter.join().unwrap();
-    assert!(!lock.exists(), "the lock file is removed when released");
-    assert_eq!(
-        std::fs::read_dir(cache.cnictl_dir().join("locks"))
-            .unwrap()
-            .count(),
-        0
-    );
+    drop(cache.try_lock_container("a").unwrap());
+    // Every lock is a byte of the one lock file: nothing else is left in cnictl's dir.
+    let names: Vec<_> = fs::read_dir(cache.cnictl_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["lock"]);
+}
+
+#[test]
+fn container_bytes_are_past_the_cache_wide_byte_and_differ_by_id() {
+    let ids = ["a", "b", "cnitool-3d2e88c042c5c996fbd9", &"x".repeat(1024)];
+    let bytes: Vec<i64> = ids.iter().map(|id| container_byte(id)).collect();
+    for (id, b) in ids.iter().zip(&bytes) {
+        assert!(*b >= 1, "{id}: {b}");
+        assert_eq!(*b, container_byte(id), "stable");
+    }
+    let mut distinct = bytes.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), bytes.len(), "{bytes:?}");
 }
 
 #[test]

@@ -26,7 +26,7 @@ order="$out/cnictl-$sum.order"
 [ -f "$order" ] || cp scripts/cnictl.order "$order"
 RUSTFLAGS="-C target-feature=+crt-static -C link-arg=-Wl,-z,pack-relative-relocs -C link-arg=-Wl,--symbol-ordering-file=$order -C link-arg=-Wl,--no-warn-symbol-ordering" \
     cargo build --locked --release --target "$target" --bin cnictl
-bin=target/$target/release/cnictl
+bin=${CARGO_TARGET_DIR:-target}/$target/release/cnictl
 
 # A static binary has no program interpreter and needs no shared library.
 if readelf -l "$bin" | grep -q 'INTERP'; then

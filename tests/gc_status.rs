@@ -701,9 +701,22 @@ fn gc_waits_for_the_shared_lock_that_add_del_and_check_hold() {
     let lock_path = f.path("cache/cnictl/lock");
     let file = std::fs::File::open(&lock_path)
         .unwrap_or_else(|e| panic!("{} should exist after add: {e}", lock_path.display()));
-    let held = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockShared)
-        .map_err(|(_, e)| e)
-        .expect("flock");
+    // Byte 0 shared, as cnictl takes it (an open file description lock).
+    // SAFETY: flock is plain data; fcntl reads it.
+    let mut range: libc::flock = unsafe { std::mem::zeroed() };
+    range.l_type = libc::F_RDLCK as libc::c_short;
+    range.l_whence = libc::SEEK_SET as libc::c_short;
+    range.l_start = 0;
+    range.l_len = 1;
+    let r = unsafe {
+        libc::fcntl(
+            std::os::fd::AsRawFd::as_raw_fd(&file),
+            libc::F_OFD_SETLK,
+            &range,
+        )
+    };
+    assert_eq!(r, 0, "F_OFD_SETLK: {}", std::io::Error::last_os_error());
+    let held = file;
     let mut gc = Command::new(common::cnictl_bin())
         .env_clear()
         .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")

@@ -38,20 +38,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mkdir -p "$work/bin" "$work/net.d" "$work/cache"
-gcc -static -O2 -o "$work/bin/bridge" scripts/bench-src/noop.c
-for p in host-local portmap tuning; do cp "$work/bin/bridge" "$work/bin/$p"; done
-cat >"$work/net.d/10-ordernet.conflist" <<EOF
-{
-  "cniVersion": "1.0.0",
-  "name": "ordernet",
-  "plugins": [
-    {"type": "bridge", "bridge": "br-order", "ipam": {"type": "host-local", "dataDir": "$work/ipam", "subnet": "10.99.0.0/24"}},
-    {"type": "portmap", "capabilities": {"portMappings": true}},
-    {"type": "tuning"}
-  ]
-}
-EOF
+. scripts/bench-src/chain.sh
+noop_chain "$work" ordernet
 ip netns add "$host"
 ip netns add "$cont"
 g=(--host-netns "$host" --cni-path "$work/bin" --cache-dir "$work/cache" --conf-dir "$work/net.d")

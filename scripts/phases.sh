@@ -39,21 +39,8 @@ git -C "$src" apply "$PWD/scripts/bench-src/phases.patch"
 CARGO_TARGET_DIR=$PWD/target/phases "$src/scripts/build-static.sh" >&2
 cnictl=$PWD/target/phases/x86_64-unknown-linux-gnu/release/cnictl
 
-mkdir -p "$work/bin" "$work/net.d" "$work/cache"
-gcc -static -O2 -o "$work/bin/bridge" scripts/bench-src/noop.c
-for p in host-local portmap tuning; do cp "$work/bin/bridge" "$work/bin/$p"; done
-cat >"$work/net.d/10-phasenet.conflist" <<JSON
-{
-  "cniVersion": "1.0.0",
-  "name": "phasenet",
-  "plugins": [
-    {"type": "bridge", "bridge": "br-phase", "isGateway": true, "ipMasq": true,
-     "ipam": {"type": "host-local", "dataDir": "$work/ipam", "ranges": [[{"subnet": "10.99.0.0/24"}]]}},
-    {"type": "portmap", "capabilities": {"portMappings": true}},
-    {"type": "tuning", "sysctl": {"net.core.somaxconn": "512"}}
-  ]
-}
-JSON
+. scripts/bench-src/chain.sh
+noop_chain "$work" phasenet
 ip netns add "$host"
 ip netns add "$cont"
 ip -n "$host" link set lo up

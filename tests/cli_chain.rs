@@ -665,3 +665,58 @@ fn sigint_during_add_rolls_back_and_exits_130() {
 fn sigterm_during_add_rolls_back_and_exits_143() {
     interrupted_add(nix::sys::signal::Signal::SIGTERM, 143);
 }
+
+/// Two commands on one container take turns (the second says it waits, and runs its plugins
+/// only once the first is done); a command on another container does not wait for them.
+#[test]
+fn commands_on_one_container_take_turns_and_other_containers_do_not_wait() {
+    let ch = Chain::new(
+        "1.0.0",
+        json!([{"plugin": "p2", "command": "ADD", "action": "sleep", "secs": 3}]),
+    );
+    let sb = &ch.sb;
+    let mut running = ch.cnictl("add").spawn();
+    sb.wait_for_call("p2 ADD", |c| c.tag() == "p2 ADD");
+
+    let other = sb
+        .cnictl()
+        .args(&["del", NET, sb.ns(), "--container-id", "ctr-2", "-i", IFNAME])
+        .run()
+        .expect(0, "del of another container");
+    assert!(!other.stderr.contains("waiting"), "{}", other.stderr);
+    assert!(
+        running.child.try_wait().expect("try_wait").is_none(),
+        "the add should still be in its sleeping plugin"
+    );
+
+    let same = ch
+        .cnictl("del")
+        .run()
+        .expect(0, "del of the same container");
+    assert!(
+        same.stderr.contains(&format!(
+            "waiting for another cnictl (an add, check or del of container \"{ID}\""
+        )),
+        "{}",
+        same.stderr
+    );
+    // p2 printed nothing: the add failed and rolled back, all before the del ran.
+    running.wait().expect(1, "the add (p2 printed no result)");
+    let ids: Vec<(String, String)> = sb
+        .calls()
+        .iter()
+        .map(|c| (c.env("CNI_CONTAINERID").unwrap_or_default(), c.tag()))
+        .collect();
+    let ours: Vec<&str> = ids
+        .iter()
+        .filter(|(id, _)| id == ID)
+        .map(|(_, t)| t.as_str())
+        .collect();
+    assert_eq!(
+        ours,
+        [
+            "p1 ADD", "p2 ADD", "p3 DEL", "p2 DEL", "p1 DEL", // the add and its rollback
+            "p3 DEL", "p2 DEL", "p1 DEL", // then the del
+        ]
+    );
+}

@@ -5,12 +5,13 @@
 # few contiguous pages instead of being spread over the 8 MB binary. Fewer pages touched means
 # fewer page faults and less to unmap at exit, on every run (issue 8, bar (a)).
 #
-#   scripts/gen-order.sh          # as root; needs valgrind and gcc
+#   scripts/gen-order.sh          # as root; needs valgrind and gcc, and gdb for glibc's part
 #
 # Run it by hand after larger changes: a symbol that no longer exists is skipped by the linker,
 # so a stale list only loses some of the gain, never breaks the build. Everything runs in a
-# throwaway host namespace with the bench's no-op plugin (scripts/bench-src/noop.c), the
-# config, cache and IPAM dirs in a temp dir; valgrind's callgrind records which functions ran.
+# throwaway host namespace with the bench's chain of no-op plugins (scripts/bench-src/chain.sh),
+# the config, cache and IPAM dirs in a temp dir; valgrind's callgrind records which functions
+# ran, and gdb (when installed) which C functions glibc runs on this CPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" != 0 ]; then

@@ -607,11 +607,11 @@ impl Cache {
 
     fn container_lock(&self, id: &str, nonblocking: bool) -> Result<LockGuard, CacheError> {
         validate_container_id(id).map_err(CacheError::InvalidName)?;
+        // The shared side of the cache-wide lock, then the container's byte on the same file.
+        let guard = self.cache_wide_lock(false, !nonblocking)?;
         let path = self.global_lock_path();
-        let file = open_lock_file(&path)?;
-        lock_byte(&file, &path, 0, false, !nonblocking)?;
-        lock_byte(&file, &path, container_byte(id), true, !nonblocking)?;
-        Ok(LockGuard { _file: file })
+        lock_byte(&guard._file, &path, container_byte(id), true, !nonblocking)?;
+        Ok(guard)
     }
 }
 

@@ -512,29 +512,21 @@ impl<'a> Run<'a> {
         }
         let ms = u16::try_from(ms).unwrap_or(u16::MAX);
         let polled = poll(&mut fds, ms);
-        self.maybe_exited = match &polled {
-            // The pidfd is the first descriptor when there is one.
-            Ok(_) => {
-                self.pidfd.is_some()
-                    && fds
-                        .first()
-                        .and_then(|f| f.revents())
-                        .is_some_and(|r| !r.is_empty())
-            }
-            Err(_) => true,
-        };
+        // Whether the descriptor at `slot` has anything to say (every one, after an error).
         let all = polled.is_err();
-        let ready = |slot: Option<usize>| {
+        let fired = |slot: Option<usize>| {
             all || slot
                 .and_then(|i| fds.get(i))
                 .and_then(|f| f.revents())
                 .is_some_and(|r| !r.is_empty())
         };
+        // The pidfd is the first descriptor when there is one.
+        self.maybe_exited = self.pidfd.is_some() && fired(Some(0));
         let [stdin, stdout, stderr] = at;
         let ready = Ready {
-            stdin: ready(stdin),
-            stdout: ready(stdout),
-            stderr: ready(stderr),
+            stdin: fired(stdin),
+            stdout: fired(stdout),
+            stderr: fired(stderr),
         };
         match polled {
             Ok(_) | Err(Errno::EINTR) => Ok(ready),

@@ -61,9 +61,12 @@ for path in sys.argv[1:]:
         sys.exit(f"phases.sh: no probe output in {path}")
     labels = [kv.split("=")[0] for kv in rows[0]]
     rows = [r for r in rows if [kv.split("=")[0] for kv in r] == labels]
-    meds = [statistics.median(int(r[i].split("=")[1]) for r in rows) for i in range(len(labels))]
+    def med(i, k):
+        return statistics.median(int(r[i].split("=")[1].split("/")[k]) for r in rows)
+    meds = [med(i, 0) for i in range(len(labels))]
+    faults = [med(i, 1) for i in range(len(labels))]
     own = sum(m for l, m in zip(labels, meds) if l != "plugin")
     verb = "add" if path.endswith("add.err") else "del"
-    print(f"{verb} ({len(rows)} runs, median µs): " + " ".join(f"{l}={m:.0f}" for l, m in zip(labels, meds)))
-    print(f"    cnictl's own (all but plugin): {own:.0f} µs; plugin calls: {sum(m for l, m in zip(labels, meds) if l == 'plugin'):.0f} µs")
+    print(f"{verb} ({len(rows)} runs, median µs/page faults): " + " ".join(f"{l}={m:.0f}/{f:.0f}" for l, m, f in zip(labels, meds, faults)))
+    print(f"    cnictl's own (all but plugin): {own:.0f} µs, {sum(f for l, f in zip(labels, faults) if l != 'plugin'):.0f} faults; plugin calls: {sum(m for l, m in zip(labels, meds) if l == 'plugin'):.0f} µs")
 PY

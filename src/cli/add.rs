@@ -45,7 +45,7 @@ pub fn run(s: &Settings, a: AddArgs) -> anyhow::Result<i32> {
     s.catch_signals()?;
     // The one path to the container's namespace: created when it is a new name, refused
     // when empty, reader-dependent or forbidden (see `netns::Guard`).
-    let ensured = netns::ensure(&a.target.netns, &s.cwd, &ns.guard)?;
+    let ensured = netns::ensure(&a.target.netns, s.cwd_for(&a.target.netns)?, &ns.guard)?;
     let created = ensured.created.then(|| t.netns_name.clone()).flatten();
     if s.verbose > 0 {
         let what = if ensured.created {

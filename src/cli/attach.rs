@@ -41,7 +41,7 @@ impl Target {
         if a.netns.is_empty() {
             return Err(NetnsError::Empty.into());
         }
-        let netns_path = netns::resolve_netns_arg(&a.netns, &s.cwd);
+        let netns_path = netns::resolve_netns_arg(&a.netns, s.cwd_for(&a.netns)?);
         netns::check_spelling(&netns_path)?;
         let netns_name = netns::is_bare_name(&a.netns).then(|| a.netns.clone());
         let container_id = match &a.container_id {
@@ -128,7 +128,7 @@ pub fn network_file(s: &Settings, network: &str) -> anyhow::Result<Option<Networ
     if !is_file_arg(network) {
         return Ok(None);
     }
-    let joined = s.cwd.join(network);
+    let joined = s.cwd_for(network)?.join(network);
     let path = PathBuf::from(netns::clean_path(&joined.to_string_lossy()));
     let list = config::load_path(&path)
         .with_context(|| format!("cannot load network config file {network}"))?;
@@ -191,9 +191,14 @@ pub fn load_network(s: &Settings, name: &str) -> anyhow::Result<NetworkConfigLis
         Some(h) => e.context(h),
         None => e,
     };
-    require_conf_dir(s).map_err(with_hint)?;
-    // No name check here: a name read as Go reads it (U+FFFD) must still be found.
-    let Loaded { list, warnings } = lookup(s, name).map_err(|e| with_hint(e.into()))?;
+    // No name check here: a name read as Go reads it (U+FFFD) must still be found. A config
+    // dir that is missing or out of reach is told as such; it is looked at only when the
+    // lookup fails (a lookup that finds the network needs no `stat` of it first).
+    let Loaded { list, warnings } = lookup(s, name).map_err(|e| {
+        require_conf_dir(s)
+            .err()
+            .map_or_else(|| with_hint(e.into()), with_hint)
+    })?;
     for w in warnings {
         s.printer.warning(&w.to_string());
     }

@@ -62,7 +62,7 @@ pub fn run(s: &Settings, a: InspectArgs) -> anyhow::Result<i32> {
         return Err(netns::NetnsError::Empty.into());
     }
     // NETNS names a namespace of the node: under --root, looked for there (shown as given).
-    let path = netns::resolve_netns_arg(&a.netns, &s.cwd);
+    let path = netns::resolve_netns_arg(&a.netns, s.cwd_for(&a.netns)?);
     let here = s.node_root.resolve(&path)?;
     let own =
         netns::current_netns_id().context("cannot identify cnictl's own network namespace")?;

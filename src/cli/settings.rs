@@ -92,9 +92,10 @@ pub struct Settings {
     /// Skip broken config files.
     pub skip_broken: bool,
     /// The environment plugins inherit.
-    pub parent_env: Vec<(OsString, OsString)>,
-    /// The working directory (relative netns paths are made absolute against it).
-    pub cwd: PathBuf,
+    pub parent_env: cnictl::runtime::ParentEnv,
+    /// The working directory (relative netns paths are made absolute against it), read the
+    /// first time a path needs it (see [`Settings::cwd_for`]).
+    cwd: std::sync::OnceLock<PathBuf>,
     /// Set to SIGINT/SIGTERM by the signal handler (the first signal).
     pub interrupt: Arc<AtomicUsize>,
     /// Set to SIGINT/SIGTERM by a second signal: stops a rollback.
@@ -104,16 +105,37 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The working directory when `arg` (a NETNS, or a file argument) is relative and needs it;
+    /// else an empty path, which nothing joins to. Read from the kernel the first time (the
+    /// `getcwd` and the look at `$PWD` are skipped by the absolute and bare-name arguments a
+    /// runtime gives).
+    pub fn cwd_for(&self, arg: &str) -> anyhow::Result<&Path> {
+        if !netns::needs_cwd(arg) {
+            return Ok(Path::new(""));
+        }
+        if let Some(dir) = self.cwd.get() {
+            return Ok(dir);
+        }
+        let dir = working_dir()?;
+        Ok(self.cwd.get_or_init(|| dir))
+    }
+
     /// Resolves the global options.
     pub fn resolve(g: &GlobalArgs) -> anyhow::Result<Settings> {
         let printer = Printer::new(g.color, g.output, g.verbose, &term_env(), !g.no_headers);
         let paths = NodePaths::of_args(g)?;
-        let cwd = working_dir()?;
+        let cwd = std::sync::OnceLock::new();
         let host_netns = match g.host_netns.as_deref() {
             None => None,
             Some("") => bail!("--host-netns needs a namespace name or path"),
             // A namespace of the node: under --root, looked for there.
-            Some(arg) => Some(paths.root.resolve(&netns::resolve_netns_arg(arg, &cwd))?),
+            Some(arg) => {
+                if netns::needs_cwd(arg) {
+                    let _ = cwd.set(working_dir()?);
+                }
+                let dir = cwd.get().map_or(Path::new(""), PathBuf::as_path);
+                Some(paths.root.resolve(&netns::resolve_netns_arg(arg, dir))?)
+            }
         };
         let interrupt = Arc::new(AtomicUsize::new(0));
         Ok(Settings {
@@ -130,7 +152,7 @@ impl Settings {
             },
             verbose: g.verbose,
             skip_broken: g.skip_broken,
-            parent_env: std::env::vars_os().collect(),
+            parent_env: std::sync::Arc::new(std::env::vars_os().collect()),
             cwd,
             interrupt,
             rollback_stop: Arc::new(AtomicUsize::new(0)),

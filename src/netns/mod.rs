@@ -40,7 +40,9 @@ pub use named::{
     create_named, current_netns_id, delete_named, delete_path, netns_id, open_for_plugins,
 };
 pub use nsid::{named_nsids, named_nsids_in, nsid_of_path};
-pub use path::{clean_path, default_container_id, is_bare_name, resolve_netns_arg, validate_name};
+pub use path::{
+    clean_path, default_container_id, is_bare_name, needs_cwd, resolve_netns_arg, validate_name,
+};
 pub use state::NetnsState;
 pub use thread::{NsThread, SpawnFn, Spawner};
 

@@ -65,6 +65,12 @@ pub fn is_bare_name(arg: &str) -> bool {
     !arg.is_empty() && !arg.contains('/') && arg != "." && arg != ".."
 }
 
+/// True when [`resolve_netns_arg`] joins `arg` to the working directory: it is neither a bare
+/// name nor absolute.
+pub fn needs_cwd(arg: &str) -> bool {
+    !is_bare_name(arg) && !arg.starts_with('/')
+}
+
 /// Checks a namespace name the way `ip netns` does: not empty, at most 255 bytes, no `/`, not
 /// `.` or `..` (and no NUL byte, which no path can hold).
 pub fn validate_name(name: &str) -> Result<(), NetnsError> {

@@ -70,12 +70,12 @@ impl Lab {
             cni_path: vec![self.bin(1), self.bin(2)],
             cache: Cache::new(self.dir.path().join("cache")),
             // A stale CNI_* and the runtime-only CAP_ARGS must not reach plugins.
-            parent_env: vec![
+            parent_env: std::sync::Arc::new(vec![
                 ("PATH".into(), "/usr/bin".into()),
                 ("CNI_COMMAND".into(), "STALE".into()),
                 ("CAP_ARGS".into(), "{}".into()),
                 ("KEEP".into(), "1".into()),
-            ],
+            ]),
             limits: ExecLimits::default(),
             observer: None,
             plugin_ns: None,

@@ -470,8 +470,9 @@ pub struct Runtime<'a> {
     pub cni_path: Vec<PathBuf>,
     /// The results cache.
     pub cache: Cache,
-    /// The environment plugins inherit (before the CNI_* variables are set).
-    pub parent_env: Vec<(OsString, OsString)>,
+    /// The environment plugins inherit (before the CNI_* variables are set), shared with the
+    /// settings it was read into (not copied per runtime).
+    pub parent_env: ParentEnv,
     /// Timeout and interrupt flag of each call.
     pub limits: ExecLimits,
     /// Called after every plugin call.
@@ -508,6 +509,9 @@ pub struct EnvMemo(std::sync::Mutex<Option<(Command, CniArgs, Arc<Env>)>>);
 
 /// A plugin process's environment, in order.
 type Env = Vec<(OsString, OsString)>;
+
+/// The environment cnictl started with, read once and shared by whatever runs plugins.
+pub type ParentEnv = Arc<Vec<(OsString, OsString)>>;
 
 impl EnvMemo {
     /// The environment for `command` and `args`: the last one when it was built for the same.

@@ -49,7 +49,7 @@ impl Env {
             exec: &self.exec,
             cni_path: vec![self.dir.path().to_path_buf()],
             cache: Cache::new(self.dir.path().join("cache")),
-            parent_env: Vec::new(),
+            parent_env: Default::default(),
             limits: ExecLimits::default(),
             observer: None,
             plugin_ns: Some(ns(7)),

@@ -86,7 +86,7 @@ fn runtime<'a>(
         exec,
         cni_path: vec![dir.path().to_path_buf()],
         cache: Cache::new(dir.path().join("cache")),
-        parent_env: Vec::new(),
+        parent_env: Default::default(),
         limits: ExecLimits {
             timeout,
             interrupt: Some(Arc::new(AtomicUsize::new(0))),

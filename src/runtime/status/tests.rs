@@ -21,7 +21,7 @@ fn runtime<'a>(exec: &'a RecordingExec, dir: &tempfile::TempDir) -> Runtime<'a> 
         exec,
         cni_path: vec![dir.path().to_path_buf()],
         cache: Cache::new(dir.path().join("cache")),
-        parent_env: Vec::new(),
+        parent_env: Default::default(),
         limits: ExecLimits::default(),
         observer: None,
         plugin_ns: None,

@@ -100,12 +100,12 @@ impl<'a> VersionCache<'a> {
     /// A cache that runs probes with `exec`, the plugins' parent env and `limits`.
     pub fn new(
         exec: &'a dyn Exec,
-        parent_env: std::sync::Arc<Vec<(OsString, OsString)>>,
+        parent_env: impl Into<std::sync::Arc<Vec<(OsString, OsString)>>>,
         limits: ExecLimits,
     ) -> Self {
         VersionCache {
             exec,
-            parent_env,
+            parent_env: parent_env.into(),
             limits,
             memo: Default::default(),
         }

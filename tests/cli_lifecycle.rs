@@ -262,3 +262,39 @@ fn a_failing_del_still_prints_the_warnings_that_explain_it() {
         r.stderr
     );
 }
+
+#[test]
+fn absolute_arguments_need_no_working_directory() {
+    // A runtime may run cnictl from a directory that is gone: with NETNS and every path
+    // absolute, nothing depends on it. A relative NETNS does, and says so.
+    let sb = sandbox("1.0.0");
+    let ns = sb.ns().to_string();
+    let gone = sb.path("gone");
+    let dir = gone.to_string_lossy().into_owned();
+    let from_gone = [
+        "sh",
+        "-c",
+        r#"cd "$0" && rmdir "$0" && exec "$@""#,
+        dir.as_str(),
+    ];
+    let run = |args: &[&str]| {
+        std::fs::create_dir(&gone).expect("the directory to leave");
+        sb.cnictl().wrapped(&from_gone).args(args).run()
+    };
+    run(&["add", NET, &ns]).expect(0, "add from a removed directory");
+    assert_eq!(sb.take_calls().len(), 3);
+    run(&["del", NET, &ns]).expect(0, "del from a removed directory");
+    assert_eq!(sb.take_calls().len(), 3);
+    let r = run(&["add", NET, "relative/ns"]);
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(
+        the_error(&r).contains("cannot read the current directory"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        tags(&sb.take_calls()),
+        Vec::<String>::new(),
+        "no plugin ran"
+    );
+}

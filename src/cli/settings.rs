@@ -49,6 +49,18 @@ fn term_env() -> TermEnv {
     }
 }
 
+/// [`Settings::cwd_for`] with the directory kept in `cell` (read into it the first time).
+fn cwd_in<'a>(cell: &'a std::sync::OnceLock<PathBuf>, arg: &str) -> anyhow::Result<&'a Path> {
+    if !netns::needs_cwd(arg) {
+        return Ok(Path::new(""));
+    }
+    if let Some(dir) = cell.get() {
+        return Ok(dir);
+    }
+    let dir = working_dir()?;
+    Ok(cell.get_or_init(|| dir))
+}
+
 /// The working directory as cnitool sees it (Go's `os.Getwd`): `$PWD` when it is absolute and
 /// names the current directory, else the kernel's (symlink-free) answer. A relative NETNS is
 /// made absolute against it, and its spelling is hashed into the default container ID, so
@@ -110,14 +122,7 @@ impl Settings {
     /// `getcwd` and the look at `$PWD` are skipped by the absolute and bare-name arguments a
     /// runtime gives).
     pub fn cwd_for(&self, arg: &str) -> anyhow::Result<&Path> {
-        if !netns::needs_cwd(arg) {
-            return Ok(Path::new(""));
-        }
-        if let Some(dir) = self.cwd.get() {
-            return Ok(dir);
-        }
-        let dir = working_dir()?;
-        Ok(self.cwd.get_or_init(|| dir))
+        cwd_in(&self.cwd, arg)
     }
 
     /// Resolves the global options.
@@ -129,13 +134,11 @@ impl Settings {
             None => None,
             Some("") => bail!("--host-netns needs a namespace name or path"),
             // A namespace of the node: under --root, looked for there.
-            Some(arg) => {
-                if netns::needs_cwd(arg) {
-                    let _ = cwd.set(working_dir()?);
-                }
-                let dir = cwd.get().map_or(Path::new(""), PathBuf::as_path);
-                Some(paths.root.resolve(&netns::resolve_netns_arg(arg, dir))?)
-            }
+            Some(arg) => Some(
+                paths
+                    .root
+                    .resolve(&netns::resolve_netns_arg(arg, cwd_in(&cwd, arg)?))?,
+            ),
         };
         let interrupt = Arc::new(AtomicUsize::new(0));
         Ok(Settings {

@@ -9,6 +9,9 @@ use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
+/// The environment cnictl started with, read once and shared by whatever runs plugins.
+pub type ParentEnv = std::sync::Arc<Vec<(OsString, OsString)>>;
+
 /// The `PATH` a plugin gets when the parent environment has none (plugins run `iptables` and
 /// friends through it).
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

@@ -91,7 +91,7 @@ pub fn probe_version(
 /// (validate, ls and status share one per run).
 pub struct VersionCache<'a> {
     exec: &'a dyn Exec,
-    parent_env: std::sync::Arc<Vec<(OsString, OsString)>>,
+    parent_env: super::env::ParentEnv,
     limits: ExecLimits,
     memo: std::sync::Mutex<std::collections::HashMap<PathBuf, Result<Vec<String>, String>>>,
 }
@@ -100,7 +100,7 @@ impl<'a> VersionCache<'a> {
     /// A cache that runs probes with `exec`, the plugins' parent env and `limits`.
     pub fn new(
         exec: &'a dyn Exec,
-        parent_env: impl Into<std::sync::Arc<Vec<(OsString, OsString)>>>,
+        parent_env: impl Into<super::env::ParentEnv>,
         limits: ExecLimits,
     ) -> Self {
         VersionCache {

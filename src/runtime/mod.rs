@@ -510,8 +510,7 @@ pub struct EnvMemo(std::sync::Mutex<Option<(Command, CniArgs, Arc<Env>)>>);
 /// A plugin process's environment, in order.
 type Env = Vec<(OsString, OsString)>;
 
-/// The environment cnictl started with, read once and shared by whatever runs plugins.
-pub type ParentEnv = Arc<Vec<(OsString, OsString)>>;
+pub use crate::invoke::env::ParentEnv;
 
 impl EnvMemo {
     /// The environment for `command` and `args`: the last one when it was built for the same.

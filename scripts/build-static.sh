@@ -24,12 +24,8 @@ out=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 mkdir -p "$out"
 order="$out/cnictl-$sum.order"
 [ -f "$order" ] || cp scripts/cnictl.order "$order"
-# Not position-independent (`relocation-model=static`): a static PIE relocates its ~8,700
-# pointers at every start, which copies ~26 pages on write and runs ~100k instructions before
-# `main`, ~3 % of an `add` + `del` (README, performance). What is given up is randomising where
-# the binary's own code and data sit; stack, heap and mappings are still randomised, and the
-# CNI plugins and cnitool that run beside it as root are not PIE either.
-RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static -C link-arg=-Wl,--symbol-ordering-file=$order -C link-arg=-Wl,--no-warn-symbol-ordering" \
+. scripts/static-flags.sh
+RUSTFLAGS="$STATIC_RUSTFLAGS -C link-arg=-Wl,--symbol-ordering-file=$order -C link-arg=-Wl,--no-warn-symbol-ordering" \
     cargo build --locked --release --target "$target" --bin cnictl
 bin=${CARGO_TARGET_DIR:-target}/$target/release/cnictl
 
@@ -43,6 +39,11 @@ fi
 if strings "$bin" | grep -E -q '^(/etc/)?nsswitch\.conf$|libnss_'; then
     echo "build-static.sh: $bin links glibc's NSS (an NSS lookup is compiled in)" >&2
     strings "$bin" | grep -E 'nsswitch|libnss_' >&2
+    exit 1
+fi
+# With cnictl's own start-up (src/start.rs), glibc's CPU probe must not be linked in.
+if [[ $STATIC_RUSTFLAGS == *cnictl_glibc_start* ]] && nm "$bin" | grep -q -w 'handle_amd\|init_cacheinfo'; then
+    echo "build-static.sh: $bin still has glibc's start-up and its CPU probe" >&2
     exit 1
 fi
 echo "built $bin ($(du -h "$bin" | cut -f1), static)"

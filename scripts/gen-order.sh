@@ -25,7 +25,8 @@ done
 # Built without the order: the list must not depend on the previous one.
 target=x86_64-unknown-linux-gnu
 # The flags of build-static.sh but the order.
-RUSTFLAGS='-C target-feature=+crt-static -C relocation-model=static' \
+. scripts/static-flags.sh
+RUSTFLAGS=$STATIC_RUSTFLAGS \
     CARGO_TARGET_DIR=target/order cargo build --locked --release --target "$target" --bin cnictl >&2
 bin=target/order/$target/release/cnictl
 

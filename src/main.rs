@@ -16,6 +16,9 @@
 mod cli;
 mod exit_codes;
 mod render;
+// The static build's start-up without glibc's CPU probe (scripts/build-static.sh).
+#[cfg(all(cnictl_glibc_start, not(test)))]
+mod start;
 
 #[cfg(not(test))]
 use std::ffi::{c_char, c_int};

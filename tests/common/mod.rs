@@ -29,9 +29,13 @@ pub const COMMANDS: &[&str] = &[
     "conformance",
 ];
 
-/// The cnictl binary under test.
+/// The cnictl binary under test: cargo's build of it, or the one `CNICTL_TEST_BIN` names (CI
+/// runs the suite a second time against the static build, whose start-up is its own).
 pub fn cnictl_bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_cnictl"))
+    match std::env::var_os("CNICTL_TEST_BIN") {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => PathBuf::from(env!("CARGO_BIN_EXE_cnictl")),
+    }
 }
 
 /// A short token unique to this process and call, for names of namespaces and links.
